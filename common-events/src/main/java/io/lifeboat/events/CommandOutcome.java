@@ -1,0 +1,8 @@
+package io.lifeboat.events;
+
+/** How a command ended. */
+public enum CommandOutcome {
+    DONE,
+    REFUSED,
+    FAILED
+}

@@ -1,0 +1,7 @@
+package io.lifeboat.events;
+
+/** What a replication link carries. */
+public enum LinkKind {
+    DATABASE,
+    FILES
+}

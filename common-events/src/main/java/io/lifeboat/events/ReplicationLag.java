@@ -1,0 +1,24 @@
+package io.lifeboat.events;
+
+import java.time.Instant;
+
+/**
+ * The dashboards' feed: one per link per second at least, also while idle.
+ *
+ * @param lagMs             source commit (or arrival) time of the newest change against its application; 0 when
+ *                          caught up
+ * @param pendingEvents     changes (or files) produced but not yet applied (mirrored)
+ * @param pendingBytes      their size, where known
+ * @param sourcePosition    the newest position produced at the source (an LSN for databases), where known
+ * @param appliedPosition   the newest position applied at the target
+ * @param retainedWalBytes  WAL the source's replication slot holds back (databases only)
+ */
+public record ReplicationLag(String linkId, LinkKind kind, String sourceSite, String targetSite, long lagMs,
+        long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition, Long retainedWalBytes,
+        LinkState state, Instant measuredAt) implements EventPayload {
+
+    @Override
+    public String subject() {
+        return linkId;
+    }
+}

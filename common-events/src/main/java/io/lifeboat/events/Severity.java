@@ -1,0 +1,7 @@
+package io.lifeboat.events;
+
+public enum Severity {
+    INFO,
+    WARNING,
+    CRITICAL
+}

@@ -1,0 +1,6 @@
+package io.lifeboat.events;
+
+public enum SiteRole {
+    ACTIVE,
+    STANDBY
+}

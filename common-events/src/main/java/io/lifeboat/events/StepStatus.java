@@ -1,0 +1,8 @@
+package io.lifeboat.events;
+
+public enum StepStatus {
+    STARTED,
+    COMPLETED,
+    FAILED,
+    SKIPPED
+}
