@@ -1,0 +1,5 @@
+package io.lifeboat.heartbeat.probe;
+
+/** Who is probing: this observer's id and its vantage point. */
+public record ObserverIdentity(String observerId, String location) {
+}

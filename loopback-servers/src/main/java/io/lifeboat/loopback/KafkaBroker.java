@@ -1,0 +1,312 @@
+package io.lifeboat.loopback;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * A real Apache Kafka broker (KRaft, broker and controller in one node) in a child JVM on 127.0.0.1.
+ *
+ * <p>A child process rather than an in-JVM broker so that tests can stop it, kill it with SIGKILL and restart it
+ * exactly as an outage would, and so that the broker's Scala and log4j dependencies stay out of the services' test
+ * classpaths. Ports and log directories are kept for the life of this object: {@link #stop()} then {@link #start()}
+ * brings back the same broker with its data.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+            "-Xms64m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:+ExitOnOutOfMemoryError",
+            "-Djava.awt.headless=true");
+
+    private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private final Path workDir;
+    private final int port = FreePorts.next();
+    private final int controllerPort = FreePorts.next();
+    private final List<String> jvmOptions;
+    private final Map<String, String> overrides;
+    private ChildProcess process;
+
+    public KafkaBroker(Path workDir) {
+        this(workDir, DEFAULT_JVM_OPTIONS, Map.of());
+    }
+
+    /** @param overrides broker settings that replace or add to the defaults, e.g. {@code log.cleaner.backoff.ms} */
+    public KafkaBroker(Path workDir, List<String> jvmOptions, Map<String, String> overrides) {
+        this.workDir = workDir.toAbsolutePath();
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.overrides = Map.copyOf(overrides);
+    }
+
+    /** Starts the broker (formatting its storage the first time) and returns once a client can reach it. */
+    public synchronized KafkaBroker start() {
+        if (isRunning()) {
+            return this;
+        }
+        try {
+            Files.createDirectories(dataDir());
+            Files.writeString(configFile(), asProperties(brokerConfig()));
+            Files.writeString(log4jConfig(), log4jProperties());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the broker's configuration in " + workDir, e);
+        }
+        String classpath = brokerClasspath();
+        if (!Files.exists(dataDir().resolve("meta.properties"))) {
+            ChildProcess.run("kafka-storage-format",
+                    javaCommand(classpath, "kafka.tools.StorageTool", "format", "--ignore-formatted",
+                            "-t", Uuid.randomUuid().toString(), "-c", configFile().toString()),
+                    workDir, logFile(), FORMAT_TIMEOUT);
+        }
+        process = ChildProcess.start("kafka-broker", javaCommand(classpath, "kafka.Kafka", configFile().toString()),
+                workDir, logFile());
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            process.kill();
+            process = null;
+            throw e;
+        }
+        return this;
+    }
+
+    public String bootstrapServers() {
+        return FreePorts.LOOPBACK.getHostAddress() + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Broker log (log4j output and the JVM's own stdout/stderr). */
+    public Path logFile() {
+        return workDir.resolve("kafka.log");
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGTERM (the broker shuts down cleanly), then SIGKILL if it has not exited after 30 s. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.terminate(STOP_GRACE);
+            process = null;
+        }
+    }
+
+    /** SIGKILL: no clean shutdown, as a crash or a lost machine would leave it. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Creates the topic unless it exists already; one replica, as there is one broker. */
+    public void createTopic(String name, int partitions, boolean compacted) {
+        NewTopic topic = new NewTopic(name, partitions, (short) 1);
+        if (compacted) {
+            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("could not create topic " + name, e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("timed out creating topic " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topic " + name, e);
+        }
+    }
+
+    /** A new admin client for this broker; the caller closes it. */
+    public Admin admin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lifeboat-loopback");
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        return Admin.create(props);
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception lastProblem = null;
+        // Wait for the listener before creating a client: the client would log a warning for every refused connection.
+        while (!accepts(port)) {
+            failIfGone(deadline, null);
+            process.waitFor(POLL);
+        }
+        try (Admin admin = admin()) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    lastProblem = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+                }
+                failIfGone(deadline, lastProblem);
+                process.waitFor(POLL);
+            }
+        }
+    }
+
+    private void failIfGone(long deadline, Exception lastProblem) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("Kafka broker exited with code " + process.exitValue()
+                    + " while starting" + process.tailForError(), lastProblem);
+        }
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " not ready after "
+                    + READY_TIMEOUT + process.tailForError(), lastProblem);
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(FreePorts.LOOPBACK, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Map<String, String> brokerConfig() {
+        String host = FreePorts.LOOPBACK.getHostAddress();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", "1");
+        config.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
+        config.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("log.dirs", dataDir().toString());
+        config.put("num.partitions", "1");
+        config.put("auto.create.topics.enable", "true");
+        config.put("offsets.topic.replication.factor", "1");
+        // One partition: the group coordinator is ready at once instead of after loading fifty.
+        config.put("offsets.topic.num.partitions", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("transaction.state.log.num.partitions", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.putAll(overrides);
+        return config;
+    }
+
+    private String log4jProperties() {
+        return """
+                # The broker logs to a file: a test run's console stays readable and the file survives the process.
+                appender.file.type = File
+                appender.file.name = FILE
+                appender.file.append = true
+                appender.file.fileName = %s
+                appender.file.layout.type = PatternLayout
+                appender.file.layout.pattern = [%%d] %%p %%m (%%c)%%n
+                rootLogger.level = INFO
+                rootLogger.appenderRef.file.ref = FILE
+                logger.state.name = state.change.logger
+                logger.state.level = WARN
+                logger.request.name = kafka.request.logger
+                logger.request.level = WARN
+                """.formatted(logFile());
+    }
+
+    private List<String> javaCommand(String classpath, String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-Dlog4j2.configurationFile=" + log4jConfig());
+        command.add("-Dkafka.logs.dir=" + workDir);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** The broker's classpath as written at build time by the dependency plugin (absolute paths to local jars). */
+    static String brokerClasspath() {
+        try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("resource io/lifeboat/loopback/" + CLASSPATH_RESOURCE
+                        + " is missing: build loopback-servers with Maven (./mvnw -pl loopback-servers install)");
+            }
+            String classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+            List<String> missing = List.of(classpath.split(File.pathSeparator)).stream()
+                    .filter(entry -> !Files.exists(Path.of(entry)))
+                    .collect(Collectors.toList());
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("the Kafka broker's classpath names jars that are not in the local "
+                        + "Maven repository any more (rebuild loopback-servers): " + missing);
+            }
+            return classpath;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + CLASSPATH_RESOURCE, e);
+        }
+    }
+
+    private static String asProperties(Map<String, String> config) {
+        return config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    private Path dataDir() {
+        return workDir.resolve("data");
+    }
+
+    private Path configFile() {
+        return workDir.resolve("server.properties");
+    }
+
+    private Path log4jConfig() {
+        return workDir.resolve("log4j2.properties");
+    }
+}

@@ -1,0 +1,118 @@
+package io.lifeboat.replication.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything under {@code lifeboat.replication.*}. Each link is {@code lifeboat.replication.links.<id>.*}; as
+ * environment variables, {@code LIFEBOAT_REPLICATION_LINKS_<ID>_SOURCE_JDBC_URL} and so on (README lists them all).
+ */
+@ConfigMapping(prefix = "lifeboat.replication")
+public interface ReplicationConfig {
+
+    Map<String, LinkConfig> links();
+
+    /** Debezium's offsets (where each link's source stopped reading) live in this compacted topic. */
+    @WithName("offsets-topic")
+    @WithDefault("lifeboat.replication.offsets")
+    String offsetsTopic();
+
+    /** Prefix of the change topics: {@code <prefix>.<link>.<schema>.<table>}. */
+    @WithName("cdc-topic-prefix")
+    @WithDefault("lifeboat.cdc")
+    String cdcTopicPrefix();
+
+    /** Prefix of the quarantine topics for changes that never left a lost source: {@code <prefix>.<link>}. */
+    @WithName("stranded-topic-prefix")
+    @WithDefault("lifeboat.stranded")
+    String strandedTopicPrefix();
+
+    /** Replication factor of the topics this service creates (change topics, offsets). */
+    @WithName("topic-replication-factor")
+    @WithDefault("1")
+    short topicReplicationFactor();
+
+    /** How often the lag feed and the metrics are refreshed (the dashboards expect at least one a second). */
+    @WithName("lag-interval")
+    @WithDefault("1s")
+    Duration lagInterval();
+
+    /** How often the columns of both sides are compared. */
+    @WithName("drift-interval")
+    @WithDefault("60s")
+    Duration driftInterval();
+
+    interface LinkConfig {
+
+        /** Off keeps the link configured but not running. */
+        @WithDefault("true")
+        boolean enabled();
+
+        Endpoint source();
+
+        Endpoint target();
+
+        /** Schemas whose tables are replicated. */
+        List<String> schemas();
+
+        /** Only these tables ({@code schema.table}); all tables of the schemas when absent. */
+        @WithName("tables-include")
+        Optional<List<String>> tablesInclude();
+
+        /** Never these tables ({@code schema.table}). */
+        @WithName("tables-exclude")
+        Optional<List<String>> tablesExclude();
+
+        /** The source's publication; {@code lifeboat_<link>} when absent. */
+        Optional<String> publication();
+
+        /** The source's logical replication slot; {@code lifeboat_<link>} when absent. */
+        Optional<String> slot();
+
+        /** Debezium heartbeat: keeps an idle slot moving and proves "caught up" (lag 0). */
+        @WithName("heartbeat-interval")
+        @WithDefault("1s")
+        Duration heartbeatInterval();
+
+        /** WAL the slot may hold back before an alert is raised. */
+        @WithName("retained-wal-alert-bytes")
+        @WithDefault("1073741824")
+        long retainedWalAlertBytes();
+
+        /** Most changes applied in one target transaction. */
+        @WithName("batch-size")
+        @WithDefault("5000")
+        int batchSize();
+
+        /** How long DRAIN waits for the source to hand over what it has already written. */
+        @WithName("drain-timeout")
+        @WithDefault("60s")
+        Duration drainTimeout();
+
+        /** Partitions of each change topic (order is per key, so more than one is safe). */
+        @WithName("topic-partitions")
+        @WithDefault("1")
+        int topicPartitions();
+    }
+
+    interface Endpoint {
+
+        /** The site id of this side ({@code home}, {@code offsite}). */
+        String site();
+
+        /** {@code jdbc:postgresql://host:port/database}, without credentials. */
+        @WithName("jdbc-url")
+        String jdbcUrl();
+
+        String user();
+
+        /** From an environment variable or a Kubernetes secret; never logged. */
+        String password();
+    }
+}

@@ -1,0 +1,42 @@
+package io.lifeboat.replication.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Lifeboat's own small schema, present at both sites (either may be the source after a reversal): the heartbeat
+ * table Debezium's action query writes to, and the applied positions the applier commits with every batch.
+ */
+public final class LifeboatSchema {
+
+    public static final String SCHEMA = "lifeboat_replication";
+    public static final String HEARTBEAT_TABLE = SCHEMA + ".heartbeat";
+
+    private LifeboatSchema() {
+    }
+
+    public static void ensure(Connection connection) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(true);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            statement.execute("CREATE TABLE IF NOT EXISTS " + HEARTBEAT_TABLE
+                    + " (link_id text PRIMARY KEY, beat_at timestamptz NOT NULL)");
+            // Per link and Kafka topic-partition: one topic per table, each consumed at its own pace, so one
+            // watermark per link would skip a slower table's older changes.
+            statement.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".applied_position ("
+                    + " link_id text NOT NULL, topic text NOT NULL, kafka_partition int NOT NULL,"
+                    + " next_offset bigint NOT NULL, commit_lsn bigint, lsn bigint, tx_id bigint,"
+                    + " source_committed_at timestamptz, applied_at timestamptz NOT NULL DEFAULT now(),"
+                    + " PRIMARY KEY (link_id, topic, kafka_partition))");
+            // Arrays arrive as JSON arrays; this turns one into text[] for a cast to the column's array type.
+            statement.execute("CREATE OR REPLACE FUNCTION " + SCHEMA + ".json_array_to_text(j jsonb) RETURNS text[]"
+                    + " LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN j IS NULL OR jsonb_typeof(j) = 'null' THEN NULL"
+                    + " ELSE coalesce((SELECT array_agg(e ORDER BY o) FROM jsonb_array_elements_text(j)"
+                    + " WITH ORDINALITY AS x(e, o)), '{}') END $$");
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+}

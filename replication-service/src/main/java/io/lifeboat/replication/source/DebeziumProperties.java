@@ -1,0 +1,87 @@
+package io.lifeboat.replication.source;
+
+import io.lifeboat.replication.db.LifeboatSchema;
+import io.lifeboat.replication.link.LinkDefinition;
+
+import java.util.Collection;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The Debezium PostgreSQL connector's configuration for one link: every choice in one visible place. */
+public final class DebeziumProperties {
+
+    private DebeziumProperties() {
+    }
+
+    /**
+     * @param tables the link's tables ({@code schema.table}), already checked to have primary keys
+     */
+    public static Properties of(LinkDefinition link, Collection<String> tables, String bootstrapServers,
+            String offsetsTopic, short replicationFactor, String topicPrefix) {
+        Properties p = new Properties();
+        p.setProperty("name", "lifeboat-" + link.id());
+        p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        p.setProperty("tasks.max", "1");
+        // Offsets in Kafka, next to the changes: a restarted pod, anywhere, resumes where the last one stopped.
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        p.setProperty("offset.storage.topic", offsetsTopic);
+        p.setProperty("offset.storage.partitions", "1");
+        p.setProperty("offset.storage.replication.factor", Short.toString(replicationFactor));
+        p.setProperty("offset.flush.interval.ms", "1000");
+        p.setProperty("offset.flush.timeout.ms", "10000");
+        p.setProperty("bootstrap.servers", bootstrapServers);
+
+        p.setProperty("database.hostname", link.source().host());
+        p.setProperty("database.port", Integer.toString(link.source().port()));
+        p.setProperty("database.user", link.source().user());
+        p.setProperty("database.password", link.source().password());
+        p.setProperty("database.dbname", link.source().database());
+        p.setProperty("topic.prefix", topicPrefix + "." + link.id());
+
+        p.setProperty("plugin.name", "pgoutput");
+        p.setProperty("slot.name", link.slot());
+        p.setProperty("slot.drop.on.stop", "false");
+        p.setProperty("publication.name", link.publication());
+        p.setProperty("publication.autocreate.mode", "filtered");
+        p.setProperty("table.include.list", tables.stream().map(t -> t.replace(".", "\\."))
+                .collect(Collectors.joining(",")) + "," + LifeboatSchema.HEARTBEAT_TABLE.replace(".", "\\."));
+        // First start of a link: a full copy, then streaming from the slot's consistent point.
+        p.setProperty("snapshot.mode", "initial");
+
+        // The heartbeat's own row change flows through the slot: an idle source still moves its slot, and the
+        // applier sees "caught up" as a recent heartbeat with nothing pending. FENCE leaves the replication user
+        // read-write (a role-in-database setting), so heartbeats carry a fenced source's last changes out.
+        p.setProperty("heartbeat.interval.ms", Long.toString(link.heartbeatInterval().toMillis()));
+        p.setProperty("heartbeat.action.query", "INSERT INTO " + LifeboatSchema.HEARTBEAT_TABLE
+                + " (link_id, beat_at) VALUES ('" + link.id() + "', clock_timestamp())"
+                + " ON CONFLICT (link_id) DO UPDATE SET beat_at = EXCLUDED.beat_at");
+
+        // Values the applier can turn back into exactly what the column held: no lossy doubles, no placeholders
+        // it cannot recognise.
+        p.setProperty("decimal.handling.mode", "string");
+        p.setProperty("binary.handling.mode", "base64");
+        p.setProperty("interval.handling.mode", "string");
+        p.setProperty("hstore.handling.mode", "json");
+        p.setProperty("time.precision.mode", "adaptive");
+        p.setProperty("skipped.operations", "none");
+        p.setProperty("tombstones.on.delete", "true");
+        p.setProperty("provide.transaction.metadata", "false");
+        p.setProperty("errors.max.retries", "-1");
+        p.setProperty("errors.retry.delay.initial.ms", "300");
+        p.setProperty("errors.retry.delay.max.ms", "5000");
+        p.setProperty("status.update.interval.ms", "1000");
+        p.setProperty("max.batch.size", "4096");
+        p.setProperty("max.queue.size", "16384");
+        p.setProperty("poll.interval.ms", "50");
+        return p;
+    }
+
+    /** For logs: the same properties with every secret masked. */
+    public static String masked(Properties properties) {
+        TreeMap<String, String> shown = new TreeMap<>();
+        properties.forEach((k, v) -> shown.put(k.toString(),
+                k.toString().toLowerCase().contains("password") ? "********" : v.toString()));
+        return shown.toString();
+    }
+}
