@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A server running as a child process, its output appended to a log file. */
@@ -25,10 +26,13 @@ final class ChildProcess {
         OrphanReaper.watch(process.pid());
     }
 
-    static ChildProcess start(String name, List<String> command, Path workDir, Path logFile) {
+    static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path workDir,
+                              Path logFile) {
         try {
             Files.createDirectories(logFile.getParent());
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -38,27 +42,6 @@ final class ChildProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name + ": " + String.join(" ", command), e);
         }
-    }
-
-    /** Runs a command to completion, for one-off tools such as a storage formatter; fails with the log's tail. */
-    static void run(String name, List<String> command, Path workDir, Path logFile, Duration timeout) {
-        ChildProcess tool = start(name, command, workDir, logFile);
-        try {
-            if (!tool.waitFor(timeout)) {
-                tool.kill();
-                throw new IllegalStateException(name + " did not finish within " + timeout + tool.tailForError());
-            }
-            if (tool.process.exitValue() != 0) {
-                throw new IllegalStateException(name + " failed with exit code " + tool.process.exitValue()
-                        + tool.tailForError());
-            }
-        } finally {
-            tool.release();
-        }
-    }
-
-    long pid() {
-        return process.pid();
     }
 
     boolean isAlive() {

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -73,7 +74,7 @@ public final class DnsServer implements AutoCloseable {
         }
         // -g: foreground, logging to stderr (our log file). No -u: as root named simply keeps running as root.
         process = ChildProcess.start("named", List.of(NAMED, "-g", "-4", "-n", "1", "-c", configFile().toString()),
-                workDir, logFile());
+                Map.of(), workDir, logFile());
         try {
             awaitReady();
         } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -36,6 +37,16 @@ public final class FreePorts {
             }
         }
         throw new IllegalStateException("no free port on 127.0.0.1 between " + FIRST + " and " + LAST);
+    }
+
+    /** Whether something listens on the port now. */
+    static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(LOOPBACK, port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     static boolean isFree(int port) {

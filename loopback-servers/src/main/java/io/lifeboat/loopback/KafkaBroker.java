@@ -1,12 +1,7 @@
 package io.lifeboat.loopback;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +37,8 @@ public final class KafkaBroker implements AutoCloseable {
             "-Djava.awt.headless=true");
 
     private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
-    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+    // By name: referring to the class would load it here, where Kafka's server classes are absent.
+    private static final String BROKER_MAIN = "io.lifeboat.loopback.child.BrokerMain";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -77,15 +73,13 @@ public final class KafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the broker's configuration in " + workDir, e);
         }
-        String classpath = brokerClasspath();
+        List<String> args = new ArrayList<>(List.of(configFile().toString()));
         if (!Files.exists(dataDir().resolve("meta.properties"))) {
-            ChildProcess.run("kafka-storage-format",
-                    javaCommand(classpath, "kafka.tools.StorageTool", "format", "--ignore-formatted",
-                            "-t", Uuid.randomUuid().toString(), "-c", configFile().toString()),
-                    workDir, logFile(), FORMAT_TIMEOUT);
+            args.add(Uuid.randomUuid().toString());
         }
-        process = ChildProcess.start("kafka-broker", javaCommand(classpath, "kafka.Kafka", configFile().toString()),
-                workDir, logFile());
+        process = ChildProcess.start("kafka-broker",
+                JavaCommand.of(CLASSPATH_RESOURCE, jvmOptions, log4jConfig(), BROKER_MAIN, args), Map.of(), workDir,
+                logFile());
         try {
             awaitReady();
         } catch (RuntimeException e) {
@@ -172,7 +166,7 @@ public final class KafkaBroker implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception lastProblem = null;
         // Wait for the listener before creating a client: the client would log a warning for every refused connection.
-        while (!accepts(port)) {
+        while (!FreePorts.accepts(port)) {
             failIfGone(deadline, null);
             process.waitFor(POLL);
         }
@@ -205,15 +199,6 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(FreePorts.LOOPBACK, port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     private Map<String, String> brokerConfig() {
         String host = FreePorts.LOOPBACK.getHostAddress();
         Map<String, String> config = new LinkedHashMap<>();
@@ -237,60 +222,22 @@ public final class KafkaBroker implements AutoCloseable {
         config.put("share.coordinator.state.topic.replication.factor", "1");
         config.put("share.coordinator.state.topic.min.isr", "1");
         config.put("group.initial.rebalance.delay.ms", "0");
+        // After a SIGKILL the restarted broker may only register once the old incarnation's session has expired
+        // (9 s by default); tests that kill the broker should not wait that long.
+        config.put("broker.session.timeout.ms", "3000");
+        config.put("broker.heartbeat.interval.ms", "500");
         config.putAll(overrides);
         return config;
     }
 
     private String log4jProperties() {
-        return """
-                # The broker logs to a file: a test run's console stays readable and the file survives the process.
-                appender.file.type = File
-                appender.file.name = FILE
-                appender.file.append = true
-                appender.file.fileName = %s
-                appender.file.layout.type = PatternLayout
-                appender.file.layout.pattern = [%%d] %%p %%m (%%c)%%n
-                rootLogger.level = INFO
-                rootLogger.appenderRef.file.ref = FILE
+        // The broker logs to a file: a test run's console stays readable and the file survives the process.
+        return JavaCommand.log4jToFile(logFile(), "INFO") + """
                 logger.state.name = state.change.logger
                 logger.state.level = WARN
                 logger.request.name = kafka.request.logger
                 logger.request.level = WARN
-                """.formatted(logFile());
-    }
-
-    private List<String> javaCommand(String classpath, String mainClass, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.add("-Dlog4j2.configurationFile=" + log4jConfig());
-        command.add("-Dkafka.logs.dir=" + workDir);
-        command.add("-cp");
-        command.add(classpath);
-        command.add(mainClass);
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    /** The broker's classpath as written at build time by the dependency plugin (absolute paths to local jars). */
-    static String brokerClasspath() {
-        try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource io/lifeboat/loopback/" + CLASSPATH_RESOURCE
-                        + " is missing: build loopback-servers with Maven (./mvnw -pl loopback-servers install)");
-            }
-            String classpath = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-            List<String> missing = List.of(classpath.split(File.pathSeparator)).stream()
-                    .filter(entry -> !Files.exists(Path.of(entry)))
-                    .collect(Collectors.toList());
-            if (!missing.isEmpty()) {
-                throw new IllegalStateException("the Kafka broker's classpath names jars that are not in the local "
-                        + "Maven repository any more (rebuild loopback-servers): " + missing);
-            }
-            return classpath;
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not read " + CLASSPATH_RESOURCE, e);
-        }
+                """;
     }
 
     private static String asProperties(Map<String, String> config) {

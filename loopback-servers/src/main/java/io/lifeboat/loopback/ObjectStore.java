@@ -5,33 +5,38 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
-
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
-import org.jclouds.filesystem.reference.FilesystemConstants;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
- * A real S3-compatible server (S3Proxy in this JVM) on 127.0.0.1, storing objects as files under the work directory.
+ * A real S3-compatible server (S3Proxy on jclouds' {@code filesystem-nio2} backend) in a child JVM on 127.0.0.1,
+ * storing each bucket as a directory and each object as a file under the work directory.
  *
- * <p>The {@code filesystem-nio2} backend, not jclouds' plain {@code filesystem}: the latter lists directory markers
- * as objects. Requests must be signed (AWS signature V2 or V4) with {@link #accessKey()} and {@link #secretKey()};
- * clients must use path-style addressing. {@link #stop()} then {@link #start()} serves the same buckets on the same
- * port.
+ * <p>Requests must be signed (AWS signature V2 or V4) with {@link #accessKey()} and {@link #secretKey()}; clients must
+ * use path-style addressing. {@link #stop()} then {@link #start()} serves the same buckets on the same port.
  */
 public final class ObjectStore implements AutoCloseable {
 
     public static final String REGION = "us-east-1";
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+            "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true");
+
+    private static final String CLASSPATH_RESOURCE = "object-store.classpath";
+    // By name: referring to the class would load it here, where S3Proxy's classes are absent.
+    private static final String MAIN = "io.lifeboat.loopback.child.ObjectStoreMain";
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final String name;
     private final Path workDir;
     private final int port = FreePorts.next();
     private final String accessKey = "LB" + Secrets.upperAlphanumeric(18);
     private final String secretKey = Secrets.alphanumeric(40);
-    private BlobStoreContext context;
-    private S3Proxy proxy;
+    private ChildProcess process;
 
     /** @param name the site this store stands for ("home", "offsite") */
     public ObjectStore(String name, Path workDir) {
@@ -43,28 +48,25 @@ public final class ObjectStore implements AutoCloseable {
         if (isRunning()) {
             return this;
         }
+        Path log4jConfig = workDir.resolve("log4j2.properties");
         try {
             Files.createDirectories(dataDir());
+            Files.writeString(log4jConfig, JavaCommand.log4jToFile(logFile(), "WARN"));
         } catch (IOException e) {
-            throw new UncheckedIOException("could not create " + dataDir(), e);
+            throw new UncheckedIOException("could not prepare " + workDir, e);
         }
-        Properties backend = new Properties();
-        backend.setProperty(FilesystemConstants.PROPERTY_BASEDIR, dataDir().toString());
-        // jclouds insists on an identity for every provider; the local filesystem never checks it.
-        context = ContextBuilder.newBuilder("filesystem-nio2").credentials("local", "local").overrides(backend)
-                .build(BlobStoreContext.class);
-        proxy = S3Proxy.builder()
-                .blobStore(context.getBlobStore())
-                .endpoint(endpoint())
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
-                .build();
+        process = ChildProcess.start("object-store-" + name,
+                JavaCommand.of(CLASSPATH_RESOURCE, DEFAULT_JVM_OPTIONS, log4jConfig, MAIN,
+                        List.of(endpoint().toString(), dataDir().toString())),
+                Map.of("LIFEBOAT_S3_ACCESS_KEY", accessKey, "LIFEBOAT_S3_SECRET_KEY", secretKey),
+                workDir, logFile());
         try {
-            proxy.start();
-        } catch (Exception e) {
-            stop();
-            throw new IllegalStateException("object store '" + name + "' did not start on " + endpoint(), e);
+            awaitReady();
+        } catch (RuntimeException e) {
+            process.kill();
+            process = null;
+            throw e;
         }
-        // Jetty binds in start(), so the port accepts connections once start() has returned.
         return this;
     }
 
@@ -97,34 +99,62 @@ public final class ObjectStore implements AutoCloseable {
         return workDir.resolve("data");
     }
 
-    /** Creates the bucket unless it exists. */
-    public synchronized void createBucket(String bucket) {
-        if (!isRunning()) {
-            throw new IllegalStateException("object store '" + name + "' is not running");
+    public Path logFile() {
+        return workDir.resolve("s3proxy.log");
+    }
+
+    /**
+     * Creates the bucket unless it exists; also while the server is stopped. The backend keeps a bucket as a directory
+     * of the base directory, so creating that directory is creating the bucket.
+     */
+    public void createBucket(String bucket) {
+        if (!BUCKET_NAME.matcher(bucket).matches() || bucket.contains("..")) {
+            throw new IllegalArgumentException("not a valid S3 bucket name: " + bucket);
         }
-        context.getBlobStore().createContainerInLocation(null, bucket);
+        try {
+            Files.createDirectories(dataDir().resolve(bucket));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create bucket " + bucket + " in " + dataDir(), e);
+        }
     }
 
     public synchronized boolean isRunning() {
-        return proxy != null && "STARTED".equals(proxy.getState());
+        return process != null && process.isAlive();
     }
 
+    /** SIGTERM, then SIGKILL if the JVM has not exited after 10 s. */
     public synchronized void stop() {
-        if (proxy != null) {
-            try {
-                proxy.stop();
-            } catch (Exception e) {
-                throw new IllegalStateException("object store '" + name + "' did not stop cleanly", e);
-            } finally {
-                proxy = null;
-                context.close();
-                context = null;
-            }
+        if (process != null) {
+            process.terminate(STOP_GRACE);
+            process = null;
+        }
+    }
+
+    /** SIGKILL: uploads in flight are cut off, as in a crash. */
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+            process = null;
         }
     }
 
     @Override
     public void close() {
         stop();
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (!FreePorts.accepts(port)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("object store '" + name + "' exited with code " + process.exitValue()
+                        + " while starting" + process.tailForError());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("object store '" + name + "' not listening on " + endpoint()
+                        + " after " + READY_TIMEOUT + process.tailForError());
+            }
+            process.waitFor(POLL);
+        }
     }
 }

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * read and SIGKILL ten seconds later to whatever is still alive. After a normal exit the last list is empty because
  * every server removed itself when it stopped.
  */
-final class OrphanReaper {
+public final class OrphanReaper {
 
     private static final String SCRIPT = """
             pids=
@@ -38,8 +38,14 @@ final class OrphanReaper {
 
     private static final Set<Long> PIDS = new TreeSet<>();
     private static Writer watcher;
+    private static Process shell;
 
     private OrphanReaper() {
+    }
+
+    /** The watcher itself: it lives as long as this JVM, so "no process left behind" checks must pass over it. */
+    public static synchronized java.util.Optional<ProcessHandle> watcher() {
+        return shell == null ? java.util.Optional.empty() : java.util.Optional.of(shell.toHandle());
     }
 
     static synchronized void watch(long pid) {
@@ -55,7 +61,7 @@ final class OrphanReaper {
     private static void publish() {
         try {
             if (watcher == null) {
-                Process shell = new ProcessBuilder("/bin/sh", "-c", SCRIPT)
+                shell = new ProcessBuilder("/bin/sh", "-c", SCRIPT)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.DISCARD)
                         .start();

@@ -173,7 +173,14 @@ public final class TwoSiteWorld implements AutoCloseable {
      * {@link java.util.Properties}; owner-only, as it holds passwords. Values are generated so that none needs quoting.
      */
     public void writeEndpoints(Path file) {
-        String content = endpoints().entrySet().stream()
+        writeEndpoints(file, Map.of());
+    }
+
+    /** The same, with further entries of the caller's (the sandbox adds its portal and service addresses). */
+    public void writeEndpoints(Path file, Map<String, String> extra) {
+        Map<String, String> all = new LinkedHashMap<>(endpoints());
+        all.putAll(extra);
+        String content = all.entrySet().stream()
                 .map(e -> {
                     if (!SHELL_SAFE.matcher(e.getValue()).matches()) {
                         throw new IllegalStateException(e.getKey() + " has a value that would need quoting");

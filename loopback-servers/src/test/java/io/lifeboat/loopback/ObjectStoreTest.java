@@ -88,7 +88,7 @@ class ObjectStoreTest {
     }
 
     @Test
-    void keepsObjectsAcrossStopAndStartOnTheSamePort() {
+    void keepsObjectsAcrossStopKillAndStartOnTheSamePort() {
         store.createBucket("restart");
         try (S3Client s3 = client(store.secretKey())) {
             s3.putObject(b -> b.bucket("restart").key("kept.txt"), RequestBody.fromString("still here"));
@@ -101,6 +101,14 @@ class ObjectStoreTest {
         store.start();
 
         assertThat(store.endpoint().toString()).isEqualTo(endpoint);
+        try (S3Client s3 = client(store.secretKey())) {
+            assertThat(s3.getObjectAsBytes(b -> b.bucket("restart").key("kept.txt")).asUtf8String())
+                    .isEqualTo("still here");
+        }
+
+        store.kill();
+        assertThat(store.isRunning()).isFalse();
+        store.start();
         try (S3Client s3 = client(store.secretKey())) {
             assertThat(s3.getObjectAsBytes(b -> b.bucket("restart").key("kept.txt")).asUtf8String())
                     .isEqualTo("still here");

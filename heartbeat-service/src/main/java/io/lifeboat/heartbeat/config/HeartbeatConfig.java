@@ -91,6 +91,14 @@ public interface HeartbeatConfig {
         @WithDefault("majority")
         String quorum();
 
+        /**
+         * DOWN never rests on fewer agreeing observers than this, however few are reporting. Set it to 1 only where
+         * a single observer runs.
+         */
+        @WithName("min-agreeing")
+        @WithDefault("2")
+        int minAgreeing();
+
         /** Distinct locations the agreeing observers must span, where that many locations are reporting. */
         @WithName("min-locations")
         @WithDefault("2")

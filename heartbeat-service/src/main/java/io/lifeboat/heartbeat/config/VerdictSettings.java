@@ -18,6 +18,7 @@ public final class VerdictSettings {
         atLeast(KEY + "up-after", config.upAfter(), 1);
         atLeast(KEY + "min-locations", config.minLocations(), 1);
         atLeast(KEY + "flap-changes", config.flapChanges(), 2);
+        atLeast(KEY + "min-agreeing", config.minAgreeing(), 1);
         positive(KEY + "stale-after", config.staleAfter());
         positive(KEY + "flap-window", config.flapWindow());
         if (config.forgetAfter().compareTo(config.staleAfter()) < 0) {
@@ -31,7 +32,8 @@ public final class VerdictSettings {
             throw new IllegalArgumentException(KEY + "quorum: " + e.getMessage());
         }
         return new VerdictRules(config.downAfter(), config.upAfter(), quorum, config.minLocations(),
-                config.staleAfter(), config.forgetAfter(), config.flapChanges(), config.flapWindow());
+                config.staleAfter(), config.forgetAfter(), config.flapChanges(), config.flapWindow(),
+                config.minAgreeing());
     }
 
     private static void atLeast(String key, int value, int min) {

@@ -65,6 +65,8 @@ public final class VerdictEngine {
         site.tracks.computeIfAbsent(o.observerId() + " " + o.target(), k -> new TargetTrack(o.target()))
                 .observe(o, now, rules);
         site.observerOf.put(o.observerId() + " " + o.target(), o.observerId());
+        site.lastHeartbeat = o.observerId() + " " + o.target() + " " + o.observedAt();
+        site.transitionsSinceHeartbeat = 0;
         judge(site, now, findings);
         return findings;
     }
@@ -145,7 +147,8 @@ public final class VerdictEngine {
         site.since = candidate.since;
         site.reason = candidate.reason;
         site.evidence = candidate.evidence;
-        site.transitionId = site.id + "/" + previous + ">" + candidate.verdict + "/" + candidate.since;
+        site.transitionId = TransitionIds.of(site.id, previous, candidate.verdict, candidate.since,
+                site.lastHeartbeat + "#" + site.transitionsSinceHeartbeat++);
         findings.add(new Finding.VerdictChanged(site.judgement()));
     }
 
@@ -163,7 +166,7 @@ public final class VerdictEngine {
                     new VerdictEvidence(List.of(), 0, List.of(), List.of(), null), false);
         }
         int reporting = views.size();
-        int required = rules.quorum().required(reporting);
+        int required = Math.max(rules.minAgreeing(), rules.quorum().required(reporting));
         int reportingLocations = (int) views.stream().map(v -> v.observer.location).distinct().count();
         int locationsNeeded = Math.min(rules.minLocations(), reportingLocations);
         List<ObserverView> down = views.stream().filter(v -> v.view == Verdict.DOWN).toList();
@@ -344,6 +347,9 @@ public final class VerdictEngine {
         String reason;
         VerdictEvidence evidence = new VerdictEvidence(List.of(), 0, List.of(), List.of(), null);
         String transitionId;
+        /** The newest heartbeat taken, and how many transitions happened since: what tipped each transition. */
+        String lastHeartbeat = "";
+        int transitionsSinceHeartbeat;
         List<String> flapping = List.of();
         Map<String, Verdict> views = Map.of();
 

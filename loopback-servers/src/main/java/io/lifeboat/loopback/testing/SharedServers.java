@@ -18,7 +18,8 @@ import io.lifeboat.loopback.PostgresServer;
 
 /**
  * One set of servers per test JVM, each started the first time a test asks for it and stopped when the JVM exits, so
- * that many test classes (and Quarkus restarts between them) share one broker and one pair of databases.
+ * that many test classes (and Quarkus restarts between them) share one broker and one pair of databases. Strictly, one
+ * set per class loader: a Quarkus {@code @TestProfile} gets a set of its own (see the package notes).
  *
  * <p>Shared means shared: use unique topic, database, bucket and record names per test, and never stop these servers.
  * A test that takes a server down builds its own {@link KafkaBroker}, {@link PostgresServer}, ... instead.

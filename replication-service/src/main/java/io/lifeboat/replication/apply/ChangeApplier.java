@@ -390,6 +390,8 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         String batchSql = null;
         PreparedStatement batch = null;
         List<TableWriter.Planned> inBatch = new ArrayList<>();
+        // A key twice in one multi-row upsert is an error ("cannot affect row a second time"): flush first.
+        Set<String> keysInBatch = new HashSet<>();
         long applied = 0;
         long newestCommit = 0;
         for (Item item : items) {
@@ -404,14 +406,18 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
             if (planned.sql() != null) {
                 if (change.op() == ChangeRecord.Op.TRUNCATE) {
                     flush(batch, inBatch);
+                    keysInBatch.clear();
                     batch = null;
                     batchSql = null;
                     try (Statement s = connection.createStatement()) {
                         s.execute(planned.sql());
                     }
                 } else {
-                    if (!planned.sql().equals(batchSql)) {
+                    String key = change.qualifiedTable() + String.valueOf(change.key());
+                    if (!planned.sql().equals(batchSql) || !keysInBatch.add(key)) {
                         flush(batch, inBatch);
+                        keysInBatch.clear();
+                        keysInBatch.add(key);
                         batchSql = planned.sql();
                         batch = statement(batchSql);
                     }

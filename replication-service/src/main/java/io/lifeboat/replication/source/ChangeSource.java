@@ -54,6 +54,8 @@ public final class ChangeSource implements Runnable, AutoCloseable {
     private final JsonConverter keys = new JsonConverter();
     private final JsonConverter values = new JsonConverter();
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+    private final java.util.function.Function<String, String> route;
+    private final java.util.function.Predicate<SourceRecord> keep;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
 
     private ChangeSource(Builder b) {
@@ -62,6 +64,8 @@ public final class ChangeSource implements Runnable, AutoCloseable {
         this.listener = b.listener;
         this.topicPartitions = b.topicPartitions;
         this.replicationFactor = b.replicationFactor;
+        this.route = b.route;
+        this.keep = b.keep;
         Map<String, Object> kafka = Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -115,11 +119,19 @@ public final class ChangeSource implements Runnable, AutoCloseable {
                     snapshot |= !"false".equals(String.valueOf(source.get("snapshot")));
                 }
             }
-            ensureTopic(record.topic());
+            if (!keep.test(record)) {
+                continue;
+            }
+            String topic = route.apply(record.topic());
+            ensureTopic(topic);
             byte[] key = keys.fromConnectData(record.topic(), record.keySchema(), record.key());
             byte[] value = record.value() == null ? null
                     : values.fromConnectData(record.topic(), record.valueSchema(), record.value());
-            sends.add(producer.send(new ProducerRecord<>(record.topic(), key, value)));
+            ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, key, value);
+            if (!topic.equals(record.topic())) {
+                out.headers().add("lifeboat-source-topic", record.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            sends.add(producer.send(out));
         }
         try {
             for (Future<RecordMetadata> send : sends) {
@@ -157,6 +169,28 @@ public final class ChangeSource implements Runnable, AutoCloseable {
         knownTopics.add(topic);
     }
 
+    /** The change's place in the source stream, from Debezium's source block (null for heartbeats). */
+    public static io.lifeboat.replication.apply.SourcePosition positionOf(SourceRecord record) {
+        if (!(record.value() instanceof Struct envelope) || envelope.schema().field("source") == null
+                || envelope.getStruct("source") == null) {
+            return null;
+        }
+        Struct source = envelope.getStruct("source");
+        long lsn = source.getInt64("lsn") == null ? 0 : source.getInt64("lsn");
+        long commitLsn = 0;
+        Object sequence = source.get("sequence");
+        if (sequence instanceof String text && text.startsWith("[")) {
+            String[] parts = text.replaceAll("[\\[\\]\"]", "").split(",");
+            if (parts.length == 2) {
+                commitLsn = parts[0].isBlank() || parts[0].equals("null") ? 0 : Long.parseLong(parts[0].trim());
+                lsn = parts[1].isBlank() || parts[1].equals("null") ? lsn : Long.parseLong(parts[1].trim());
+            }
+        }
+        Object txId = source.get("txId");
+        return new io.lifeboat.replication.apply.SourcePosition(commitLsn, lsn,
+                txId instanceof Number n ? n.longValue() : 0, source.getInt64("ts_ms"));
+    }
+
     /** Stops the engine (it commits the offsets of what Kafka has acknowledged) and the clients. */
     @Override
     public void close() {
@@ -179,6 +213,20 @@ public final class ChangeSource implements Runnable, AutoCloseable {
         private String bootstrapServers;
         private int topicPartitions = 1;
         private short replicationFactor = 1;
+        private java.util.function.Function<String, String> route = java.util.function.Function.identity();
+        private java.util.function.Predicate<SourceRecord> keep = r -> true;
+
+        /** Where each change goes, by its Debezium topic (default: that topic). */
+        public Builder route(java.util.function.Function<String, String> route) {
+            this.route = route;
+            return this;
+        }
+
+        /** Which changes are sent at all (default: all); the others are only acknowledged. */
+        public Builder keep(java.util.function.Predicate<SourceRecord> keep) {
+            this.keep = keep;
+            return this;
+        }
 
         public Builder linkId(String linkId) {
             this.linkId = linkId;

@@ -1,0 +1,148 @@
+package io.lifeboat.sandbox;
+
+import io.lifeboat.loopback.OrphanReaper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.FileReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The README's first command, minus the build: the whole world comes up, answers, and leaves nothing behind. */
+class SandboxTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @TempDir
+    static Path workDir;
+
+    private static Sandbox sandbox;
+    private static Properties endpoints;
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = new Sandbox(workDir, Path.of("..").toAbsolutePath().normalize());
+        sandbox.start();
+        endpoints = new Properties();
+        try (Reader reader = new FileReader(sandbox.endpointsFile().toFile())) {
+            endpoints.load(reader);
+        }
+    }
+
+    /** Ctrl-C runs the same close: every server and service this JVM started must be gone afterwards. */
+    @AfterAll
+    static void stopLeavesNoProcessBehind() {
+        if (sandbox != null) {
+            assertThat(ours()).hasSizeGreaterThan(5);
+            sandbox.close();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ours()).isEmpty());
+        }
+    }
+
+    @Test
+    void everyServiceIsReady() throws Exception {
+        for (String name : endpoints.stringPropertyNames()) {
+            if (name.startsWith("LIFEBOAT_SERVICE_")) {
+                HttpResponse<String> ready = get(endpoints.getProperty(name) + "/q/health/ready");
+                assertThat(ready.statusCode()).as(name).isEqualTo(200);
+                assertThat(ready.body()).contains("\"UP\"");
+            }
+        }
+        assertThat(endpoints.stringPropertyNames()).filteredOn(n -> n.startsWith("LIFEBOAT_SERVICE_")).hasSize(5);
+    }
+
+    @Test
+    void theEndpointsFileReachesTheDatabasesAndTheDemoWriterIsWritingAtHome() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("HOME", "demo.measurements") > 0);
+        assertThat(count("HOME", "demo.customers")).isEqualTo(20);
+        assertThat(count("OFFSITE", "demo.measurements")).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void dnsSendsThePortalToHomeAtFirst() {
+        assertThat(sandbox.activeSite()).contains("home");
+        assertThat(endpoints.getProperty("LIFEBOAT_DNS_TSIG_SECRET")).isNotBlank();
+    }
+
+    @Test
+    void losingASiteStopsItsServersAndRestoringBringsThemBack() throws Exception {
+        String control = endpoints.getProperty("LIFEBOAT_SANDBOX_CONTROL_URL");
+        String portal = endpoints.getProperty("LIFEBOAT_OFFSITE_PORTAL_URL");
+        assertThat(get(portal + "/health").statusCode()).isEqualTo(200);
+
+        assertThat(post(control + "/sites/offsite/lose").statusCode()).isEqualTo(200);
+        assertThat(reachable(portal + "/health")).isFalse();
+        assertThat(canConnect("OFFSITE")).isFalse();
+
+        assertThat(post(control + "/sites/offsite/restore").statusCode()).isEqualTo(200);
+        assertThat(get(portal + "/health").statusCode()).isEqualTo(200);
+        assertThat(canConnect("OFFSITE")).isTrue();
+
+        assertThat(post(control + "/sites/atlantis/lose").statusCode()).isEqualTo(400);
+    }
+
+    /** This JVM's live child processes, but for the orphan reaper that outlives every server on purpose. */
+    private static List<String> ours() {
+        Optional<ProcessHandle> reaper = OrphanReaper.watcher();
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> reaper.map(r -> !r.equals(p)).orElse(true))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
+    }
+
+    private static long count(String site, String table) throws Exception {
+        try (Connection connection = connect(site); ResultSet rows = connection.createStatement()
+                .executeQuery("SELECT count(*) FROM " + table)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static boolean canConnect(String site) {
+        try (Connection ignored = connect(site)) {
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static Connection connect(String site) throws Exception {
+        return DriverManager.getConnection(endpoints.getProperty("LIFEBOAT_" + site + "_PG_URL"),
+                endpoints.getProperty("LIFEBOAT_" + site + "_PG_USER"), endpoints.getProperty("LIFEBOAT_" + site + "_PG_PASSWORD"));
+    }
+
+    private static boolean reachable(String url) {
+        try {
+            get(url);
+            return true;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

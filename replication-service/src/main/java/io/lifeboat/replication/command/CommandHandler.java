@@ -1,0 +1,114 @@
+package io.lifeboat.replication.command;
+
+import io.lifeboat.events.CommandFinished;
+import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.kafka.EventInbox;
+import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.service.ServiceIdentity;
+import io.lifeboat.replication.link.ReplicationLink;
+import io.lifeboat.replication.link.ReplicationLinks;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Commands from {@code lifeboat.commands}. Each is checked against the epoch, run, and its outcome (DONE, REFUSED or
+ * FAILED, with the reason) published as a {@code CommandFinished}. Commands for links or sites this instance does
+ * not serve belong to another service and are passed over.
+ */
+@ApplicationScoped
+public class CommandHandler {
+
+    private static final Logger LOG = Logger.getLogger(CommandHandler.class);
+
+    private final EventInbox inbox;
+    private final EventPublisher publisher;
+    private final ReplicationLinks links;
+    private final EpochFence epochs;
+    private final String handledBy;
+
+    CommandHandler(EventInbox inbox, EventPublisher publisher, ReplicationLinks links, EpochFence epochs,
+            ServiceIdentity identity) {
+        this.inbox = inbox;
+        this.publisher = publisher;
+        this.links = links;
+        this.epochs = epochs;
+        this.handledBy = identity.service() + "/" + identity.site() + "/" + identity.instanceId();
+    }
+
+    @Incoming("commands")
+    @Blocking
+    public void onCommand(ConsumerRecord<String, byte[]> record) {
+        inbox.open(record, EventTypes.COMMAND_ISSUED).ifPresent(event -> handle(event.payload()));
+    }
+
+    void handle(CommandIssued command) {
+        List<ReplicationLink> concerned = concerned(command);
+        if (concerned.isEmpty()) {
+            return; // another service's (files, other links)
+        }
+        String what = command.command() + " " + command.target();
+        var refusal = epochs.admit(command.epoch());
+        if (refusal.isPresent()) {
+            finish(command, CommandOutcome.REFUSED, "refused " + command.command() + ": " + refusal.get(), Map.of());
+            return;
+        }
+        LOG.infof("command %s (%s, epoch %d) from %s: %s", command.commandId(), what, command.epoch(),
+                command.issuedBy(), command.reason());
+        try {
+            Map<String, String> details = run(command, concerned);
+            finish(command, CommandOutcome.DONE, what + " done", details);
+        } catch (ReplicationLink.Refused refused) {
+            finish(command, CommandOutcome.REFUSED, "refused " + command.command() + ": " + refused.getMessage(), Map.of());
+        } catch (Exception e) {
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+            finish(command, CommandOutcome.FAILED, what + " failed: " + cause.getMessage(), Map.of());
+        }
+    }
+
+    private List<ReplicationLink> concerned(CommandIssued command) {
+        if (command.command() == CommandName.FENCE) {
+            return links.all().stream().filter(l -> l.definition().source().site().equals(command.target())
+                    || l.definition().target().site().equals(command.target())).limit(1).toList();
+        }
+        if (command.command() == CommandName.RECONCILE) {
+            return List.of();
+        }
+        return links.byId(command.target()).stream().toList();
+    }
+
+    private Map<String, String> run(CommandIssued command, List<ReplicationLink> concerned) throws Exception {
+        ReplicationLink link = concerned.get(0);
+        String why = command.reason() == null ? command.command() + " by " + command.issuedBy() : command.reason();
+        Map<String, String> parameters = command.parameters() == null ? Map.of() : command.parameters();
+        return switch (command.command()) {
+            case PAUSE -> Map.of("result", link.pause(why));
+            case RESUME -> Map.of("result", link.resume(why));
+            case DRAIN -> link.drain(why);
+            case PROMOTE -> link.promote(parameters.get("sourceLostAt"), why);
+            case FENCE -> link.fence(command.target(), why);
+            case REVERSE -> link.reverse(command.epoch(), why);
+            case RECONCILE -> throw new IllegalStateException("not a replication command");
+        };
+    }
+
+    private void finish(CommandIssued command, CommandOutcome outcome, String reason, Map<String, String> details) {
+        if (outcome == CommandOutcome.DONE) {
+            LOG.infof("command %s: %s %s", command.commandId(), reason, details);
+        } else {
+            LOG.warnf("command %s: %s", command.commandId(), reason);
+        }
+        publisher.publishAndAwait(EventTypes.COMMAND_FINISHED, new CommandFinished(command.commandId(),
+                command.command(), command.epoch(), command.target(), outcome, reason, handledBy, details,
+                Instant.now()));
+    }
+}

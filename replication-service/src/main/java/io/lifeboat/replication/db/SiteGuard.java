@@ -1,0 +1,113 @@
+package io.lifeboat.replication.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+
+/**
+ * The read-only guard of a standby (or fenced) database, and what PROMOTE and FENCE do to a database.
+ *
+ * <p>The guard is a statement-level trigger on every replicated table that refuses INSERT, UPDATE, DELETE and
+ * TRUNCATE with SQLSTATE 25006. Triggers fire in the default {@code session_replication_role = origin}; the applier
+ * runs as {@code replica}, where they do not, exactly as PostgreSQL's own logical replication apply worker. Unlike
+ * {@code default_transaction_read_only}, which any session may switch off for itself, changing
+ * {@code session_replication_role} needs superuser or {@code GRANT SET ON PARAMETER}, so applications cannot opt out.
+ */
+public final class SiteGuard {
+
+    private static final String TRIGGER = "lifeboat_standby_guard";
+
+    private SiteGuard() {
+    }
+
+    public static void install(Connection c, Collection<TableShape> tables, String why) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + LifeboatSchema.SCHEMA);
+            s.execute("CREATE OR REPLACE FUNCTION " + LifeboatSchema.SCHEMA + ".refuse_write() RETURNS trigger"
+                    + " LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'lifeboat: % refuses writes: %',"
+                    + " current_database(), TG_ARGV[0] USING ERRCODE = 'read_only_sql_transaction'; END $$");
+            String reason = why.replace("'", "''");
+            for (TableShape table : tables) {
+                s.execute("CREATE OR REPLACE TRIGGER " + TRIGGER + " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+                        + table.sqlName() + " FOR EACH STATEMENT EXECUTE FUNCTION " + LifeboatSchema.SCHEMA
+                        + ".refuse_write('" + reason + "')");
+            }
+        }
+    }
+
+    public static void lift(Connection c, Collection<TableShape> tables) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (TableShape table : tables) {
+                s.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + table.sqlName());
+            }
+            s.execute("ALTER DATABASE " + TableShape.quote(c.getCatalog()) + " RESET default_transaction_read_only");
+        }
+    }
+
+    /**
+     * FENCE: new transactions read-only by default for everyone but this (the replication) user, the guard on the
+     * replicated tables (which no one can switch off), and every other client session ended.
+     *
+     * @return how many sessions were ended
+     */
+    public static int fence(Connection c, Collection<TableShape> tables, String why) throws SQLException {
+        install(c, tables, why);
+        String database = TableShape.quote(c.getCatalog());
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER DATABASE " + database + " SET default_transaction_read_only = on");
+            // Heartbeats (and a final drain) still need the replication user to write.
+            s.execute("ALTER ROLE CURRENT_USER IN DATABASE " + database + " SET default_transaction_read_only = off");
+        }
+        int ended = 0;
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                + " AND coalesce(application_name, '') NOT LIKE 'lifeboat-%'"
+                + " AND coalesce(application_name, '') NOT LIKE 'Debezium%'");
+             ResultSet rows = s.executeQuery()) {
+            while (rows.next()) {
+                ended += rows.getBoolean(1) ? 1 : 0;
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * PROMOTE: every sequence owned by a replicated table's column (serial, identity) set past the largest value in
+     * that column: logical decoding does not carry sequences.
+     *
+     * @return how many sequences were moved
+     */
+    public static int advanceSequences(Connection c, Collection<TableShape> tables) throws SQLException {
+        int moved = 0;
+        try (PreparedStatement owned = c.prepareStatement("""
+                SELECT seq.oid::regclass::text, a.attname
+                FROM pg_depend d
+                JOIN pg_class seq ON seq.oid = d.objid AND seq.relkind = 'S'
+                JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                  AND d.deptype IN ('a', 'i') AND d.refobjid = ?::regclass
+                """)) {
+            for (TableShape table : tables) {
+                owned.setString(1, table.sqlName());
+                try (ResultSet rows = owned.executeQuery()) {
+                    while (rows.next()) {
+                        String sequence = rows.getString(1);
+                        String column = TableShape.quote(rows.getString(2));
+                        try (Statement s = c.createStatement()) {
+                            String quoted = sequence.replace("'", "''");
+                            // Never backwards: a sequence already past the data stays where it is.
+                            s.execute("SELECT setval('" + quoted + "', greatest(m, (SELECT last_value FROM "
+                                    + sequence + "))) FROM (SELECT max("
+                                    + column + ") AS m FROM " + table.sqlName() + ") x WHERE m IS NOT NULL");
+                        }
+                        moved++;
+                    }
+                }
+            }
+        }
+        return moved;
+    }
+}

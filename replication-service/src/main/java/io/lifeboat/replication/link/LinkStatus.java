@@ -1,0 +1,15 @@
+package io.lifeboat.replication.link;
+
+import io.lifeboat.events.LinkState;
+import io.lifeboat.replication.apply.Unappliable;
+import io.lifeboat.replication.drift.ColumnDrift;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A link as {@code GET /links/{id}} shows it. */
+public record LinkStatus(String id, String sourceSite, String targetSite, LinkState state, String reason,
+        long lagMs, long pendingEvents, String sourcePosition, String appliedPosition, Instant appliedCommittedAt,
+        Long retainedWalBytes, long appliedChanges, long producedChanges, List<Unappliable> stoppedTables,
+        List<ColumnDrift> drift, String lastError, Instant measuredAt) {
+}

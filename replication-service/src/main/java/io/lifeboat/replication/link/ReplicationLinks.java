@@ -1,0 +1,104 @@
+package io.lifeboat.replication.link;
+
+import io.lifeboat.events.AlertRaised;
+import io.lifeboat.events.AlertResolved;
+import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.LinkStateChanged;
+import io.lifeboat.events.kafka.DeadLetters;
+import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.replication.config.ReplicationConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every configured link, started with the application and closed with it. */
+@ApplicationScoped
+public class ReplicationLinks implements LinkEvents {
+
+    private static final Logger LOG = Logger.getLogger(ReplicationLinks.class);
+
+    private final ReplicationConfig config;
+    private final EventPublisher publisher;
+    private final DeadLetters deadLetters;
+    private final String bootstrapServers;
+    private final Map<String, ReplicationLink> links = new LinkedHashMap<>();
+
+    ReplicationLinks(ReplicationConfig config, EventPublisher publisher, DeadLetters deadLetters,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.config = config;
+        this.publisher = publisher;
+        this.deadLetters = deadLetters;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Bad configuration or keyless tables stop the start, with a message naming the key or the tables. */
+    void start(@Observes StartupEvent started) {
+        Map<String, LinkDefinition> definitions = new LinkedHashMap<>();
+        config.links().forEach((id, link) -> {
+            if (link.enabled()) {
+                definitions.put(id, LinkDefinition.from(id, link));
+            } else {
+                LOG.infof("link %s is configured but disabled (lifeboat.replication.links.%s.enabled=false)", id, id);
+            }
+        });
+        ReplicationLink.Environment env = new ReplicationLink.Environment(bootstrapServers, config.offsetsTopic(),
+                config.cdcTopicPrefix(), config.strandedTopicPrefix(), config.topicReplicationFactor(), this,
+                (record, reason) -> deadLetters.send(record, reason).await().atMost(Duration.ofSeconds(130)));
+        for (LinkDefinition definition : definitions.values()) {
+            ReplicationLink link = new ReplicationLink(definition, env);
+            link.start();
+            links.put(definition.id(), link);
+            LOG.infof("link %s: %s → %s, schemas %s, slot %s, publication %s", definition.id(), definition.source(),
+                    definition.target(), definition.schemas(), definition.slot(), definition.publication());
+        }
+        if (links.isEmpty()) {
+            LOG.info("no replication link configured (lifeboat.replication.links.<id>.*)");
+        }
+    }
+
+    void stop(@Observes ShutdownEvent stopping) {
+        links.values().forEach(ReplicationLink::close);
+    }
+
+    public Collection<ReplicationLink> all() {
+        return links.values();
+    }
+
+    public Optional<ReplicationLink> byId(String id) {
+        return Optional.ofNullable(links.get(id));
+    }
+
+    @Override
+    public void stateChanged(LinkStateChanged change) {
+        publish(() -> publisher.publishAndAwait(EventTypes.LINK_STATE_CHANGED, change));
+    }
+
+    @Override
+    public void alert(AlertRaised alert) {
+        LOG.warnf("alert %s: %s", alert.alertId(), alert.reason());
+        publish(() -> publisher.publishAndAwait(EventTypes.ALERT_RAISED, alert));
+    }
+
+    @Override
+    public void resolved(AlertResolved resolved) {
+        LOG.infof("alert %s resolved: %s", resolved.alertId(), resolved.reason());
+        publish(() -> publisher.publishAndAwait(EventTypes.ALERT_RESOLVED, resolved));
+    }
+
+    private static void publish(Runnable send) {
+        try {
+            send.run();
+        } catch (RuntimeException e) {
+            LOG.errorf("could not publish an event: %s", e.getMessage());
+        }
+    }
+}

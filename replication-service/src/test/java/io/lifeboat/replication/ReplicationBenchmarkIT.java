@@ -1,0 +1,219 @@
+package io.lifeboat.replication;
+
+import io.lifeboat.loopback.FreePorts;
+import io.lifeboat.loopback.PostgresServer;
+import io.lifeboat.loopback.ServiceProcess;
+import io.lifeboat.loopback.testing.SharedServers;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Lag at a steady rate and catch-up speed of a burst, through the service (packaged, own JVM) and through
+ * PostgreSQL's own logical replication between the same two servers, side by side. Lag of a row = its
+ * {@code applied_at} (a default only the target's table has) minus its {@code created_at} at the source.
+ *
+ * <p>{@code -Dlifeboat.bench.steady-seconds} (60), {@code -Dlifeboat.bench.rate} (2000 rows/s),
+ * {@code -Dlifeboat.bench.burst-rows} (200000).
+ */
+@Tag("benchmark")
+class ReplicationBenchmarkIT {
+
+    private static final int STEADY_SECONDS = Integer.getInteger("lifeboat.bench.steady-seconds", 60);
+    private static final int RATE = Integer.getInteger("lifeboat.bench.rate", 2000);
+    private static final int BURST = Integer.getInteger("lifeboat.bench.burst-rows", 200_000);
+
+    private record Figures(double p50, double p95, double p99, long rows, double burstRowsPerSecond) {
+    }
+
+    @Test
+    void lifeboatAgainstPostgresLogicalReplication() throws Exception {
+        PostgresServer home = SharedServers.postgres("home");
+        PostgresServer offsite = SharedServers.postgres("offsite");
+        for (String db : List.of("bench_lifeboat", "bench_native")) {
+            home.createDatabase(db);
+            offsite.createDatabase(db);
+            try (Connection h = home.connect(db); Connection o = offsite.connect(db)) {
+                createTables(h, false);
+                createTables(o, true);
+            }
+        }
+
+        // PostgreSQL's own: publication at home, subscription at offsite.
+        try (Connection h = home.connect("bench_native"); Statement s = h.createStatement()) {
+            s.execute("CREATE PUBLICATION bench_pub FOR TABLE bench.events");
+        }
+        try (Connection o = offsite.connect("bench_native"); Statement s = o.createStatement()) {
+            s.execute("CREATE SUBSCRIPTION bench_sub CONNECTION 'host=" + home.host() + " port=" + home.port()
+                    + " dbname=bench_native user=" + home.user() + " password=" + home.password()
+                    + "' PUBLICATION bench_pub");
+        }
+        Figures pg = run(home, offsite, "bench_native", null);
+
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("LIFEBOAT_SITE", "offsite"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SOURCE_SITE", "home"),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SOURCE_JDBC_URL", home.jdbcUrl("bench_lifeboat")),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SOURCE_USER", home.user()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SOURCE_PASSWORD", home.password()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_SITE", "offsite"),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_JDBC_URL", offsite.jdbcUrl("bench_lifeboat")),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_USER", offsite.user()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_PASSWORD", offsite.password()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SCHEMAS", "bench"));
+        Path logs = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bench-");
+        try (ServiceProcess service = new ServiceProcess("replication-service", Path.of(System.getProperty("lifeboat.service.jar")),
+                FreePorts.next(), env, List.of("-Xmx160m", "-XX:+UseSerialGC"), logs)) {
+            service.start();
+            service.awaitReady(Duration.ofSeconds(60));
+            awaitRows(offsite, "bench_lifeboat", 1, Duration.ofSeconds(120)); // the link is streaming
+            Figures lifeboat = run(home, offsite, "bench_lifeboat", service);
+            print(pg, lifeboat);
+        }
+    }
+
+    private static final AtomicLong PEAK_RSS = new AtomicLong();
+
+    private static void createTables(Connection c, boolean target) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS bench");
+            s.execute("CREATE TABLE IF NOT EXISTS bench.events (id bigint PRIMARY KEY, payload text,"
+                    + " created_at timestamptz NOT NULL DEFAULT clock_timestamp()"
+                    + (target ? ", applied_at timestamptz NOT NULL DEFAULT clock_timestamp()" : "") + ")");
+            if (!target) {
+                s.execute("INSERT INTO bench.events (id, payload) VALUES (0, 'warm-up') ON CONFLICT DO NOTHING");
+            }
+        }
+    }
+
+    private Figures run(PostgresServer home, PostgresServer offsite, String db, ServiceProcess service) throws Exception {
+        awaitRows(offsite, db, 1, Duration.ofSeconds(120));
+        // Steady: RATE rows a second, one transaction every 10 ms.
+        long id = 1;
+        int perTick = Math.max(1, RATE / 100);
+        try (Connection h = home.connect(db); Statement s = h.createStatement()) {
+            long start = System.nanoTime();
+            long ticks = STEADY_SECONDS * 100L;
+            for (long tick = 0; tick < ticks; tick++) {
+                long due = start + tick * 10_000_000L;
+                while (System.nanoTime() < due) {
+                    Thread.onSpinWait(); // pacing the load generator, not synchronising a test
+                }
+                s.execute("INSERT INTO bench.events (id, payload) SELECT g, md5(g::text) FROM generate_series(" + id
+                        + ", " + (id + perTick - 1) + ") g");
+                id += perTick;
+            }
+        }
+        long steadyRows = id - 1;
+        awaitRows(offsite, db, steadyRows + 1, Duration.ofSeconds(300));
+        double[] p;
+        try (Connection o = offsite.connect(db); Statement s = o.createStatement();
+             ResultSet r = s.executeQuery("SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY"
+                     + " extract(epoch FROM applied_at - created_at) * 1000) FROM bench.events WHERE id > 0")) {
+            r.next();
+            Double[] values = (Double[]) r.getArray(1).getArray();
+            p = new double[] {values[0], values[1], values[2]};
+        }
+        // Burst: BURST rows in transactions of 10,000, as fast as the source takes them.
+        long first = id;
+        PEAK_RSS.set(0);
+        Thread sampler = service == null ? null : rssSampler();
+        try (Connection h = home.connect(db); Statement s = h.createStatement()) {
+            for (long from = first; from < first + BURST; from += 10_000) {
+                s.execute("INSERT INTO bench.events (id, payload) SELECT g, md5(g::text) FROM generate_series(" + from
+                        + ", " + Math.min(from + 9_999, first + BURST - 1) + ") g");
+            }
+        }
+        awaitRows(offsite, db, steadyRows + 1 + BURST, Duration.ofSeconds(600));
+        if (sampler != null) {
+            sampler.interrupt();
+        }
+        double rowsPerSecond;
+        try (Connection h = home.connect(db); Connection o = offsite.connect(db);
+             Statement sh = h.createStatement(); Statement so = o.createStatement();
+             ResultSet began = sh.executeQuery("SELECT extract(epoch FROM min(created_at)) FROM bench.events WHERE id >= " + first);
+             ResultSet ended = so.executeQuery("SELECT extract(epoch FROM max(applied_at)) FROM bench.events WHERE id >= " + first)) {
+            began.next();
+            ended.next();
+            rowsPerSecond = BURST / (ended.getDouble(1) - began.getDouble(1));
+        }
+        return new Figures(p[0], p[1], p[2], steadyRows, rowsPerSecond);
+    }
+
+    /** The service's resident set, sampled from /proc while the burst is applied. */
+    private static Thread rssSampler() {
+        Thread t = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                ProcessHandle.current().children().filter(p -> p.info().commandLine().orElse("").contains("quarkus-run.jar"))
+                        .forEach(p -> {
+                            try {
+                                for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
+                                    if (line.startsWith("VmRSS:")) {
+                                        long kb = Long.parseLong(line.replaceAll("\\D", ""));
+                                        PEAK_RSS.accumulateAndGet(kb * 1024, Math::max);
+                                    }
+                                }
+                            } catch (Exception gone) {
+                                // the process ended between listing and reading
+                            }
+                        });
+                try {
+                    Thread.sleep(200); // sampling period
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "rss-sampler");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private static void awaitRows(PostgresServer offsite, String db, long rows, Duration within) {
+        await().atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try (Connection o = offsite.connect(db); Statement s = o.createStatement();
+                 ResultSet r = s.executeQuery("SELECT count(*) FROM bench.events")) {
+                r.next();
+                return r.getLong(1) >= rows;
+            }
+        });
+    }
+
+    private static void print(Figures pg, Figures lb) {
+        String table = String.format("""
+
+                replication benchmark (%s, %d cores, %d MB max heap for the test JVM)
+                steady %d rows/s for %d s (%d rows), burst %d rows
+                                         PostgreSQL logical   Lifeboat      ratio (Lifeboat / PostgreSQL)
+                  lag p50 (ms)           %10.1f   %10.1f    %6.2f
+                  lag p95 (ms)           %10.1f   %10.1f    %6.2f
+                  lag p99 (ms)           %10.1f   %10.1f    %6.2f
+                  burst (rows/s)         %10.0f   %10.0f    %6.2f
+                  service resident memory during the burst: %d MB (peak)
+                """, Instant.now(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+                RATE, STEADY_SECONDS, lb.rows(), BURST,
+                pg.p50(), lb.p50(), lb.p50() / pg.p50(), pg.p95(), lb.p95(), lb.p95() / pg.p95(),
+                pg.p99(), lb.p99(), lb.p99() / pg.p99(), pg.burstRowsPerSecond(), lb.burstRowsPerSecond(),
+                lb.burstRowsPerSecond() / pg.burstRowsPerSecond(), PEAK_RSS.get() >> 20);
+        System.out.println(table);
+        try {
+            Files.writeString(Path.of("target", "replication-benchmark.txt"), table);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package io.lifeboat.replication;
+
+import io.lifeboat.events.AlertRaised;
+import io.lifeboat.events.CommandFinished;
+import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.events.Event;
+import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.ReplicationLag;
+import io.lifeboat.events.kafka.DeadLetters;
+import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.testing.TopicReader;
+import io.lifeboat.loopback.testing.KafkaResource;
+import io.lifeboat.loopback.testing.SharedServers;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+
+/**
+ * One link home → offsite over the demo tables, against the real broker and both real PostgreSQL servers, taken
+ * through its life in order: snapshot, streaming, lag feed, guard, an unappliable change, drift, commands, promotion,
+ * reversal.
+ */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(value = TwoSiteLinkResource.class, initArgs = @ResourceArg(name = "link", value = "it"))
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplicationLinkTest {
+
+    private static final Duration SOON = Duration.ofSeconds(60);
+
+    @Inject
+    EventPublisher publisher;
+
+    // Read, not injected: Quarkus would check an injected key in every test class's application.
+    private final String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+    private final String database = ConfigProvider.getConfig().getValue("test.home.database", String.class);
+
+    private Connection home() throws SQLException {
+        return SharedServers.postgres("home").connect(database);
+    }
+
+    private Connection offsite() throws SQLException {
+        return SharedServers.postgres("offsite").connect(database);
+    }
+
+    private void awaitEqual() {
+        await().atMost(SOON).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            try (Connection h = home(); Connection o = offsite()) {
+                assertThat(DemoSchema.checksums(o)).isEqualTo(DemoSchema.checksums(h));
+            }
+        });
+    }
+
+    private void exec(Connection c, String... sql) throws SQLException {
+        try (c; Statement s = c.createStatement()) {
+            for (String statement : sql) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void initialSnapshotCopiesEveryTable() throws Exception {
+        awaitEqual();
+        try (Connection o = offsite()) {
+            assertThat(DemoSchema.checksums(o).get("demo.customers")).startsWith("50:");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void streamsInsertsUpdatesDeletesToastAndTruncates() throws Exception {
+        try (Connection h = home()) {
+            DemoSchema.insertRows(h, 1000, 200);
+        }
+        exec(home(),
+                "UPDATE demo.customers SET balance = balance + 1, tags = ARRAY['updated'] WHERE id % 3 = 0",
+                // notes of id 5, 10, ... are TOASTed: this update does not touch them (REPLICA IDENTITY DEFAULT)
+                "UPDATE demo.customers SET name = name || ' (renamed)' WHERE id % 5 = 0",
+                "UPDATE demo.customers SET profile = NULL, avatar = NULL, born = NULL WHERE id = 7",
+                "DELETE FROM demo.customers WHERE id % 11 = 0",
+                "UPDATE demo.arrays SET nums = ARRAY[]::numeric[], ints = NULL WHERE id = 3",
+                "DELETE FROM demo.measurements WHERE array_id = 4",
+                "UPDATE demo.measurements SET latency_ms = 9.999 WHERE array_id = 2");
+        awaitEqual();
+        try (Connection o = offsite(); Statement s = o.createStatement();
+             var r = s.executeQuery("SELECT count(*) FROM demo.customers WHERE notes LIKE '%__debezium_unavailable_value%'")) {
+            r.next();
+            assertThat(r.getInt(1)).as("no placeholder is ever written").isZero();
+        }
+        exec(home(), "TRUNCATE demo.measurements");
+        awaitEqual();
+        try (Connection h = home()) {
+            DemoSchema.insertRows(h, 5000, 20);
+        }
+        awaitEqual();
+    }
+
+    @Test
+    @Order(3)
+    void publishesLagEveryLinkEverySecondAndOnTheStatusApi() {
+        try (TopicReader lag = new TopicReader(bootstrap, "lifeboat.replication.lag")) {
+            Instant since = Instant.now();
+            Event<?> first = lag.awaitEvent(e -> e.type() == EventTypes.REPLICATION_LAG
+                    && ((ReplicationLag) e.payload()).linkId().equals("it")
+                    && ((ReplicationLag) e.payload()).measuredAt().isAfter(since), Duration.ofSeconds(10));
+            ReplicationLag payload = (ReplicationLag) first.payload();
+            assertThat(payload.sourceSite()).isEqualTo("home");
+            assertThat(payload.targetSite()).isEqualTo("offsite");
+            assertThat(payload.appliedPosition()).contains("/");
+            lag.awaitEvent(e -> e.type() == EventTypes.REPLICATION_LAG && ((ReplicationLag) e.payload()).linkId().equals("it")
+                    && ((ReplicationLag) e.payload()).measuredAt().isAfter(payload.measuredAt().plusMillis(500)),
+                    Duration.ofSeconds(5));
+        }
+        await().atMost(SOON).untilAsserted(() -> given().get("/links/it").then().statusCode(200)
+                .body("state", equalTo("STREAMING")).body("lagMs", equalTo(0)).body("pendingEvents", equalTo(0)));
+        given().get("/links").then().statusCode(200).body("[0].id", equalTo("it"));
+        given().get("/links/nope").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(200).body(containsString("lifeboat_replication_lag_ms{link=\"it\"}"))
+                .body(containsString("lifeboat_replication_retained_wal_bytes{link=\"it\"}"));
+    }
+
+    @Test
+    @Order(4)
+    void theStandbyRefusesWritesFromAnyoneButTheApplier() {
+        assertThatThrownBy(() -> exec(offsite(), "INSERT INTO demo.arrays (id) VALUES (999999)"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("refuses writes")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("25006"));
+        assertThatThrownBy(() -> exec(offsite(), "SET default_transaction_read_only = off",
+                "DELETE FROM demo.customers")).hasMessageContaining("refuses writes");
+    }
+
+    @Test
+    @Order(5)
+    void anUnappliableChangeStopsItsTableOnlyAndResumesAfterTheFix() throws Exception {
+        exec(offsite(), "ALTER TABLE demo.arrays ADD CONSTRAINT small_ids CHECK (id < 100000)");
+        try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
+            exec(home(), "INSERT INTO demo.arrays (id, serial_no) VALUES (100001, 'too big')",
+                    "INSERT INTO demo.customers (name) VALUES ('after the bad one')");
+            Event<?> alert = alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
+                    && ((AlertRaised) e.payload()).kind().equals("APPLY_STOPPED"), SOON);
+            AlertRaised raised = (AlertRaised) alert.payload();
+            assertThat(raised.labels()).containsEntry("table", "demo.arrays").containsEntry("topic", "lifeboat.cdc.it.demo.arrays")
+                    .containsKey("offset").containsKey("partition");
+            assertThat(raised.reason()).contains("small_ids").contains("100001");
+        }
+        await().atMost(SOON).untilAsserted(() -> {
+            try (Connection o = offsite(); Statement s = o.createStatement();
+                 var r = s.executeQuery("SELECT count(*) FROM demo.customers WHERE name = 'after the bad one'")) {
+                r.next();
+                assertThat(r.getInt(1)).as("other tables go on").isEqualTo(1);
+            }
+        });
+        given().get("/links/it").then().body("state", equalTo("STALLED"))
+                .body("stoppedTables[0].table", equalTo("demo.arrays"));
+        given().post("/links/it/tables/demo.customers/resume").then().statusCode(409);
+        exec(offsite(), "ALTER TABLE demo.arrays DROP CONSTRAINT small_ids");
+        given().post("/links/it/tables/demo.arrays/resume").then().statusCode(200);
+        awaitEqual();
+        given().get("/links/it").then().body("state", equalTo("STREAMING"));
+    }
+
+    @Test
+    @Order(6)
+    void reportsSchemaDrift() throws Exception {
+        exec(offsite(), "ALTER TABLE demo.customers ADD COLUMN only_here int");
+        try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
+            given().post("/links/it/drift/check").then().statusCode(200)
+                    .body("[0].column", equalTo("only_here")).body("[0].source", equalTo("missing"));
+            alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
+                    && ((AlertRaised) e.payload()).kind().equals("SCHEMA_DRIFT")
+                    && ((AlertRaised) e.payload()).reason().contains("only_here"), SOON);
+        }
+        given().get("/links/it").then().body("drift[0].table", equalTo("demo.customers"));
+        exec(offsite(), "ALTER TABLE demo.customers DROP COLUMN only_here");
+        given().post("/links/it/drift/check").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    private CommandFinished command(CommandName name, long epoch, String target, Map<String, String> parameters) {
+        String id = UUID.randomUUID().toString();
+        try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
+            publisher.publishAndAwait(EventTypes.COMMAND_ISSUED, new CommandIssued(id, name, epoch, target, "test",
+                    "test of " + name, parameters, Instant.now()));
+            return (CommandFinished) events.awaitEvent(e -> e.type() == EventTypes.COMMAND_FINISHED
+                    && ((CommandFinished) e.payload()).commandId().equals(id), Duration.ofSeconds(120)).payload();
+        }
+    }
+
+    @Test
+    @Order(7)
+    void pausesAndResumesAndRefusesOlderEpochsAndDeadLettersMalformedCommands() throws Exception {
+        assertThat(command(CommandName.PAUSE, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+        given().get("/links/it").then().body("state", equalTo("PAUSED"));
+        exec(home(), "INSERT INTO demo.customers (name) VALUES ('while paused')");
+        await().atMost(SOON).untilAsserted(() -> given().get("/links/it").then().body("pendingEvents", greaterThan(0)));
+        CommandFinished refused = command(CommandName.RESUME, 3, "it", Map.of());
+        assertThat(refused.outcome()).isEqualTo(CommandOutcome.REFUSED);
+        assertThat(refused.reason()).isEqualTo("refused RESUME: epoch 3 is older than 4");
+        assertThat(command(CommandName.RESUME, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+        awaitEqual();
+
+        try (TopicReader dlq = new TopicReader(bootstrap, "lifeboat.dlq");
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            String marker = "garbage-" + UUID.randomUUID();
+            producer.send(new ProducerRecord<>("lifeboat.commands", marker, "{not a command".getBytes(StandardCharsets.UTF_8))).get();
+            dlq.awaitRecord(r -> marker.equals(r.key()) && r.headers().lastHeader(DeadLetters.REASON) != null, SOON);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void drainFencePromoteThenReverseWithStrandedChangesQuarantined() throws Exception {
+        CommandFinished drained = command(CommandName.DRAIN, 5, "it", Map.of());
+        assertThat(drained.outcome()).as(drained.reason()).isEqualTo(CommandOutcome.DONE);
+        assertThat(drained.details()).containsKey("appliedPosition");
+        awaitEqual();
+        given().get("/links/it").then().body("state", equalTo("DRAINED"));
+
+        // Written at home after the last change left it: these never reach offsite.
+        exec(home(), "INSERT INTO demo.customers (name) VALUES ('stranded 1'), ('stranded 2')",
+                "UPDATE demo.arrays SET capacity_gb = 1 WHERE id = 1");
+
+        CommandFinished fenced = command(CommandName.FENCE, 5, "home", Map.of());
+        assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
+        assertThatThrownBy(() -> exec(home(), "INSERT INTO demo.arrays (id) VALUES (424242)"))
+                .hasMessageContaining("refuses writes");
+
+        CommandFinished promoted = command(CommandName.PROMOTE, 5, "it",
+                Map.of("sourceLostAt", Instant.now().toString()));
+        assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
+        assertThat(promoted.details()).containsKeys("appliedPosition", "dataLossWindowMs", "sequencesAdvanced");
+        // The promoted site takes writes, and a serial id from its sequence does not collide with replicated rows.
+        exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('first write at offsite')");
+
+        CommandFinished reversed = command(CommandName.REVERSE, 6, "it", Map.of());
+        assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
+        assertThat(reversed.details()).containsEntry("strandedChanges", "3")
+                .containsEntry("stranded.demo.customers", "2").containsEntry("stranded.demo.arrays", "1");
+        try (TopicReader stranded = new TopicReader(bootstrap, "lifeboat.stranded.it")) {
+            stranded.awaitRecord(r -> new String(r.value(), StandardCharsets.UTF_8).contains("stranded 2"), SOON);
+        }
+        // home is now the copy of offsite, guarded, and streaming goes offsite → home.
+        awaitEqual();
+        exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('written at offsite after reversal')");
+        awaitEqual();
+        given().get("/links/it").then().body("sourceSite", equalTo("offsite")).body("targetSite", equalTo("home"));
+        assertThatThrownBy(() -> exec(home(), "INSERT INTO demo.arrays (id) VALUES (434343)"))
+                .hasMessageContaining("refuses writes");
+    }
+}

@@ -1,0 +1,61 @@
+package io.lifeboat.replication;
+
+import io.lifeboat.loopback.PostgresServer;
+import io.lifeboat.loopback.testing.SharedServers;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A fresh database on the shared home and offsite servers, with the demo tables on both and rows at home, and the
+ * configuration of one link (id from the init arg {@code link}, default {@code it}) from home to offsite.
+ */
+public class TwoSiteLinkResource implements QuarkusTestResourceLifecycleManager {
+
+    private String link = "it";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        link = initArgs.getOrDefault("link", link);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        String database = "portal_" + link;
+        Map<String, String> config = new LinkedHashMap<>();
+        try {
+            for (String site : new String[] {"home", "offsite"}) {
+                PostgresServer pg = SharedServers.postgres(site);
+                pg.createDatabase(database);
+                try (Connection c = pg.connect(database)) {
+                    DemoSchema.create(c);
+                    if (site.equals("home")) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("TRUNCATE demo.customers, demo.arrays, demo.measurements");
+                        }
+                        DemoSchema.insertRows(c, 1, 50);
+                    }
+                }
+                String prefix = "lifeboat.replication.links." + link + "." + (site.equals("home") ? "source" : "target") + ".";
+                config.put(prefix + "site", site);
+                config.put(prefix + "jdbc-url", pg.jdbcUrl(database));
+                config.put(prefix + "user", pg.user());
+                config.put(prefix + "password", pg.password());
+                config.put("test." + site + ".database", database);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not prepare the demo databases", e);
+        }
+        config.put("lifeboat.replication.links." + link + ".schemas", "demo");
+        config.put("lifeboat.replication.drift-interval", "5s");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // the shared servers stop with the JVM
+    }
+}
