@@ -37,6 +37,7 @@ public final class ObjectStore implements AutoCloseable {
     private final String accessKey = "LB" + Secrets.upperAlphanumeric(18);
     private final String secretKey = Secrets.alphanumeric(40);
     private ChildProcess process;
+    private Map<String, String> notifications = Map.of();
 
     /** @param name the site this store stands for ("home", "offsite") */
     public ObjectStore(String name, Path workDir) {
@@ -58,7 +59,7 @@ public final class ObjectStore implements AutoCloseable {
         process = ChildProcess.start("object-store-" + name,
                 JavaCommand.of(CLASSPATH_RESOURCE, DEFAULT_JVM_OPTIONS, log4jConfig, MAIN,
                         List.of(endpoint().toString(), dataDir().toString())),
-                Map.of("LIFEBOAT_S3_ACCESS_KEY", accessKey, "LIFEBOAT_S3_SECRET_KEY", secretKey),
+                environment(),
                 workDir, logFile());
         try {
             awaitReady();
@@ -68,6 +69,23 @@ public final class ObjectStore implements AutoCloseable {
             throw e;
         }
         return this;
+    }
+
+    /**
+     * From the next {@link #start()} on, publishes a bucket notification for every object created or removed, in the
+     * format real MinIO sends to a Kafka target (see {@code child.BucketNotifications}), keyed {@code bucket/key}.
+     */
+    public synchronized ObjectStore notifyTo(String bootstrapServers, String topic) {
+        notifications = Map.of("LIFEBOAT_S3_NOTIFY_BOOTSTRAP", bootstrapServers, "LIFEBOAT_S3_NOTIFY_TOPIC", topic,
+                "LIFEBOAT_S3_NOTIFY_REGION", REGION);
+        return this;
+    }
+
+    private Map<String, String> environment() {
+        Map<String, String> env = new java.util.HashMap<>(notifications);
+        env.put("LIFEBOAT_S3_ACCESS_KEY", accessKey);
+        env.put("LIFEBOAT_S3_SECRET_KEY", secretKey);
+        return env;
     }
 
     public String name() {

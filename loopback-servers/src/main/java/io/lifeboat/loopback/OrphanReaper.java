@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -44,8 +45,8 @@ public final class OrphanReaper {
     }
 
     /** The watcher itself: it lives as long as this JVM, so "no process left behind" checks must pass over it. */
-    public static synchronized java.util.Optional<ProcessHandle> watcher() {
-        return shell == null ? java.util.Optional.empty() : java.util.Optional.of(shell.toHandle());
+    public static synchronized Optional<ProcessHandle> watcher() {
+        return Optional.ofNullable(shell).map(Process::toHandle);
     }
 
     static synchronized void watch(long pid) {

@@ -69,6 +69,7 @@ public final class ServiceProcess implements AutoCloseable {
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         process = builder.start();
+        OrphanReaper.watch(process.pid());
         Process started = process;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, name + "-reaper"));
     }
@@ -127,6 +128,8 @@ public final class ServiceProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        } finally {
+            OrphanReaper.forget(process.pid());
         }
     }
 
@@ -137,6 +140,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+        OrphanReaper.forget(process.pid());
     }
 
     /** The last lines of the service's log, for failure messages. */

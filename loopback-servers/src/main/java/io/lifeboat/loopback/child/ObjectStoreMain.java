@@ -30,7 +30,8 @@ public final class ObjectStoreMain {
         BlobStoreContext context = ContextBuilder.newBuilder("filesystem-nio2").credentials("local", "local")
                 .overrides(backend).build(BlobStoreContext.class);
         S3Proxy proxy = S3Proxy.builder()
-                .blobStore(context.getBlobStore())
+                // Opt-in (ObjectStore#notifyTo): MinIO-format bucket notifications to a Kafka topic.
+                .blobStore(BucketNotifications.wrapIfConfigured(context.getBlobStore(), System.getenv()))
                 .endpoint(URI.create(args[0]))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, System.getenv("LIFEBOAT_S3_ACCESS_KEY"),
                         System.getenv("LIFEBOAT_S3_SECRET_KEY"))
