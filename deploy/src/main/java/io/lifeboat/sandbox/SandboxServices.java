@@ -1,6 +1,7 @@
 package io.lifeboat.sandbox;
 
 import io.lifeboat.loopback.FreePorts;
+import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
 import io.lifeboat.loopback.TwoSiteWorld;
 
@@ -52,8 +53,22 @@ final class SandboxServices {
         return Map.of();
     }
 
+    /** One link, {@code main}: home's demo schema into offsite's, from the start. */
     private Map<String, String> replication() {
-        return Map.of();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LIFEBOAT_REPLICATION_LINKS_MAIN_SCHEMAS", "demo");
+        linkEnd(env, "SOURCE", TwoSiteWorld.HOME);
+        linkEnd(env, "TARGET", TwoSiteWorld.OFFSITE);
+        return env;
+    }
+
+    private void linkEnd(Map<String, String> env, String end, String site) {
+        PostgresServer pg = world.postgres(site);
+        String prefix = "LIFEBOAT_REPLICATION_LINKS_MAIN_" + end + "_";
+        env.put(prefix + "SITE", site);
+        env.put(prefix + "JDBC_URL", pg.jdbcUrl(world.database()));
+        env.put(prefix + "USER", pg.user());
+        env.put(prefix + "PASSWORD", pg.password());
     }
 
     private Map<String, String> filesync() {

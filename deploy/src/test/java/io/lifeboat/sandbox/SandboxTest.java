@@ -76,6 +76,16 @@ class SandboxTest {
     }
 
     @Test
+    void rowsWrittenAtHomeAppearAtOffsite() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> count("OFFSITE", "demo.customers") == 20);
+        long atHome = count("HOME", "demo.measurements");
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("OFFSITE", "demo.measurements") >= atHome);
+        HttpResponse<String> links = get(endpoints.getProperty("LIFEBOAT_SERVICE_REPLICATION_SERVICE_URL") + "/links/main");
+        assertThat(links.statusCode()).isEqualTo(200);
+        assertThat(links.body()).contains("STREAMING");
+    }
+
+    @Test
     void dnsSendsThePortalToHomeAtFirst() {
         assertThat(sandbox.activeSite()).contains("home");
         assertThat(endpoints.getProperty("LIFEBOAT_DNS_TSIG_SECRET")).isNotBlank();

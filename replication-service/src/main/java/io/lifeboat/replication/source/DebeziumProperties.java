@@ -73,7 +73,7 @@ public final class DebeziumProperties {
         p.setProperty("status.update.interval.ms", "1000");
         p.setProperty("max.batch.size", "4096");
         p.setProperty("max.queue.size", "16384");
-        p.setProperty("poll.interval.ms", "50");
+        p.setProperty("poll.interval.ms", "10"); // the longest a change waits for its batch to fill
         return p;
     }
 
