@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One Lifeboat service running as its own JVM from its packaged jar, as it would in its own pod: for the sandbox,
@@ -21,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final String name;
     private final Path jar;
@@ -28,7 +28,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final List<String> jvmOptions;
     private final Path log;
-    private Process process;
+    private ChildProcess process;
 
     /**
      * @param jar         the service's {@code target/quarkus-app/quarkus-run.jar}
@@ -50,36 +50,30 @@ public final class ServiceProcess implements AutoCloseable {
         return repositoryRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    public synchronized void start() throws IOException {
-        if (process != null && process.isAlive()) {
+    public synchronized void start() {
+        if (isRunning()) {
             return;
         }
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(name + ": " + jar + " is missing; build first (./mvnw -DskipTests install)");
         }
-        Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(environment);
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        process = builder.start();
-        OrphanReaper.watch(process.pid());
-        Process started = process;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, name + "-reaper"));
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        process = ChildProcess.start(name, command, env, jar.getParent(), log);
     }
 
     /** Waits until {@code /q/health/ready} answers UP; fails with the end of the service's log otherwise. */
-    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+    public void awaitReady(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!isRunning()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + ":\n" + tail(40));
+                throw new IllegalStateException(name + " exited:\n" + tail(40));
             }
             try {
                 HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
@@ -90,7 +84,7 @@ public final class ServiceProcess implements AutoCloseable {
             } catch (IOException notListeningYet) {
                 // keep waiting
             }
-            Thread.sleep(200);
+            process.waitFor(Duration.ofMillis(200));
         }
         throw new IllegalStateException(name + " not ready after " + timeout.toSeconds() + " s:\n" + tail(40));
     }
@@ -117,39 +111,23 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** SIGTERM, so Quarkus shuts down cleanly; SIGKILL only if it has not within the grace period. */
     public synchronized void stop() {
-        if (!isRunning()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        } finally {
-            OrphanReaper.forget(process.pid());
+        if (process != null) {
+            process.terminate(STOP_GRACE);
+            process = null;
         }
     }
 
     /** SIGKILL: no shutdown hook, no clean close, as when a node dies. */
-    public synchronized void kill() throws InterruptedException {
-        if (!isRunning()) {
-            return;
+    public synchronized void kill() {
+        if (process != null) {
+            process.kill();
+            process = null;
         }
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
-        OrphanReaper.forget(process.pid());
     }
 
     /** The last lines of the service's log, for failure messages. */
-    public String tail(int lines) throws IOException {
-        if (!Files.exists(log)) {
-            return "(no log)";
-        }
-        List<String> all = Files.readAllLines(log);
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    public String tail(int lines) {
+        return LogTail.of(log, lines);
     }
 
     @Override
