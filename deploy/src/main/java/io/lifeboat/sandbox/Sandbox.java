@@ -80,7 +80,11 @@ public final class Sandbox implements AutoCloseable {
         for (String site : TwoSiteWorld.SITES) {
             PostgresServer pg = world.postgres(site);
             DemoSchema.create(pg.jdbcUrl(DemoSchema.DATABASE), pg.user(), pg.password(), site.equals(TwoSiteWorld.HOME));
-            world.objectStore(site).createBucket(DemoWriter.BUCKET);
+            ObjectStore store = world.objectStore(site);
+            store.createBucket(DemoWriter.BUCKET);
+            // As MinIO with `mc event add ... arn:minio:sqs::...:kafka`: every object written or removed is announced.
+            store.notifyTo(world.kafka().bootstrapServers(), notificationTopic(site)).stop();
+            store.start();
         }
 
         int standInPort = FreePorts.next();
@@ -105,7 +109,8 @@ public final class Sandbox implements AutoCloseable {
         running.add(control);
 
         say("starting the Lifeboat services ...");
-        SandboxServices wiring = new SandboxServices(world, repository, workDir.resolve("logs"), standIns);
+        SandboxServices.ApiTokens tokens = SandboxServices.ApiTokens.generate();
+        SandboxServices wiring = new SandboxServices(world, repository, workDir.resolve("logs"), standIns, tokens);
         for (ServiceProcess service : wiring.all()) {
             service.start();
             services.add(service);
@@ -122,7 +127,15 @@ public final class Sandbox implements AutoCloseable {
             extra.put("LIFEBOAT_SERVICE_" + service.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL", service.url());
         }
         extra.put("LIFEBOAT_SANDBOX_CONTROL_URL", control.url());
+        extra.put("LIFEBOAT_FAILOVER_URL", extra.get("LIFEBOAT_SERVICE_FAILOVER_SERVICE_URL"));
+        extra.put("LIFEBOAT_API_TOKEN", tokens.operator());
+        extra.put("LIFEBOAT_API_VIEWER_TOKEN", tokens.viewer());
         world.writeEndpoints(endpointsFile(), extra);
+    }
+
+    /** Where a site's object store announces its objects: filesync's notification path. */
+    static String notificationTopic(String site) {
+        return "lifeboat.bucket-events." + site;
     }
 
     Path endpointsFile() {

@@ -8,6 +8,7 @@ import io.lifeboat.loopback.TwoSiteWorld;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -23,12 +24,28 @@ final class SandboxServices {
     private final Path repository;
     private final Path logDir;
     private final Map<String, SiteStandIn> standIns;
+    private final ApiTokens tokens;
 
-    SandboxServices(TwoSiteWorld world, Path repository, Path logDir, Map<String, SiteStandIn> standIns) {
+    /** The operator API's bearer tokens for this sandbox: made up at start, written to the endpoints file. */
+    record ApiTokens(String viewer, String operator) {
+        static ApiTokens generate() {
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            return new ApiTokens(token(random), token(random));
+        }
+
+        private static String token(java.security.SecureRandom random) {
+            byte[] bytes = new byte[24];
+            random.nextBytes(bytes);
+            return java.util.HexFormat.of().formatHex(bytes);
+        }
+    }
+
+    SandboxServices(TwoSiteWorld world, Path repository, Path logDir, Map<String, SiteStandIn> standIns, ApiTokens tokens) {
         this.world = world;
         this.repository = repository;
         this.logDir = logDir;
         this.standIns = standIns;
+        this.tokens = tokens;
     }
 
     List<ServiceProcess> all() {
@@ -49,8 +66,26 @@ final class SandboxServices {
         return new ServiceProcess(name, ServiceProcess.jarOf(repository, module), FreePorts.next(), env, JVM_OPTIONS, logDir);
     }
 
+    /**
+     * An observer at a vantage point of its own, probing both sites: the portal's health page (critical), the database
+     * and the DNS name (both only able to make a site DEGRADED, never DOWN on their own).
+     */
     private Map<String, String> heartbeat(String observer, String location) {
-        return Map.of();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LIFEBOAT_HEARTBEAT_LOCATION", location);
+        env.put("LIFEBOAT_HEARTBEAT_OBSERVER_ID", observer);
+        for (String site : TwoSiteWorld.SITES) {
+            String prefix = "LIFEBOAT_HEARTBEAT_SITES_" + site.toUpperCase(Locale.ROOT) + "_TARGETS_";
+            PostgresServer pg = world.postgres(site);
+            env.put(prefix + "WEB_URL", standIns.get(site).url() + "/health");
+            env.put(prefix + "DB_URL", pg.jdbcUrl(world.database()));
+            env.put(prefix + "DB_USER", pg.user());
+            env.put(prefix + "DB_PASSWORD", pg.password());
+            env.put(prefix + "DB_CRITICAL", "false");
+            env.put(prefix + "DNS_URL", "dns://" + world.dns().host() + ":" + world.dns().port() + "/portal." + world.dns().zone());
+            env.put(prefix + "DNS_CRITICAL", "false");
+        }
+        return env;
     }
 
     /** One link, {@code main}: home's demo schema into offsite's, from the start. */
@@ -71,11 +106,42 @@ final class SandboxServices {
         env.put(prefix + "PASSWORD", pg.password());
     }
 
+    /**
+     * Bucket {@code exports} mirrored both ways; arrivals seen through each store's bucket notifications, which the
+     * sandbox's stores publish to Kafka as MinIO does ({@link Sandbox#notificationTopic(String)}).
+     */
     private Map<String, String> filesync() {
-        return Map.of();
+        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> endpoints = world.endpoints();
+        for (String site : TwoSiteWorld.SITES) {
+            String prefix = "LIFEBOAT_" + site.toUpperCase(Locale.ROOT) + "_S3_";
+            for (String key : List.of("ENDPOINT", "REGION", "ACCESS_KEY", "SECRET_KEY")) {
+                env.put(prefix + key, endpoints.get(prefix + key));
+            }
+            env.put(prefix + "BUCKET", DemoWriter.BUCKET);
+            env.put(prefix + "NOTIFICATION_TOPIC", Sandbox.notificationTopic(site));
+        }
+        return env;
     }
 
+    /**
+     * Home is where the service belongs; the portal's A record moves between the sites' addresses on the DNS server
+     * (with its TSIG key: the same names the endpoints file and the Kubernetes secret use).
+     */
     private Map<String, String> failover() {
-        return Map.of();
+        Map<String, String> env = new LinkedHashMap<>();
+        world.endpoints().forEach((key, value) -> {
+            if (key.startsWith("LIFEBOAT_DNS_")) {
+                env.put(key, value);
+            }
+        });
+        env.put("LIFEBOAT_DNS_RECORDS", Sandbox.PORTAL);
+        env.put("LIFEBOAT_FAILOVER_HOME_SITE", TwoSiteWorld.HOME);
+        Sandbox.SITE_ADDRESSES.forEach((site, address) ->
+                env.put("LIFEBOAT_FAILOVER_SITES_" + site.toUpperCase(Locale.ROOT) + "_ADDRESSES", address));
+        env.put("LIFEBOAT_FAILOVER_DATABASE_LINKS", "main");
+        env.put("LIFEBOAT_API_VIEWER_TOKENS", tokens.viewer());
+        env.put("LIFEBOAT_API_OPERATOR_TOKENS", tokens.operator());
+        return env;
     }
 }

@@ -3,6 +3,9 @@ package io.lifeboat.sandbox;
 import io.lifeboat.loopback.OrphanReaper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The README's first command, minus the build: the whole world comes up, answers, and leaves nothing behind. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -92,18 +96,35 @@ class SandboxTest {
     }
 
     @Test
-    void losingASiteStopsItsServersAndRestoringBringsThemBack() throws Exception {
+    void theOperatorApiShowsHomeActiveAndNeedsAToken() throws Exception {
+        String failover = endpoints.getProperty("LIFEBOAT_FAILOVER_URL");
+        assertThat(get(failover + "/state").statusCode()).isEqualTo(401);
+        HttpResponse<String> state = HTTP.send(HttpRequest.newBuilder(URI.create(failover + "/state"))
+                .header("Authorization", "Bearer " + endpoints.getProperty("LIFEBOAT_API_VIEWER_TOKEN"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(state.statusCode()).isEqualTo(200);
+        assertThat(state.body()).contains("\"activeSite\":\"home\"").contains("NORMAL");
+    }
+
+    /** Last: losing home sets the whole disaster chain going. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void losingHomeGivesADownVerdictAndRestoringItBringsItBackUp() throws Exception {
         String control = endpoints.getProperty("LIFEBOAT_SANDBOX_CONTROL_URL");
-        String portal = endpoints.getProperty("LIFEBOAT_OFFSITE_PORTAL_URL");
-        assertThat(get(portal + "/health").statusCode()).isEqualTo(200);
+        String portal = endpoints.getProperty("LIFEBOAT_HOME_PORTAL_URL");
+        String observer = endpoints.getProperty("LIFEBOAT_SERVICE_HEARTBEAT_OBSERVER_A_URL");
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(observer + "/sites/home").body().contains("\"verdict\":\"UP\""));
 
-        assertThat(post(control + "/sites/offsite/lose").statusCode()).isEqualTo(200);
+        assertThat(post(control + "/sites/home/lose").statusCode()).isEqualTo(200);
         assertThat(reachable(portal + "/health")).isFalse();
-        assertThat(canConnect("OFFSITE")).isFalse();
+        assertThat(canConnect("HOME")).isFalse();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get(observer + "/sites/home").body())
+                .contains("\"verdict\":\"DOWN\"").contains("down: 2/2 observers in 2 locations"));
 
-        assertThat(post(control + "/sites/offsite/restore").statusCode()).isEqualTo(200);
+        assertThat(post(control + "/sites/home/restore").statusCode()).isEqualTo(200);
         assertThat(get(portal + "/health").statusCode()).isEqualTo(200);
-        assertThat(canConnect("OFFSITE")).isTrue();
+        assertThat(canConnect("HOME")).isTrue();
+        await().atMost(Duration.ofSeconds(90)).until(() -> get(observer + "/sites/home").body().contains("\"verdict\":\"UP\""));
 
         assertThat(post(control + "/sites/atlantis/lose").statusCode()).isEqualTo(400);
     }

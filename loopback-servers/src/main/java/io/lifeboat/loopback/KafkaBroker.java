@@ -159,7 +159,16 @@ public final class KafkaBroker implements AutoCloseable {
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lifeboat-loopback");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
-        return Admin.create(props);
+        // Kafka loads its plugins (metrics reporters) through the context class loader; inside a Quarkus test that is
+        // the application's, whose Kafka classes are not ours (ClassCastException on JmxReporter).
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Admin.class.getClassLoader());
+        try {
+            return Admin.create(props);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     private void awaitReady() {

@@ -4,6 +4,7 @@ import io.lifeboat.heartbeat.testing.HealthPage;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +17,11 @@ public class BenchSites implements QuarkusTestResourceLifecycleManager {
     public static final HealthPage RANDOM30 = HealthPage.start();
     public static final HealthPage SLOW = HealthPage.start();
     public static final HealthPage CUTOFF = HealthPage.start();
+    /**
+     * Detection trials rotate over ten sites: stopping and restarting one site every few seconds is flapping (and
+     * held at DEGRADED, rightly); each of these sees at most two outages within the default flap window of 2 min.
+     */
+    public static final List<HealthPage> DETECT = java.util.stream.Stream.generate(HealthPage::start).limit(10).toList();
 
     @Override
     public Map<String, String> start() {
@@ -26,6 +32,9 @@ public class BenchSites implements QuarkusTestResourceLifecycleManager {
         config.put("lifeboat.heartbeat.sites.random30.targets.web.url", RANDOM30.url());
         config.put("lifeboat.heartbeat.sites.slow.targets.web.url", SLOW.url());
         config.put("lifeboat.heartbeat.sites.cutoff.targets.web.url", CUTOFF.url());
+        for (int i = 0; i < DETECT.size(); i++) {
+            config.put("lifeboat.heartbeat.sites.detect-" + i + ".targets.web.url", DETECT.get(i).url());
+        }
         return config;
     }
 
@@ -35,5 +44,6 @@ public class BenchSites implements QuarkusTestResourceLifecycleManager {
         RANDOM30.close();
         SLOW.close();
         CUTOFF.close();
+        DETECT.forEach(HealthPage::close);
     }
 }

@@ -244,8 +244,7 @@ class TwoObserversTest {
     @Test
     @Order(7)
     void keepsJudgingAcrossABrokerRestart() {
-        RestartableKafka.broker().stop();
-        RestartableKafka.broker().start();
+        RestartableKafka.restart();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/sites/home").then()
                 .body("verdict", equalTo("UP")).body("evidence.reportingObservers", equalTo(2)));
 

@@ -13,9 +13,33 @@ public class RestartableKafka implements QuarkusTestResourceLifecycleManager {
 
     public static synchronized KafkaBroker broker() {
         if (broker == null) {
-            broker = new KafkaBroker(SharedServers.workDir().resolve("heartbeat-kafka")).start();
+            broker = withBrokerClassLoader(() -> new KafkaBroker(SharedServers.workDir().resolve("heartbeat-kafka")).start());
         }
         return broker;
+    }
+
+    /** Stops the broker and starts it again on the same port, as an operator's restart would. */
+    public static synchronized void restart() {
+        withBrokerClassLoader(() -> {
+            broker.stop();
+            return broker.start();
+        });
+    }
+
+    /**
+     * The broker's readiness check opens a Kafka admin client, which loads its classes through the thread's context
+     * class loader; under a running Quarkus test that is Quarkus' and the classes clash (JmxReporter
+     * ClassCastException). The loader that loaded KafkaBroker is the right one.
+     */
+    private static KafkaBroker withBrokerClassLoader(java.util.function.Supplier<KafkaBroker> action) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(KafkaBroker.class.getClassLoader());
+        try {
+            return action.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     @Override
@@ -25,8 +49,10 @@ public class RestartableKafka implements QuarkusTestResourceLifecycleManager {
     }
 
     @Override
-    public void stop() {
-        broker.close();
-        broker = null;
+    public synchronized void stop() {
+        if (broker != null) {
+            broker.close();
+            broker = null;
+        }
     }
 }

@@ -11,6 +11,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,6 +59,12 @@ public final class BucketNotifications extends ForwardingBlobStore {
     // S3Proxy keeps a stub blob named after each open multipart upload's id (filesystem backends): its own
     // bookkeeping, which MinIO would never announce.
     private final Set<String> openUploads = ConcurrentHashMap.newKeySet();
+    // send() blocks while the broker is unreachable; uploads must not wait for Kafka, so one thread sends, in order.
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "bucket-notifications");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     BucketNotifications(BlobStore backend, KafkaProducer<String, String> producer, String topic, String region) {
         super(backend);
@@ -79,6 +87,9 @@ public final class BucketNotifications extends ForwardingBlobStore {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // Like MinIO's queue: while the broker is away, events wait (in order) instead of being dropped.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "600000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
         KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         Runtime.getRuntime().addShutdownHook(new Thread(producer::close, "bucket-notifications-close"));
         return new BucketNotifications(backend, producer, topic, region);
@@ -197,16 +208,24 @@ public final class BucketNotifications extends ForwardingBlobStore {
         event.put("EventName", eventName);
         event.put("Key", bucket + "/" + key);
         event.put("Records", List.of(record));
+        String value;
         try {
-            producer.send(new ProducerRecord<>(topic, bucket + "/" + key, JSON.writeValueAsString(event)),
-                    (metadata, failure) -> {
-                        if (failure != null) {
-                            System.err.println("bucket notification for " + bucket + "/" + key + " lost: " + failure);
-                        }
-                    });
+            value = JSON.writeValueAsString(event);
         } catch (Exception e) {
-            System.err.println("bucket notification for " + bucket + "/" + key + " not sent: " + e);
+            System.err.println("bucket notification for " + bucket + "/" + key + " not written: " + e);
+            return;
         }
+        sender.execute(() -> {
+            try {
+                producer.send(new ProducerRecord<>(topic, bucket + "/" + key, value), (metadata, failure) -> {
+                    if (failure != null) {
+                        System.err.println("bucket notification for " + bucket + "/" + key + " lost: " + failure);
+                    }
+                });
+            } catch (Exception e) {
+                System.err.println("bucket notification for " + bucket + "/" + key + " not sent: " + e);
+            }
+        });
     }
 
     /** As MinIO encodes object keys in events (Go's url.QueryEscape: '/' as %2F, space as '+'). */

@@ -31,17 +31,17 @@ import static org.awaitility.Awaitility.await;
  * False positives under adversity, with default settings, the three at once on three sites:
  * random30 fails 30 % of requests at random; slow answers in 1.26-1.54 s against a 1.5 s timeout; cutoff is
  * healthy but the second observer is cut off from it. Goal: zero DOWN verdicts.
- * {@code -Dlifeboat.bench.adversity.duration=PT10M}.
+ * {@code -Dheartbeat.bench.adversity.duration=PT10M}.
  */
 @Tag("benchmark")
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(BenchSites.class)
-class AdversityBenchmark {
+class AdversityBenchmarkTest {
 
     @Test
     void noDownVerdictsUnderAdversity() {
-        Duration duration = Duration.parse(System.getProperty("lifeboat.bench.adversity.duration", "PT10M"));
+        Duration duration = Duration.parse(System.getProperty("heartbeat.bench.adversity.duration", "PT10M"));
         String bootstrap = SharedServers.kafka().bootstrapServers();
         HealthPage dead = HealthPage.start().stop();
         BenchSites.RANDOM30.failing(0.3);

@@ -24,13 +24,13 @@ import static org.awaitility.Awaitility.await;
 /**
  * CPU and memory of one observer probing 50 HTTP targets every 2 s (5 sites of 10). Measured for the whole test JVM
  * (the service, and the health page answering the 25 requests/s), so an upper bound for the service alone.
- * {@code -Dlifeboat.bench.footprint.duration=PT2M}.
+ * {@code -Dheartbeat.bench.footprint.duration=PT2M}.
  */
 @Tag("benchmark")
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
-@WithTestResource(FootprintBenchmark.FiftyTargets.class)
-class FootprintBenchmark {
+@WithTestResource(FootprintBenchmarkTest.FiftyTargets.class)
+class FootprintBenchmarkTest {
 
     public static class FiftyTargets implements QuarkusTestResourceLifecycleManager {
         static final HealthPage PAGE = HealthPage.start();
@@ -54,7 +54,7 @@ class FootprintBenchmark {
 
     @Test
     void cpuAndMemoryProbingFiftyTargets() throws Exception {
-        Duration duration = Duration.parse(System.getProperty("lifeboat.bench.footprint.duration", "PT2M"));
+        Duration duration = Duration.parse(System.getProperty("heartbeat.bench.footprint.duration", "PT2M"));
         await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/sites").then().extract()
                 .jsonPath().getList("findAll { it.verdict == 'DEGRADED' || it.verdict == 'UP' }").size() == 5);
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

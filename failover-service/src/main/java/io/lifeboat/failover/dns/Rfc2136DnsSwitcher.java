@@ -1,0 +1,241 @@
+package io.lifeboat.failover.dns;
+
+import org.jboss.logging.Logger;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * RFC 2136 dynamic updates signed with TSIG (RFC 8945), as BIND, PowerDNS, Knot and Windows DNS accept them.
+ *
+ * <p>Records mode replaces, for every configured name, the A and AAAA record sets with the site's addresses (a
+ * family the site has no address of is deleted, so no stale address of the old site survives). Delegation mode
+ * replaces the NS record set of each delegated name with the site's name servers. Both go in one update message:
+ * the server applies all of it or nothing.
+ *
+ * <p>Verification asks every configured authoritative server directly (no recursion, no cache) until each answers
+ * exactly the new set, or the time is up.
+ */
+public final class Rfc2136DnsSwitcher implements DnsSwitcher {
+
+    private static final Logger LOG = Logger.getLogger(Rfc2136DnsSwitcher.class);
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
+
+    private final DnsSettings settings;
+    private final Name zone;
+
+    public Rfc2136DnsSwitcher(DnsSettings settings) {
+        this.settings = settings;
+        try {
+            this.zone = Name.fromString(settings.zone() + ".");
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("lifeboat.dns.zone: not a DNS name: " + settings.zone());
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "RFC 2136 updates to " + settings.server() + " for zone " + settings.zone() + " ("
+                + settings.mode().name().toLowerCase() + " of " + settings.names() + ", TTL " + settings.ttlSeconds()
+                + " s, TSIG key " + settings.tsigKeyName() + " " + settings.tsigAlgorithm() + "), verified at "
+                + settings.verifyServers();
+    }
+
+    @Override
+    public String switchTo(DnsTarget target) throws DnsException {
+        Update update = new Update(zone);
+        try {
+            for (Name name : names()) {
+                if (settings.mode() == DnsMode.RECORDS) {
+                    update.delete(name, Type.A);
+                    update.delete(name, Type.AAAA);
+                    for (String address : target.addresses()) {
+                        InetAddress ip = InetAddress.getByName(address);
+                        update.add(ip.getAddress().length == 4
+                                ? new ARecord(name, DClass.IN, settings.ttlSeconds(), ip)
+                                : new AAAARecord(name, DClass.IN, settings.ttlSeconds(), ip));
+                    }
+                } else {
+                    update.delete(name, Type.NS);
+                    for (String ns : target.nameservers()) {
+                        update.add(new NSRecord(name, DClass.IN, settings.ttlSeconds(), absolute(ns)));
+                    }
+                }
+            }
+        } catch (UnknownHostException | TextParseException e) {
+            throw new DnsException("bad target for " + target.siteId() + ": " + e.getMessage(), e);
+        }
+        SimpleResolver resolver = resolver(settings.server());
+        resolver.setTSIGKey(new TSIG(algorithm(), settings.tsigKeyName(), settings.tsigSecret()));
+        resolver.setTCP(true);
+        Message response;
+        try {
+            response = resolver.send(update);
+        } catch (IOException e) {
+            throw new DnsException("no answer from " + settings.server() + ": " + e.getMessage(), e);
+        }
+        int rcode = response.getRcode();
+        if (rcode != Rcode.NOERROR) {
+            String tsigError = response.getTSIG() == null ? "" : ", TSIG " + Rcode.TSIGstring(response.getTSIG().getError());
+            throw new DnsException(settings.server() + " refused the update: " + Rcode.string(rcode) + tsigError);
+        }
+        String written = settings.names() + " → " + target.describe(settings.mode()) + " (TTL " + settings.ttlSeconds()
+                + " s) at " + settings.server();
+        LOG.infof("DNS switched for %s: %s", target.siteId(), written);
+        return "DNS updated: " + written;
+    }
+
+    @Override
+    public Verification verify(DnsTarget target, Duration timeout) {
+        Set<String> expected = expected(target);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, String> answers = new LinkedHashMap<>();
+        while (true) {
+            boolean all = true;
+            for (DnsSettings.HostPort server : settings.verifyServers()) {
+                for (Name name : names()) {
+                    String key = server + " " + name;
+                    Set<String> got;
+                    try {
+                        got = ask(server, name);
+                    } catch (IOException e) {
+                        answers.put(key, "no answer: " + e.getMessage());
+                        all = false;
+                        continue;
+                    }
+                    answers.put(key, got.isEmpty() ? "(nothing)" : String.join(",", got));
+                    all &= got.equals(expected);
+                }
+            }
+            if (all) {
+                return new Verification(true, settings.verifyServers().size() + "/" + settings.verifyServers().size()
+                        + " authoritative servers answer " + String.join(", ", expected) + " for " + settings.names(),
+                        answers);
+            }
+            if (System.nanoTime() > deadline) {
+                List<String> wrong = answers.entrySet().stream()
+                        .filter(e -> !e.getValue().equals(String.join(",", expected)))
+                        .map(e -> e.getKey() + " answers " + e.getValue()).collect(Collectors.toList());
+                return new Verification(false, "after " + timeout.toSeconds() + " s, expected "
+                        + String.join(", ", expected) + " but " + String.join("; ", wrong), answers);
+            }
+            try {
+                Thread.sleep(RETRY_PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Verification(false, "interrupted", answers);
+            }
+        }
+    }
+
+    /** The records one server gives for a name: A and AAAA addresses, or NS targets (answer or referral). */
+    private Set<String> ask(DnsSettings.HostPort server, Name name) throws IOException {
+        Set<String> found = new TreeSet<>();
+        int[] types = settings.mode() == DnsMode.RECORDS ? new int[] {Type.A, Type.AAAA} : new int[] {Type.NS};
+        for (int type : types) {
+            Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+            query.getHeader().unsetFlag(org.xbill.DNS.Flags.RD);
+            Message answer = resolver(server).send(query);
+            int rcode = answer.getRcode();
+            if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+                throw new IOException(Rcode.string(rcode));
+            }
+            List<Record> records = new ArrayList<>(answer.getSection(Section.ANSWER));
+            if (type == Type.NS) {
+                records.addAll(answer.getSection(Section.AUTHORITY));
+            }
+            for (Record r : records) {
+                if (!r.getName().equals(name)) {
+                    continue;
+                }
+                if (r instanceof ARecord a) {
+                    found.add(a.getAddress().getHostAddress());
+                } else if (r instanceof AAAARecord a) {
+                    found.add(a.getAddress().getHostAddress());
+                } else if (r instanceof NSRecord ns) {
+                    found.add(ns.getTarget().toString());
+                }
+            }
+        }
+        return found;
+    }
+
+    private Set<String> expected(DnsTarget target) {
+        Set<String> expected = new TreeSet<>();
+        if (settings.mode() == DnsMode.RECORDS) {
+            for (String a : target.addresses()) {
+                try {
+                    expected.add(InetAddress.getByName(a).getHostAddress());
+                } catch (UnknownHostException e) {
+                    expected.add(a);
+                }
+            }
+        } else {
+            for (String ns : target.nameservers()) {
+                try {
+                    expected.add(absolute(ns).toString());
+                } catch (TextParseException e) {
+                    expected.add(ns);
+                }
+            }
+        }
+        return expected;
+    }
+
+    private List<Name> names() {
+        List<Name> out = new ArrayList<>();
+        for (String n : settings.names()) {
+            try {
+                out.add(n.endsWith(".") ? Name.fromString(n) : Name.fromString(n, zone));
+            } catch (TextParseException e) {
+                throw new IllegalArgumentException("lifeboat.dns.records: not a DNS name: " + n);
+            }
+        }
+        return out;
+    }
+
+    private static Name absolute(String name) throws TextParseException {
+        return Name.fromString(name.endsWith(".") ? name : name + ".");
+    }
+
+    private Name algorithm() {
+        return switch (settings.tsigAlgorithm()) {
+            case "hmac-sha1" -> TSIG.HMAC_SHA1;
+            case "hmac-sha224" -> TSIG.HMAC_SHA224;
+            case "hmac-sha384" -> TSIG.HMAC_SHA384;
+            case "hmac-sha512" -> TSIG.HMAC_SHA512;
+            default -> TSIG.HMAC_SHA256;
+        };
+    }
+
+    private static SimpleResolver resolver(DnsSettings.HostPort server) {
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(server.host(), server.port()));
+        resolver.setTimeout(QUERY_TIMEOUT);
+        return resolver;
+    }
+}

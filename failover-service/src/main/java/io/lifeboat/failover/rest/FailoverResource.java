@@ -1,0 +1,199 @@
+package io.lifeboat.failover.rest;
+
+import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.OperatorActed;
+import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.failover.FailoverLoop;
+import io.lifeboat.failover.decision.FailoverRules;
+import io.lifeboat.failover.decision.Policy;
+import io.lifeboat.failover.decision.Refused;
+import io.lifeboat.failover.decision.Transition;
+import io.lifeboat.failover.decision.Words;
+import io.lifeboat.failover.security.Allowed;
+import io.lifeboat.failover.security.Caller;
+import io.lifeboat.failover.security.Role;
+import io.lifeboat.failover.state.DrState;
+import io.lifeboat.failover.state.HistoryEntry;
+import io.lifeboat.failover.state.NotLeader;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The operator API: thin. Reads show the state; actions go to the control loop, which applies the same pure rules
+ * as for events, and every action, accepted or refused, is audited as {@code lifeboat.operator.acted.v1}.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class FailoverResource {
+
+    private static final Logger LOG = Logger.getLogger(FailoverResource.class);
+
+    private final FailoverLoop loop;
+    private final Policy policy;
+    private final Caller caller;
+    private final EventPublisher publisher;
+
+    FailoverResource(FailoverLoop loop, Policy policy, Caller caller, EventPublisher publisher) {
+        this.loop = loop;
+        this.policy = policy;
+        this.caller = caller;
+        this.publisher = publisher;
+    }
+
+    @GET
+    @Path("state")
+    @Allowed(Role.VIEWER)
+    public Response state() {
+        DrState s = loop.current().orElse(null);
+        if (s == null) {
+            return error(Response.Status.SERVICE_UNAVAILABLE, "no DR state read yet (" + loop.lastReason() + ")");
+        }
+        Map<String, String> verdicts = new TreeMap<>();
+        loop.observations().verdicts().forEach((site, v) -> verdicts.put(site, v.verdict()
+                + (v.evidence() == null ? "" : " (" + Words.evidence(v.evidence()) + ")") + " since " + v.since()));
+        List<io.lifeboat.events.ReplicationLag> lags = new ArrayList<>(loop.observations().lags().values());
+        lags.sort(java.util.Comparator.comparing(io.lifeboat.events.ReplicationLag::linkId));
+        return Response.ok(new StateView(s.stateId(), s.activeSite(), s.standbySite(), s.epoch(), s.phase(), s.reason(),
+                loop.lastReason(), policy.mode().name().toLowerCase(), s.leader(), loop.self(), loop.isLeader(),
+                s.updatedAt(), s.pending(), s.run(), s.lastRun(), verdicts, lags)).build();
+    }
+
+    @GET
+    @Path("history")
+    @Allowed(Role.VIEWER)
+    public List<HistoryEntry> history() {
+        List<HistoryEntry> history = new ArrayList<>(loop.current().map(DrState::history).orElse(List.of()));
+        Collections.reverse(history);
+        return history;
+    }
+
+    @POST
+    @Path("failover")
+    @Allowed(Role.OPERATOR)
+    public Response failover(ActionRequest body) {
+        ActionRequest b = body(body);
+        String actor = caller.actor();
+        String role = caller.role();
+        return act("failover", b, (s, obs, cx) -> FailoverRules.requestFailover(s, obs, actor, role, b.reason(),
+                b.forced(), cx));
+    }
+
+    @POST
+    @Path("approve")
+    @Allowed(Role.OPERATOR)
+    public Response approve(ActionRequest body) {
+        ActionRequest b = body(body);
+        String actor = caller.actor();
+        String role = caller.role();
+        return act("approve", b, (s, obs, cx) -> FailoverRules.approve(s, actor, role, b.reason(), cx));
+    }
+
+    @POST
+    @Path("abort")
+    @Allowed(Role.OPERATOR)
+    public Response abort(ActionRequest body) {
+        ActionRequest b = body(body);
+        String actor = caller.actor();
+        String role = caller.role();
+        return act("abort", b, (s, obs, cx) -> FailoverRules.abort(s, actor, role, b.reason(), cx));
+    }
+
+    @POST
+    @Path("failback")
+    @Allowed(Role.OPERATOR)
+    public Response failback(ActionRequest body) {
+        ActionRequest b = body(body);
+        String actor = caller.actor();
+        String role = caller.role();
+        return act("failback", b, (s, obs, cx) -> FailoverRules.requestFailback(s, obs, actor, role, b.reason(),
+                b.forced(), cx));
+    }
+
+    @POST
+    @Path("steps/{n}/retry")
+    @Allowed(Role.OPERATOR)
+    public Response retry(@PathParam("n") int step, ActionRequest body) {
+        ActionRequest b = body(body);
+        String actor = caller.actor();
+        String role = caller.role();
+        return act("retry step " + step, b, (s, obs, cx) -> FailoverRules.retryStep(s, step, actor, role, b.reason(), cx));
+    }
+
+    @POST
+    @Path("steps/{n}/skip")
+    @Allowed(Role.OPERATOR)
+    public Response skip(@PathParam("n") int step, ActionRequest body) {
+        ActionRequest b = body(body);
+        String actor = caller.actor();
+        String role = caller.role();
+        return act("skip step " + step, b, (s, obs, cx) -> FailoverRules.skipStep(s, step, actor, role, b.reason(), cx));
+    }
+
+    private static ActionRequest body(ActionRequest body) {
+        return body == null ? new ActionRequest(null, null) : body;
+    }
+
+    private Response act(String what, ActionRequest body, FailoverLoop.Action action) {
+        String actor = caller.actor();
+        if (body.reason() == null || body.reason().isBlank()) {
+            audit(what, actor, body, "refused: a reason is required");
+            return error(Response.Status.BAD_REQUEST, "a reason is required: {\"reason\": \"...\"}");
+        }
+        try {
+            Transition t = loop.submit(what, action).get(30, TimeUnit.SECONDS);
+            DrState s = t.next();
+            return Response.accepted(new ActionResult(t.reason(), s.phase(), s.epoch(), s.activeSite(), s.runId())).build();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            audit(what, actor, body, "refused: " + cause.getMessage());
+            if (cause instanceof Refused) {
+                return error(Response.Status.CONFLICT, cause.getMessage());
+            }
+            if (cause instanceof IllegalArgumentException) {
+                return error(Response.Status.BAD_REQUEST, cause.getMessage());
+            }
+            if (cause instanceof NotLeader) {
+                return error(Response.Status.SERVICE_UNAVAILABLE, cause.getMessage());
+            }
+            LOG.warnf(cause, "%s by %s failed", what, actor);
+            return error(Response.Status.INTERNAL_SERVER_ERROR, what + " failed: " + cause.getMessage());
+        } catch (TimeoutException e) {
+            audit(what, actor, body, "no answer from the control loop within 30 s");
+            return error(Response.Status.GATEWAY_TIMEOUT, "the control loop did not take the request within 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return error(Response.Status.SERVICE_UNAVAILABLE, "interrupted");
+        }
+    }
+
+    /** Refused actions are audited here; accepted ones by the leader, in the transaction with their effects. */
+    private void audit(String what, String actor, ActionRequest body, String result) {
+        try {
+            publisher.publishAndAwait(EventTypes.OPERATOR_ACTED, new OperatorActed(actor, caller.role(), what,
+                    policy.stateId(), body.reason() == null ? "(none given)" : body.reason(), result,
+                    "failover-service", Instant.now()));
+        } catch (RuntimeException e) {
+            LOG.warnf("could not audit %s by %s: %s", what, actor, e.getMessage());
+        }
+    }
+
+    private static Response error(Response.Status status, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", message)).build();
+    }
+}

@@ -1,0 +1,67 @@
+package io.lifeboat.failover.runbook;
+
+import io.lifeboat.events.FailoverPhase;
+import io.lifeboat.events.StepStatus;
+import io.lifeboat.failover.decision.Context;
+import io.lifeboat.failover.decision.Transition;
+import io.lifeboat.failover.state.DrState;
+import io.lifeboat.failover.state.Run;
+import io.lifeboat.failover.state.RunKind;
+import io.lifeboat.failover.state.StepProgress;
+import io.lifeboat.failover.state.StepState;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The two runbooks' steps, and starting one (step 1, recording the decision and raising the epoch). */
+public final class Runbooks {
+
+    /** Failover: fence the lost site where reachable, drain, promote, DNS, verify. */
+    public static final List<StepKind> FAILOVER = List.of(StepKind.RECORD, StepKind.FENCE_LOST, StepKind.DRAIN,
+            StepKind.PROMOTE, StepKind.SWITCH_DNS, StepKind.VERIFY_DNS, StepKind.DONE);
+
+    /** Failback: reverse, catch up, then a planned switchover with zero loss, and replication home → standby again. */
+    public static final List<StepKind> FAILBACK = List.of(StepKind.RECORD, StepKind.REVERSE, StepKind.CATCH_UP,
+            StepKind.FENCE_ACTIVE, StepKind.DRAIN, StepKind.PROMOTE, StepKind.SWITCH_DNS, StepKind.VERIFY_DNS,
+            StepKind.RESUME, StepKind.DONE);
+
+    private Runbooks() {
+    }
+
+    public static List<StepKind> steps(RunKind kind) {
+        return kind == RunKind.FAILOVER ? FAILOVER : FAILBACK;
+    }
+
+    /**
+     * Starts a run in {@code b}: the epoch goes up by one, the pending decision is consumed, step 1 is done at once.
+     *
+     * @param outageSince when the lost site started failing (failover), or null
+     */
+    public static void start(Transition.Builder b, Context cx, RunKind kind, String from, String to,
+            Instant outageSince, String why, String decidedBy, boolean forced) {
+        DrState s = b.state();
+        long newEpoch = s.epoch() + 1;
+        List<StepProgress> steps = new ArrayList<>();
+        List<StepKind> kinds = steps(kind);
+        for (int i = 0; i < kinds.size(); i++) {
+            steps.add(StepProgress.pending(i + 1, kinds.get(i).label()));
+        }
+        String runId = kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + newEpoch + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        Run run = new Run(runId, kind, from, to, newEpoch, cx.now(), outageSince, why, decidedBy, forced, 1, steps,
+                null, null, null, null, null, null, null);
+        String recorded = "decision recorded (" + why + "); epoch " + s.epoch() + " → " + newEpoch;
+        StepProgress first = run.step(1).attempt(cx.now(), Map.of(), null);
+        b.state(s.withEpoch(newEpoch, cx.now()).withPending(null).withRun(run)
+                .withPhase(kind == RunKind.FAILOVER ? FailoverPhase.FAILING_OVER : FailoverPhase.FAILING_BACK, why));
+        b.step(run, first, StepStatus.STARTED, null, null);
+        StepProgress done = first.finish(StepState.COMPLETED, cx.now(), recorded, Map.of("epoch", Long.toString(newEpoch)));
+        run = run.withStep(done).withCurrentStep(2);
+        b.state(b.state().withRun(run));
+        b.step(run, done, StepStatus.COMPLETED, done.durationMs(), recorded);
+        b.unsettled();
+    }
+}

@@ -1,0 +1,33 @@
+package io.lifeboat.failover.runbook;
+
+import java.util.Arrays;
+
+/** What a runbook step does; {@link #label()} is the step's name in events, the state and the API. */
+public enum StepKind {
+    RECORD("record-decision"),
+    FENCE_LOST("fence-old-active"),
+    REVERSE("reverse-replication"),
+    CATCH_UP("catch-up"),
+    FENCE_ACTIVE("fence-active"),
+    DRAIN("drain"),
+    PROMOTE("promote"),
+    SWITCH_DNS("switch-dns"),
+    VERIFY_DNS("verify-dns"),
+    RESUME("resume-replication"),
+    DONE("done");
+
+    private final String label;
+
+    StepKind(String label) {
+        this.label = label;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    public static StepKind of(String label) {
+        return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown step " + label));
+    }
+}

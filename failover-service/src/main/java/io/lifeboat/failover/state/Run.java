@@ -1,0 +1,62 @@
+package io.lifeboat.failover.state;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A failover or failback runbook, as persisted in the DR state.
+ *
+ * @param outageSince       when the lost site was first seen failing (failover), the start of recovery time
+ * @param writesStoppedAt   failback: when writes at the active site were stopped (fence started)
+ * @param outcome           null while running; COMPLETED or ABORTED
+ */
+public record Run(String runId, RunKind kind, String fromSite, String toSite, long epoch, Instant startedAt,
+        Instant outageSince, String decisionReason, String decidedBy, boolean forced, int currentStep,
+        List<StepProgress> steps, Long dataLossWindowMs, String appliedPosition, Instant writesStoppedAt,
+        Instant finishedAt, String outcome, Long recoveryTimeMs, Long writesUnavailableMs) {
+
+    public Run {
+        steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    public StepProgress current() {
+        return currentStep >= 1 && currentStep <= steps.size() ? steps.get(currentStep - 1) : null;
+    }
+
+    public StepProgress step(int number) {
+        return steps.get(number - 1);
+    }
+
+    public Run withStep(StepProgress step) {
+        List<StepProgress> copy = new ArrayList<>(steps);
+        copy.set(step.number() - 1, step);
+        return new Run(runId, kind, fromSite, toSite, epoch, startedAt, outageSince, decisionReason, decidedBy, forced,
+                currentStep, copy, dataLossWindowMs, appliedPosition, writesStoppedAt, finishedAt, outcome,
+                recoveryTimeMs, writesUnavailableMs);
+    }
+
+    public Run withCurrentStep(int number) {
+        return new Run(runId, kind, fromSite, toSite, epoch, startedAt, outageSince, decisionReason, decidedBy, forced,
+                number, steps, dataLossWindowMs, appliedPosition, writesStoppedAt, finishedAt, outcome,
+                recoveryTimeMs, writesUnavailableMs);
+    }
+
+    public Run withDataLoss(Long lossMs, String position) {
+        return new Run(runId, kind, fromSite, toSite, epoch, startedAt, outageSince, decisionReason, decidedBy, forced,
+                currentStep, steps, lossMs, position, writesStoppedAt, finishedAt, outcome, recoveryTimeMs,
+                writesUnavailableMs);
+    }
+
+    public Run withWritesStoppedAt(Instant at) {
+        return new Run(runId, kind, fromSite, toSite, epoch, startedAt, outageSince, decisionReason, decidedBy, forced,
+                currentStep, steps, dataLossWindowMs, appliedPosition, at, finishedAt, outcome, recoveryTimeMs,
+                writesUnavailableMs);
+    }
+
+    public Run finished(Instant at, String how, Long recoveryMs, Long writesUnavailableMsValue) {
+        return new Run(runId, kind, fromSite, toSite, epoch, startedAt, outageSince, decisionReason, decidedBy, forced,
+                currentStep, steps, dataLossWindowMs, appliedPosition, writesStoppedAt, at, how, recoveryMs,
+                writesUnavailableMsValue);
+    }
+}

@@ -1,0 +1,46 @@
+package io.lifeboat.failover.state;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One step of a run as persisted: enough to resume it after a restart without doing anything twice.
+ *
+ * @param commands the commands of the current attempt, target → commandId (ids are deterministic per attempt)
+ * @param results  what the step learnt (applied positions, data-loss window, DNS answers, ...)
+ * @param operatorRetries how often an operator gave the step a fresh set of attempts (part of the command ids)
+ */
+public record StepProgress(int number, String name, StepState status, int attempts, Instant startedAt,
+        Instant attemptStartedAt, Long durationMs, String reason, Map<String, String> commands,
+        Map<String, String> results, int operatorRetries) {
+
+    public StepProgress {
+        commands = commands == null ? Map.of() : Map.copyOf(commands);
+        results = results == null ? Map.of() : Map.copyOf(results);
+    }
+
+    public static StepProgress pending(int number, String name) {
+        return new StepProgress(number, name, StepState.PENDING, 0, null, null, null, null, Map.of(), Map.of(), 0);
+    }
+
+    public StepProgress attempt(Instant now, Map<String, String> newCommands, String why) {
+        return new StepProgress(number, name, StepState.RUNNING, attempts + 1, startedAt == null ? now : startedAt,
+                now, null, why, newCommands, results, operatorRetries);
+    }
+
+    public StepProgress finish(StepState finalState, Instant now, String why, Map<String, String> moreResults) {
+        Map<String, String> merged = new LinkedHashMap<>(results);
+        merged.putAll(moreResults);
+        Long duration = startedAt == null ? 0L : Duration.between(startedAt, now).toMillis();
+        return new StepProgress(number, name, finalState, attempts, startedAt == null ? now : startedAt,
+                attemptStartedAt, duration, why, commands, merged, operatorRetries);
+    }
+
+    /** Back to a fresh set of attempts (operator retry). */
+    public StepProgress resetForRetry() {
+        return new StepProgress(number, name, StepState.PENDING, 0, startedAt, null, null, reason, Map.of(), results,
+                operatorRetries + 1);
+    }
+}

@@ -1,0 +1,274 @@
+package io.lifeboat.failover;
+
+import io.lifeboat.events.AlertRaised;
+import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.FailoverDecision;
+import io.lifeboat.events.FailoverStep;
+import io.lifeboat.events.OperatorActed;
+import io.lifeboat.events.SiteVerdictChanged;
+import io.lifeboat.events.StepStatus;
+import io.lifeboat.events.Verdict;
+import io.lifeboat.events.VerdictEvidence;
+import io.lifeboat.events.testing.TopicReader;
+import io.lifeboat.failover.testing.ReplicationStandIn;
+import io.lifeboat.loopback.testing.DnsResource;
+import io.lifeboat.loopback.testing.KafkaResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+
+/**
+ * failover-service as it runs, against the real broker and the real BIND: verdicts and lag arrive through Kafka,
+ * commands leave through Kafka and are answered by {@link ReplicationStandIn} (a real Kafka peer speaking the
+ * contract, standing in for replication-service until the whole-chain test), DNS is switched and verified on the
+ * real server, and operators act through the API with bearer tokens.
+ *
+ * <p>The methods run in order: each starts from where the previous one left the DR state.
+ */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(DnsResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverFlowTest {
+
+    static final String VIEWER = "test-viewer-token-0000000001";
+    static final String OPERATOR = "test-operator-token-000000001";
+    static final Duration RUNBOOK = Duration.ofSeconds(60);
+    static ReplicationStandIn standIn;
+    static String bootstrap;
+
+    @BeforeAll
+    static void startTheStandIn() {
+        bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        standIn = new ReplicationStandIn(bootstrap, "home-to-offsite-db", "home", "offsite");
+    }
+
+    @AfterAll
+    static void stopTheStandIn() {
+        standIn.close();
+    }
+
+    static JsonPath state() {
+        return given().auth().oauth2(VIEWER).get("/state").then().statusCode(200).extract().jsonPath();
+    }
+
+    static String phase() {
+        return given().auth().oauth2(VIEWER).get("/state").then().extract().jsonPath().getString("phase");
+    }
+
+    static void verdict(String site, Verdict verdict, Instant since) {
+        VerdictEvidence evidence = verdict == Verdict.DOWN
+                ? new VerdictEvidence(List.of("obs-eu", "obs-us", "obs-ap"), 3, List.of("eu", "us"), List.of("https://" + site),
+                        since.minusMillis(1500))
+                : new VerdictEvidence(List.of("obs-eu", "obs-us", "obs-ap"), 3, List.of("eu", "us"), List.of(), null);
+        standIn.publish("lifeboat.outages", EventTypes.SITE_VERDICT_CHANGED, new SiteVerdictChanged(
+                site + "-" + verdict + "-" + UUID.randomUUID(), site, verdict, Verdict.UP, since,
+                site + " " + verdict.name().toLowerCase() + " (test)", evidence, "obs-eu"));
+    }
+
+    static List<String> portalAddresses() throws Exception {
+        var config = ConfigProvider.getConfig();
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(config.getValue("lifeboat.dns.host", String.class),
+                config.getValue("lifeboat.dns.port", Integer.class)));
+        resolver.setTimeout(Duration.ofSeconds(2));
+        Name name = Name.fromString("portal." + config.getValue("lifeboat.dns.zone", String.class) + ".");
+        Message answer = resolver.send(Message.newQuery(Record.newRecord(name, Type.A, DClass.IN)));
+        return answer.getSection(Section.ANSWER).stream().filter(r -> r instanceof ARecord)
+                .map(r -> ((ARecord) r).getAddress().getHostAddress()).sorted().toList();
+    }
+
+    static void awaitPhase(String phase, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> phase.equals(phase()));
+    }
+
+    @Test
+    @Order(1)
+    void theApiNeedsATokenAndTheRightRole() {
+        given().get("/state").then().statusCode(401).header("WWW-Authenticate", containsString("Bearer"));
+        given().auth().oauth2("not-a-known-token-at-all").get("/state").then().statusCode(401);
+        given().auth().oauth2(VIEWER).contentType(ContentType.JSON).body("{\"reason\":\"drill\"}")
+                .post("/failover").then().statusCode(403).body("error", containsString("operator needed"));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{}")
+                .post("/failover").then().statusCode(400).body("error", containsString("reason is required"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> "NORMAL".equals(phase()));
+        given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"test\"}")
+                .post("/approve").then().statusCode(409).body("error", containsString("nothing awaits approval"));
+        given().auth().oauth2(VIEWER).get("/history").then().statusCode(200);
+    }
+
+    @Test
+    @Order(2)
+    void aLaggingStandbyAsksAPersonAndARecoveryCancels() {
+        standIn.lag(42_000);
+        verdict("offsite", Verdict.UP, Instant.now().minusSeconds(60));
+        await().atMost(Duration.ofSeconds(20)).until(() -> state().getList("lags.lagMs", Integer.class).contains(42_000)
+                && state().getString("verdicts.offsite") != null);
+        try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts");
+             TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
+            verdict("home", Verdict.DOWN, Instant.now().minusSeconds(10));
+            awaitPhase("AWAITING_APPROVAL", Duration.ofSeconds(30));
+            assertThat(state().getString("pending.reason")).contains("standby lag 42 s exceeds allowed 5 s");
+            AlertRaised alert = (AlertRaised) alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
+                    && ((AlertRaised) e.payload()).kind().equals("APPROVAL_NEEDED"), Duration.ofSeconds(20)).payload();
+            assertThat(alert.reason()).contains("standby lag 42 s exceeds allowed 5 s");
+
+            verdict("home", Verdict.UP, Instant.now());
+            awaitPhase("NORMAL", Duration.ofSeconds(30));
+            FailoverDecision cancel = (FailoverDecision) events.awaitEvent(e -> e.type() == EventTypes.FAILOVER_DECIDED
+                    && ((FailoverDecision) e.payload()).action().equals("CANCEL"), Duration.ofSeconds(20)).payload();
+            assertThat(cancel.reason()).startsWith("cancelled: home UP again before the switch");
+            assertThat(state().getString("activeSite")).isEqualTo("home");
+            assertThat(state().getLong("epoch")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void anOutageOfHomeFailsOverToOffsiteFencedPromotedAndVerifiedInDns() throws Exception {
+        standIn.lag(300);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state().getList("lags.lagMs", Integer.class).contains(300));
+        try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
+            verdict("home", Verdict.DOWN, Instant.now());
+            awaitPhase("ON_DR", RUNBOOK);
+
+            assertThat(portalAddresses()).containsExactly("127.0.0.12");
+            JsonPath s = state();
+            assertThat(s.getString("activeSite")).isEqualTo("offsite");
+            assertThat(s.getLong("epoch")).isEqualTo(2);
+            assertThat(s.getLong("lastRun.dataLossWindowMs")).isEqualTo(250);
+            assertThat(s.getLong("lastRun.recoveryTimeMs")).isPositive();
+            List<CommandIssued> commands = standIn.received.stream().filter(c -> c.epoch() == 2).toList();
+            assertThat(commands).extracting(CommandIssued::command)
+                    .containsExactly(CommandName.FENCE, CommandName.DRAIN, CommandName.PROMOTE);
+            assertThat(commands.get(0).target()).isEqualTo("home");
+            FailoverStep done = (FailoverStep) events.awaitEvent(e -> e.type() == EventTypes.FAILOVER_STEP
+                    && ((FailoverStep) e.payload()).name().equals("done")
+                    && ((FailoverStep) e.payload()).status() == StepStatus.COMPLETED, Duration.ofSeconds(20)).payload();
+            assertThat(done.reason()).contains("failover complete: offsite active at epoch 2").contains("recovery time")
+                    .contains("data-loss window 0.3 s");
+            FailoverDecision decision = (FailoverDecision) events.awaitEvent(e -> e.type() == EventTypes.FAILOVER_DECIDED
+                    && ((FailoverDecision) e.payload()).action().equals("FAIL_OVER"), Duration.ofSeconds(5)).payload();
+            assertThat(decision.reason()).startsWith("failover: home DOWN by 3/3 observers in 2 locations for")
+                    .endsWith("offsite UP, lag 0.3 s");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void failbackGetsStuckOnAFailingPromoteAnOperatorRetriesAndHomeIsActiveAgain() throws Exception {
+        verdict("home", Verdict.UP, Instant.now());
+        await().atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(state().getString("verdicts.home")).startsWith("UP"));
+        standIn.answer = c -> c.command() == CommandName.PROMOTE ? CommandOutcome.FAILED : CommandOutcome.DONE;
+        try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events");
+             TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
+            given().auth().oauth2(OPERATOR).header("X-Lifeboat-Actor", "alice").contentType(ContentType.JSON)
+                    .body("{\"reason\":\"home repaired\"}").post("/failback").then().statusCode(202)
+                    .body("phase", org.hamcrest.Matchers.equalTo("FAILING_BACK"));
+            awaitPhase("STUCK", RUNBOOK);
+            assertThat(state().getInt("run.currentStep")).isEqualTo(6);
+            assertThat(state().getString("run.steps[5].name")).isEqualTo("promote");
+            alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
+                    && ((AlertRaised) e.payload()).kind().equals("FAILOVER_STUCK"), Duration.ofSeconds(20));
+            assertThat(standIn.direction()).isEqualTo("offsite->home");
+
+            given().auth().oauth2(OPERATOR).contentType(ContentType.JSON).body("{\"reason\":\"x\"}")
+                    .post("/steps/5/retry").then().statusCode(409).body("error", containsString("stuck at step 6"));
+            standIn.answer = c -> CommandOutcome.DONE;
+            given().auth().oauth2(OPERATOR).header("X-Lifeboat-Actor", "alice").contentType(ContentType.JSON)
+                    .body("{\"reason\":\"DBA lifted the lock\"}").post("/steps/6/retry").then().statusCode(202);
+            awaitPhase("NORMAL", RUNBOOK);
+
+            assertThat(portalAddresses()).containsExactly("127.0.0.11");
+            JsonPath s = state();
+            assertThat(s.getString("activeSite")).isEqualTo("home");
+            assertThat(s.getLong("epoch")).isEqualTo(3);
+            assertThat(s.getLong("lastRun.dataLossWindowMs")).isZero();
+            assertThat(s.getLong("lastRun.writesUnavailableMs")).isPositive();
+            assertThat(standIn.direction()).isEqualTo("home->offsite");
+            OperatorActed retry = (OperatorActed) events.awaitEvent(e -> e.type() == EventTypes.OPERATOR_ACTED
+                    && ((OperatorActed) e.payload()).action().equals("retry step 6"), Duration.ofSeconds(20)).payload();
+            assertThat(retry.actor()).startsWith("alice (token:");
+            assertThat(retry.reason()).isEqualTo("DBA lifted the lock");
+            assertThat(retry.actor()).doesNotContain(OPERATOR);
+            events.awaitEvent(e -> e.type() == EventTypes.OPERATOR_ACTED
+                    && ((OperatorActed) e.payload()).action().equals("retry step 5")
+                    && ((OperatorActed) e.payload()).result().startsWith("refused"), Duration.ofSeconds(20));
+        }
+        List<String> history = given().auth().oauth2(VIEWER).get("/history").then().statusCode(200).extract()
+                .jsonPath().getList("action");
+        assertThat(history).contains("FAIL_BACK", "retry step 6", "FAIL_OVER", "CANCEL");
+    }
+
+    @Test
+    @Order(5)
+    void theCommandLineShowsTheStateAndActsThroughTheApi() {
+        String url = "http://localhost:" + io.restassured.RestAssured.port;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        var viewer = new io.lifeboat.failover.cli.LifeboatCli(url, VIEWER, "bob", out);
+        assertThat(viewer.run("status")).isZero();
+        String status = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(status).contains("active site  home").contains("phase        NORMAL   epoch 3")
+                .contains("home-to-offsite-db").contains("last run").contains("writes unavailable");
+        bytes.reset();
+        assertThat(viewer.run("failover", "just", "testing")).isEqualTo(1);
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("403");
+        bytes.reset();
+        var operator = new io.lifeboat.failover.cli.LifeboatCli(url, OPERATOR, "alice", out);
+        assertThat(operator.run("approve", "nothing", "pending")).isEqualTo(1);
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("409 refused: nothing awaits approval");
+        bytes.reset();
+        assertThat(operator.run("history")).isZero();
+        assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("FAIL_BACK").contains("alice");
+        assertThat(operator.run("retry", "x")).isEqualTo(2);
+    }
+
+    @Test
+    @Order(6)
+    void aSecondInstanceFollowsTheRunningServiceAndCannotWrite() {
+        io.lifeboat.failover.state.StoreSettings settings = new io.lifeboat.failover.state.StoreSettings(bootstrap,
+                "lifeboat", "lifeboat-failover-lifeboat", "lifeboat-failover-leader-lifeboat", "second-instance",
+                "/lifeboat/failover-service/offsite", Duration.ofSeconds(6), io.lifeboat.events.Topic::defaultName,
+                java.util.Map.of());
+        try (var second = new io.lifeboat.failover.state.StateStore(settings, (leader, why) -> { }).start()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> second.current().map(s -> s.epoch() == 3).orElse(false));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                    !second.isLeader() && state().getBoolean("instanceLeads"));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> second.write(second.current().orElseThrow()
+                    .withPhase(io.lifeboat.events.FailoverPhase.STUCK, "impostor"), List.of()))
+                    .isInstanceOf(io.lifeboat.failover.state.NotLeader.class);
+            assertThat(second.current().orElseThrow().leader()).isEqualTo(state().getString("leader"));
+        }
+        assertThat(phase()).isEqualTo("NORMAL");
+    }
+}
