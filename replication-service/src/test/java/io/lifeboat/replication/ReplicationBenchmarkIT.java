@@ -61,6 +61,14 @@ class ReplicationBenchmarkIT {
                     + " dbname=bench_native user=" + home.user() + " password=" + home.password()
                     + "' PUBLICATION bench_pub");
         }
+        // Measured once the subscription's initial copy is done and its apply worker streams, as for Lifeboat.
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try (Connection o = offsite.connect("bench_native"); Statement s = o.createStatement();
+                 ResultSet r = s.executeQuery("SELECT count(*) FROM pg_subscription_rel WHERE srsubstate <> 'r'")) {
+                r.next();
+                return r.getLong(1) == 0;
+            }
+        });
         Figures pg = run(home, offsite, "bench_native", null);
 
         Map<String, String> env = Map.ofEntries(
@@ -74,19 +82,32 @@ class ReplicationBenchmarkIT {
                 Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_JDBC_URL", offsite.jdbcUrl("bench_lifeboat")),
                 Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_USER", offsite.user()),
                 Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_PASSWORD", offsite.password()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SCHEMAS", "bench"));
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SCHEMAS", "bench"),
+                // glibc's per-thread malloc arenas are a large share of a JVM's resident memory beyond the heap.
+                Map.entry("MALLOC_ARENA_MAX", "2"));
         Path logs = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bench-");
         try (ServiceProcess service = new ServiceProcess("replication-service", Path.of(System.getProperty("lifeboat.service.jar")),
-                FreePorts.next(), env, List.of("-Xmx160m", "-XX:+UseSerialGC"), logs)) {
+                FreePorts.next(), env, serviceJvm(), logs)) {
             service.start();
             service.awaitReady(Duration.ofSeconds(60));
-            awaitRows(offsite, "bench_lifeboat", 1, Duration.ofSeconds(120)); // the link is streaming
+            awaitRows(offsite, "bench_lifeboat", 1, Duration.ofSeconds(120)); // the snapshot is applied
+            awaitStreaming(service); // and capture has moved on from the snapshot to the slot
             Figures lifeboat = run(home, offsite, "bench_lifeboat", service);
             print(pg, lifeboat);
         }
     }
 
     private static final AtomicLong PEAK_RSS = new AtomicLong();
+
+    /**
+     * The service's JVM as the README recommends running it (GC log next to the jar, for the record). A young
+     * generation of half the heap with large survivor spaces: the changes in flight (Debezium's queue, the producer's
+     * buffer, the applier's fetched batch) live a few hundred ms and must die young, not be promoted into old-gen
+     * and collected by full GCs.
+     */
+    private static final List<String> SERVICE_JVM = List.of("-Xmx160m", "-Xmn80m", "-XX:SurvivorRatio=6", "-XX:+UseSerialGC",
+            "-Xss512k", "-XX:MetaspaceSize=96m", "-XX:MaxMetaspaceSize=128m", "-XX:MaxDirectMemorySize=32m", "-Djdk.nio.maxCachedBufferSize=262144",
+            "-Xlog:gc:file=gc.log");
 
     private static void createTables(Connection c, boolean target) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -128,6 +149,7 @@ class ReplicationBenchmarkIT {
             Double[] values = (Double[]) r.getArray(1).getArray();
             p = new double[] {values[0], values[1], values[2]};
         }
+        lagOverTime(offsite, db, steadyRows);
         // Burst: BURST rows in transactions of 10,000, as fast as the source takes them.
         long first = id;
         PEAK_RSS.set(0);
@@ -153,6 +175,34 @@ class ReplicationBenchmarkIT {
         }
         return new Figures(p[0], p[1], p[2], steadyRows, rowsPerSecond);
     }
+
+    /** p99 lag per 10 s window of the steady run: shows whether the tail is warm-up or spread over the run. */
+    private static void lagOverTime(PostgresServer offsite, String db, long steadyRows) throws SQLException {
+        StringBuilder line = new StringBuilder("  " + db + " lag p99 per 10 s window (ms):");
+        try (Connection o = offsite.connect(db); Statement s = o.createStatement();
+             ResultSet r = s.executeQuery("WITH e AS (SELECT created_at, applied_at, min(created_at) OVER () AS t0"
+                     + " FROM bench.events WHERE id > 0 AND id <= " + steadyRows + ") SELECT floor(extract(epoch FROM"
+                     + " created_at - t0) / 10) AS w, percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM"
+                     + " applied_at - created_at) * 1000) FROM e GROUP BY w ORDER BY w")) {
+            while (r.next()) {
+                line.append(String.format(" %.0f", r.getDouble(2)));
+            }
+        }
+        WINDOWS.append(line).append('\n');
+        System.out.println(line);
+    }
+
+    /** {@code -Dlifeboat.bench.service-jvm-options="..."} adds options, e.g. a flight recording for profiling. */
+    private static List<String> serviceJvm() {
+        List<String> options = new java.util.ArrayList<>(SERVICE_JVM);
+        String extra = System.getProperty("lifeboat.bench.service-jvm-options", "").trim();
+        if (!extra.isEmpty()) {
+            options.addAll(List.of(extra.split("\\s+")));
+        }
+        return options;
+    }
+
+    private static final StringBuilder WINDOWS = new StringBuilder();
 
     /** The service's resident set, sampled from /proc while the burst is applied. */
     private static Thread rssSampler() {
@@ -183,6 +233,16 @@ class ReplicationBenchmarkIT {
         return t;
     }
 
+    /** The link reports STREAMING and no lag: the load starts against a running stream, not a starting one. */
+    private static void awaitStreaming(ServiceProcess service) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.url()
+                    + "/links/bench")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return body.contains("\"state\":\"STREAMING\"") && body.contains("\"lagMs\":0,");
+        });
+    }
+
     private static void awaitRows(PostgresServer offsite, String db, long rows, Duration within) {
         await().atMost(within).pollInterval(Duration.ofMillis(200)).until(() -> {
             try (Connection o = offsite.connect(db); Statement s = o.createStatement();
@@ -209,6 +269,7 @@ class ReplicationBenchmarkIT {
                 pg.p50(), lb.p50(), lb.p50() / pg.p50(), pg.p95(), lb.p95(), lb.p95() / pg.p95(),
                 pg.p99(), lb.p99(), lb.p99() / pg.p99(), pg.burstRowsPerSecond(), lb.burstRowsPerSecond(),
                 lb.burstRowsPerSecond() / pg.burstRowsPerSecond(), PEAK_RSS.get() >> 20);
+        table = table + WINDOWS;
         System.out.println(table);
         try {
             Files.writeString(Path.of("target", "replication-benchmark.txt"), table);

@@ -1,6 +1,7 @@
 package io.lifeboat.replication;
 
 import io.lifeboat.events.AlertRaised;
+import io.lifeboat.events.AlertResolved;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
@@ -218,6 +219,65 @@ class ReplicationLinkTest {
 
     @Test
     @Order(7)
+    void aMalformedChangeEventGoesToTheDlqWithItsReasonAndTheTableGoesOn() throws Exception {
+        String marker = "{\"id\":\"malformed-" + UUID.randomUUID() + "\"}";
+        try (TopicReader dlq = new TopicReader(bootstrap, "lifeboat.dlq");
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("lifeboat.cdc.it.demo.customers", marker,
+                    "{\"op\":\"x\", \"not\": \"an envelope\"}".getBytes(StandardCharsets.UTF_8))).get();
+            var dead = dlq.awaitRecord(r -> marker.equals(r.key()) && r.headers().lastHeader(DeadLetters.REASON) != null,
+                    SOON);
+            String reason = new String(dead.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
+            assertThat(reason).contains("not an appliable Debezium change event").contains("unknown op 'x'");
+            assertThat(new String(dead.headers().lastHeader(DeadLetters.TOPIC).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("lifeboat.cdc.it.demo.customers");
+        }
+        // The same table (same topic, after the bad record) goes on.
+        exec(home(), "INSERT INTO demo.customers (name) VALUES ('after the malformed one')");
+        awaitEqual();
+        try (Connection o = offsite(); Statement s = o.createStatement();
+             var r = s.executeQuery("SELECT count(*) FROM demo.customers WHERE name = 'after the malformed one'")) {
+            r.next();
+            assertThat(r.getInt(1)).isEqualTo(1);
+        }
+        given().get("/links/it").then().body("state", equalTo("STREAMING")).body("stoppedTables.size()", equalTo(0));
+    }
+
+    @Test
+    @Order(8)
+    void alertsWhenTheSlotRetainsMoreWalThanTheBoundAndResolvesWhenItIsBackUnder() throws Exception {
+        // An open transaction at the source holds the slot's restart_lsn back (decoding must be able to start
+        // before it); 40 MB of WAL written meanwhile (to a table the link does not replicate) is retained.
+        exec(home(), "CREATE TABLE IF NOT EXISTS public.filler (id int, pad text)");
+        try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
+            try (Connection holder = home(); Statement hold = holder.createStatement()) {
+                holder.setAutoCommit(false);
+                hold.execute("SELECT txid_current()"); // gives it a transaction id: it is now running
+                exec(home(), "INSERT INTO public.filler SELECT g, repeat(md5(g::text), 30)"
+                        + " FROM generate_series(1, 42000) g");
+                AlertRaised raised = (AlertRaised) alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
+                        && ((AlertRaised) e.payload()).kind().equals("SLOT_RETENTION"), SOON).payload();
+                assertThat(raised.labels()).containsEntry("link", "it").containsEntry("slot", "lifeboat_it");
+                assertThat(raised.reason()).contains("over the bound of " + TwoSiteLinkResource.RETAINED_WAL_BOUND);
+                given().get("/links/it").then().body("retainedWalBytes",
+                        greaterThan(TwoSiteLinkResource.RETAINED_WAL_BOUND));
+                holder.rollback();
+            }
+            // Running transactions are logged every 15 s; logging them now lets the slot move on sooner.
+            await().atMost(SOON).ignoreExceptions().untilAsserted(() -> {
+                exec(home(), "SELECT pg_log_standby_snapshot()");
+                alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RESOLVED
+                        && ((AlertResolved) e.payload()).alertId().equals("slot-retention:it:lifeboat_it"),
+                        Duration.ofSeconds(3));
+            });
+        } finally {
+            exec(home(), "DROP TABLE IF EXISTS public.filler");
+        }
+    }
+
+    @Test
+    @Order(9)
     void pausesAndResumesAndRefusesOlderEpochsAndDeadLettersMalformedCommands() throws Exception {
         assertThat(command(CommandName.PAUSE, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
         given().get("/links/it").then().body("state", equalTo("PAUSED"));
@@ -239,7 +299,7 @@ class ReplicationLinkTest {
     }
 
     @Test
-    @Order(8)
+    @Order(10)
     void drainFencePromoteThenReverseWithStrandedChangesQuarantined() throws Exception {
         CommandFinished drained = command(CommandName.DRAIN, 5, "it", Map.of());
         assertThat(drained.outcome()).as(drained.reason()).isEqualTo(CommandOutcome.DONE);

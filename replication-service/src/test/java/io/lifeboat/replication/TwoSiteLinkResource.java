@@ -15,6 +15,9 @@ import java.util.Map;
  */
 public class TwoSiteLinkResource implements QuarkusTestResourceLifecycleManager {
 
+    /** Small, so that a test can push the slot's retained WAL over it on purpose. */
+    public static final int RETAINED_WAL_BOUND = 16 * 1024 * 1024;
+
     private String link = "it";
 
     @Override
@@ -50,6 +53,7 @@ public class TwoSiteLinkResource implements QuarkusTestResourceLifecycleManager 
             throw new IllegalStateException("could not prepare the demo databases", e);
         }
         config.put("lifeboat.replication.links." + link + ".schemas", "demo");
+        config.put("lifeboat.replication.links." + link + ".retained-wal-alert-bytes", Integer.toString(RETAINED_WAL_BOUND));
         config.put("lifeboat.replication.drift-interval", "5s");
         return config;
     }

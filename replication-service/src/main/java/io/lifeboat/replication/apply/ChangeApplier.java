@@ -68,6 +68,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
 
     // Loop-thread state.
     private Connection connection;
+    private Statement plain;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, TableWriter> writers = new HashMap<>();
     private final Map<TopicPartition, AppliedPosition> positions = new HashMap<>();
@@ -100,6 +101,9 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, b.batchSize,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20,
+                // A burst arrives in few, large fetches; bounded so the heap stays small.
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.CLIENT_ID_CONFIG, "lifeboat-applier-" + b.linkId),
                 new StringDeserializer(), new ByteArrayDeserializer());
@@ -349,7 +353,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                 }
             }
         }
-        PositionStore.save(connection, linkId, updated.values());
+        PositionStore.save(statement(PositionStore.UPSERT), linkId, updated.values());
         connection.commit();
         positions.putAll(updated);
         lastCommitByPartition.putAll(commits);
@@ -391,7 +395,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         PreparedStatement batch = null;
         List<TableWriter.Planned> inBatch = new ArrayList<>();
         // A key twice in one multi-row upsert is an error ("cannot affect row a second time"): flush first.
-        Set<String> keysInBatch = new HashSet<>();
+        Set<BatchKey> keysInBatch = new HashSet<>();
         long applied = 0;
         long newestCommit = 0;
         for (Item item : items) {
@@ -413,7 +417,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                         s.execute(planned.sql());
                     }
                 } else {
-                    String key = change.qualifiedTable() + String.valueOf(change.key());
+                    BatchKey key = new BatchKey(change.qualifiedTable(), change.key());
                     if (!planned.sql().equals(batchSql) || !keysInBatch.add(key)) {
                         flush(batch, inBatch);
                         keysInBatch.clear();
@@ -437,6 +441,10 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         }
         flush(batch, inBatch);
         return new Outcome(new AppliedPosition(tp.topic(), tp.partition(), nextOffset, newest), applied, newestCommit);
+    }
+
+    /** A row's identity within one JDBC batch (JsonNode compares by content). */
+    private record BatchKey(String table, com.fasterxml.jackson.databind.JsonNode key) {
     }
 
     private void flush(PreparedStatement batch, List<TableWriter.Planned> planned) throws SQLException {
@@ -478,9 +486,10 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
     }
 
     private void savepoint(String sql) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute(sql);
+        if (plain == null) {
+            plain = connection.createStatement();
         }
+        plain.execute(sql);
     }
 
     private void measure() {
@@ -586,6 +595,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
 
     private void disconnect() {
         statements.clear();
+        plain = null;
         if (connection != null) {
             try {
                 connection.rollback();

@@ -13,7 +13,7 @@ import java.util.Map;
 /** {@code lifeboat_replication.applied_position} in the target: written in the applier's own transactions. */
 final class PositionStore {
 
-    private static final String UPSERT = """
+    static final String UPSERT = """
             INSERT INTO lifeboat_replication.applied_position
               (link_id, topic, kafka_partition, next_offset, commit_lsn, lsn, tx_id, source_committed_at, applied_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, clock_timestamp())
@@ -47,8 +47,10 @@ final class PositionStore {
         return positions;
     }
 
-    static void save(Connection connection, String linkId, Collection<AppliedPosition> positions) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(UPSERT)) {
+    /** @param statement {@link #UPSERT} prepared on the applier's connection (kept open and reused) */
+    static void save(PreparedStatement statement, String linkId, Collection<AppliedPosition> positions)
+            throws SQLException {
+        {
             for (AppliedPosition p : positions) {
                 statement.setString(1, linkId);
                 statement.setString(2, p.topic());

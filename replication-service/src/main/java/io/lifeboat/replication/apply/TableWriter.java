@@ -30,10 +30,13 @@ final class TableWriter {
     private static final Pattern PRECISION = Pattern.compile("\\((\\d)\\)");
 
     private final TableShape table;
+    private final java.util.Set<String> columnNames;
     private final Map<String, String> upsertSql = new ConcurrentHashMap<>();
 
     TableWriter(TableShape table) {
         this.table = table;
+        this.columnNames = table.columns().stream().map(TableShape.Column::name)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     TableShape table() {
@@ -69,7 +72,7 @@ final class TableWriter {
         boolean partial = false;
         for (Iterator<Map.Entry<String, JsonNode>> fields = after.fields(); fields.hasNext(); ) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (table.column(field.getKey()).isEmpty()) {
+            if (!columnNames.contains(field.getKey())) {
                 throw new UnappliableChange("42703", "column " + field.getKey() + " does not exist in target table "
                         + table.qualified());
             }

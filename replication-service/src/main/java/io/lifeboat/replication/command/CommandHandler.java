@@ -65,6 +65,10 @@ public class CommandHandler {
         LOG.infof("command %s (%s, epoch %d) from %s: %s", command.commandId(), what, command.epoch(),
                 command.issuedBy(), command.reason());
         try {
+            // Stored before it runs: after a restart an older epoch is still refused.
+            for (ReplicationLink link : concerned) {
+                link.recordEpoch(command.epoch());
+            }
             Map<String, String> details = run(command, concerned);
             finish(command, CommandOutcome.DONE, what + " done", details);
         } catch (ReplicationLink.Refused refused) {

@@ -23,6 +23,20 @@ public interface ReplicationConfig {
     @WithDefault("lifeboat.replication.offsets")
     String offsetsTopic();
 
+    /** Each link's durable state (direction, connector, newest epoch, phase): a compacted topic, key = link id. */
+    @WithName("state-topic")
+    @WithDefault("lifeboat.replication.state")
+    String stateTopic();
+
+    /**
+     * {@code compression.type} of the change producer: {@code none} spends no CPU where the broker is near (every
+     * compressed batch is also decompressed by the broker and the applier); {@code lz4} or {@code zstd} where the
+     * link to the broker is a WAN.
+     */
+    @WithName("producer-compression")
+    @WithDefault("none")
+    String producerCompression();
+
     /** Prefix of the change topics: {@code <prefix>.<link>.<schema>.<table>}. */
     @WithName("cdc-topic-prefix")
     @WithDefault("lifeboat.cdc")

@@ -21,6 +21,8 @@ import io.lifeboat.replication.drift.SchemaComparison;
 import io.lifeboat.replication.source.ChangeSource;
 import io.lifeboat.replication.source.DebeziumProperties;
 import io.lifeboat.replication.source.SourceListener;
+import io.lifeboat.replication.state.LinkStateStore;
+import io.lifeboat.replication.state.PersistedLink;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
@@ -51,7 +53,8 @@ public final class ReplicationLink implements AutoCloseable {
     /** Where the link's service-level settings come from. */
     public record Environment(String bootstrapServers, String offsetsTopic, String cdcTopicPrefix,
             String strandedTopicPrefix, short replicationFactor, LinkEvents events,
-            BiConsumer<ConsumerRecord<String, byte[]>, String> deadLetters) {
+            BiConsumer<ConsumerRecord<String, byte[]>, String> deadLetters, LinkStateStore states,
+            String producerCompression) {
     }
 
     private final Environment env;
@@ -71,13 +74,37 @@ public final class ReplicationLink implements AutoCloseable {
     private volatile List<ColumnDrift> drift = List.of();
     private volatile boolean capturing;
     private volatile boolean closed;
+    private volatile long epoch = -1;
+    private volatile PersistedLink.Phase phase = PersistedLink.Phase.RUNNING;
 
-    public ReplicationLink(LinkDefinition definition, Environment env) {
-        this.definition = definition;
+    /**
+     * @param persisted the link's state stored before a restart (direction, connector, epoch, phase), or null on a
+     *                  link's first start: the configured direction is then the current one
+     */
+    public ReplicationLink(LinkDefinition configured, Environment env, PersistedLink persisted) {
         this.env = env;
-        this.connectorName = "lifeboat-" + definition.id() + "-" + definition.source().site();
+        LinkDefinition definition = configured;
+        String connector = "lifeboat-" + configured.id() + "-" + configured.source().site();
+        if (persisted != null) {
+            boolean same = persisted.sourceSite().equals(configured.source().site())
+                    && persisted.targetSite().equals(configured.target().site());
+            boolean reversed = persisted.sourceSite().equals(configured.target().site())
+                    && persisted.targetSite().equals(configured.source().site());
+            if (same || reversed) {
+                definition = reversed ? configured.reversed() : configured;
+                connector = persisted.connector();
+                phase = persisted.phase();
+            } else {
+                LOG.warnf("link %s: stored direction %s → %s does not match the configured sites %s and %s; running"
+                        + " as configured", configured.id(), persisted.sourceSite(), persisted.targetSite(),
+                        configured.source().site(), configured.target().site());
+            }
+            epoch = persisted.epoch();
+        }
+        this.definition = definition;
+        this.connectorName = connector;
         this.threads = Executors.newScheduledThreadPool(3, r -> {
-            Thread t = new Thread(r, "link-" + definition.id());
+            Thread t = new Thread(r, "link-" + configured.id());
             t.setDaemon(true);
             return t;
         });
@@ -98,14 +125,27 @@ public final class ReplicationLink implements AutoCloseable {
      * @throws MissingPrimaryKeys when replicated tables have no primary key
      */
     public void start() {
+        boolean stopped = phase == PersistedLink.Phase.DRAINED || phase == PersistedLink.Phase.PROMOTED;
+        if (phase != PersistedLink.Phase.RUNNING) {
+            // What a command did before the restart holds: a drained or promoted link does not capture again, a
+            // promoted target is not guarded again, a paused link stays paused.
+            changeState(switch (phase) {
+                case PAUSED -> LinkState.PAUSED;
+                case DRAINED -> LinkState.DRAINED;
+                default -> LinkState.PROMOTED;
+            }, "restored from " + env.states().topic() + ": " + phase + ", " + definition.source().site() + " → "
+                    + definition.target().site() + ", epoch " + epoch);
+        }
         try {
             preflight();
         } catch (SQLException e) {
             LOG.warnf("link %s: source %s unreachable at start (%s); applying what Kafka holds, capture retried",
                     id(), definition.source(), e.getMessage());
         }
-        startApplier();
-        if (!sourceTables.isEmpty()) {
+        startApplier(phase != PersistedLink.Phase.RUNNING, phase != PersistedLink.Phase.PROMOTED);
+        if (stopped) {
+            LOG.infof("link %s: %s before the restart; capture stays stopped", id(), phase);
+        } else if (!sourceTables.isEmpty()) {
             startCapture();
         } else {
             threads.schedule(this::retryPreflight, 5, TimeUnit.SECONDS);
@@ -154,7 +194,7 @@ public final class ReplicationLink implements AutoCloseable {
         return tables;
     }
 
-    private void startApplier() {
+    private void startApplier(boolean paused, boolean guard) {
         LinkDefinition d = definition;
         applier = ChangeApplier.builder()
                 .linkId(id())
@@ -166,9 +206,15 @@ public final class ReplicationLink implements AutoCloseable {
                 .deadLetters(env.deadLetters())
                 .listener(new ApplierEvents())
                 .build();
+        if (paused) {
+            applier.pause(); // queued: the loop runs it before its first poll
+        }
         Thread thread = new Thread(applier, "applier-" + id());
         thread.setDaemon(true);
         thread.start();
+        if (!guard) {
+            return;
+        }
         // A standby refuses writes from everyone but the applier, from the first moment.
         applier.withConnection(c -> {
             Map<String, TableShape> tables = replicated(TableCatalog.read(c, d.schemas()));
@@ -189,8 +235,10 @@ public final class ReplicationLink implements AutoCloseable {
             return;
         }
         capturing = true;
-        changeState(LinkState.SNAPSHOTTING.equals(state) ? state : LinkState.STREAMING.equals(state) ? state
-                : LinkState.STARTING, "capture starting from " + definition.source());
+        if (state != LinkState.PAUSED) {
+            changeState(LinkState.SNAPSHOTTING.equals(state) ? state : LinkState.STREAMING.equals(state) ? state
+                    : LinkState.STARTING, "capture starting from " + definition.source());
+        }
         source = newSource(connectorName, env.cdcTopicPrefix(), t -> t, r -> true, false);
         threads.execute(source);
     }
@@ -205,6 +253,7 @@ public final class ReplicationLink implements AutoCloseable {
         }
         return ChangeSource.builder().linkId(id()).debezium(p).route(route).keep(keep)
                 .bootstrapServers(env.bootstrapServers()).topics(definition.topicPartitions(), env.replicationFactor())
+                .compression(env.producerCompression())
                 .listener(new SourceEvents()).build();
     }
 
@@ -286,6 +335,7 @@ public final class ReplicationLink implements AutoCloseable {
         if (state == LinkState.PROMOTED || state == LinkState.DRAINED) {
             throw new Refused("link " + id() + " is " + state + "; there is nothing to pause");
         }
+        persist(PersistedLink.Phase.PAUSED, definition, connectorName);
         applier.pause();
         // Capture goes on: the changes keep leaving the source and wait in Kafka, so the recovery point holds.
         changeState(LinkState.PAUSED, why);
@@ -296,6 +346,7 @@ public final class ReplicationLink implements AutoCloseable {
         if (state != LinkState.PAUSED) {
             throw new Refused("link " + id() + " is " + state + ", not PAUSED");
         }
+        persist(PersistedLink.Phase.RUNNING, definition, connectorName);
         applier.resume();
         changeState(LinkState.STREAMING, why);
         return "applying resumed";
@@ -310,6 +361,7 @@ public final class ReplicationLink implements AutoCloseable {
         String sourceNote = catchUpWithSource();
         stopCapture();
         ApplierStatus done = applier.drain().get(definition.drainTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        persist(PersistedLink.Phase.DRAINED, definition, connectorName);
         changeState(LinkState.DRAINED, "drained: " + sourceNote + "; applied up to " + positionText(done.applied()));
         Map<String, String> details = new java.util.LinkedHashMap<>(finalPosition());
         details.put("source", sourceNote);
@@ -368,6 +420,7 @@ public final class ReplicationLink implements AutoCloseable {
         details.put("dataLossWindowMs", lastCommit <= 0 ? "unknown"
                 : Long.toString(Math.max(0, lost.toEpochMilli() - lastCommit)));
         details.put("sourceLostAt", lost.toString());
+        persist(PersistedLink.Phase.PROMOTED, definition, connectorName);
         changeState(LinkState.PROMOTED, definition.target().site() + " promoted: accepts writes; " + details);
         return details;
     }
@@ -395,6 +448,9 @@ public final class ReplicationLink implements AutoCloseable {
             throw new Refused("link " + id() + " is " + state + "; REVERSE needs a PROMOTED link (drain and promote first)");
         }
         changeState(LinkState.REVERSING, why);
+        if (sourceTables.isEmpty()) {
+            preflight(); // restored as PROMOTED while the old source was away
+        }
         Map<String, String> details = new java.util.LinkedHashMap<>();
         LinkDefinition old = definition;
         ApplierStatus applied = applier.status();
@@ -468,12 +524,15 @@ public final class ReplicationLink implements AutoCloseable {
             s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
                     + reversed.slot() + "' AND NOT active");
         }
+        String reversedConnector = "lifeboat-" + id() + "-" + reversed.source().site() + "-e" + epoch;
+        // Stored before the new direction starts: a restart from here on runs it, never the old one again.
+        persist(PersistedLink.Phase.RUNNING, reversed, reversedConnector);
         definition = reversed;
-        connectorName = "lifeboat-" + id() + "-" + reversed.source().site() + "-e" + epoch;
+        connectorName = reversedConnector;
         producedLsn = -1;
         preflight();
         state = LinkState.STARTING;
-        startApplier();
+        startApplier(false, true);
         startCapture();
         details.put("source", reversed.source().site());
         details.put("target", reversed.target().site());
@@ -504,6 +563,26 @@ public final class ReplicationLink implements AutoCloseable {
             }
             insert.executeBatch();
         }
+    }
+
+    /** Stores a command's epoch (when newer than the stored one) before the command runs. */
+    public synchronized void recordEpoch(long commandEpoch) {
+        if (commandEpoch > epoch) {
+            long before = epoch;
+            epoch = commandEpoch;
+            try {
+                persist(phase, definition, connectorName);
+            } catch (RuntimeException e) {
+                epoch = before;
+                throw e;
+            }
+        }
+    }
+
+    private void persist(PersistedLink.Phase next, LinkDefinition d, String connector) {
+        env.states().save(new PersistedLink(id(), d.source().site(), d.target().site(), connector, epoch, next,
+                Instant.now()));
+        phase = next;
     }
 
     /** Resumes a table stopped by an unappliable change. */

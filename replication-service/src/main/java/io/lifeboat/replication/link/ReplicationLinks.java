@@ -7,6 +7,8 @@ import io.lifeboat.events.LinkStateChanged;
 import io.lifeboat.events.kafka.DeadLetters;
 import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.replication.config.ReplicationConfig;
+import io.lifeboat.replication.state.LinkStateStore;
+import io.lifeboat.replication.state.PersistedLink;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,10 +32,12 @@ public class ReplicationLinks implements LinkEvents {
     private final EventPublisher publisher;
     private final DeadLetters deadLetters;
     private final String bootstrapServers;
+    private final LinkStateStore states;
     private final Map<String, ReplicationLink> links = new LinkedHashMap<>();
 
     ReplicationLinks(ReplicationConfig config, EventPublisher publisher, DeadLetters deadLetters,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, LinkStateStore states) {
+        this.states = states;
         this.config = config;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
@@ -52,13 +56,17 @@ public class ReplicationLinks implements LinkEvents {
         });
         ReplicationLink.Environment env = new ReplicationLink.Environment(bootstrapServers, config.offsetsTopic(),
                 config.cdcTopicPrefix(), config.strandedTopicPrefix(), config.topicReplicationFactor(), this,
-                (record, reason) -> deadLetters.send(record, reason).await().atMost(Duration.ofSeconds(130)));
+                (record, reason) -> deadLetters.send(record, reason).await().atMost(Duration.ofSeconds(130)), states,
+                config.producerCompression());
+        // Read back before any link starts: direction, connector, epoch and phase as the last commands left them.
+        Map<String, PersistedLink> stored = definitions.isEmpty() ? Map.of() : states.all();
         for (LinkDefinition definition : definitions.values()) {
-            ReplicationLink link = new ReplicationLink(definition, env);
+            ReplicationLink link = new ReplicationLink(definition, env, stored.get(definition.id()));
             link.start();
             links.put(definition.id(), link);
-            LOG.infof("link %s: %s → %s, schemas %s, slot %s, publication %s", definition.id(), definition.source(),
-                    definition.target(), definition.schemas(), definition.slot(), definition.publication());
+            LOG.infof("link %s: %s → %s, schemas %s, slot %s, publication %s", definition.id(),
+                    link.definition().source(), link.definition().target(), definition.schemas(), definition.slot(),
+                    definition.publication());
         }
         if (links.isEmpty()) {
             LOG.info("no replication link configured (lifeboat.replication.links.<id>.*)");

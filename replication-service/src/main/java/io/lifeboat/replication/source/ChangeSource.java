@@ -71,8 +71,11 @@ public final class ChangeSource implements Runnable, AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 2,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                // 128 KB batches fill a burst's requests; the pool is bounded so the heap stays small (the
+                // producer keeps freed batch buffers pooled up to buffer.memory).
+                ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 8L * 1024 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, b.compression,
                 ProducerConfig.CLIENT_ID_CONFIG, "lifeboat-source-" + b.linkId);
         this.producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers));
@@ -213,6 +216,13 @@ public final class ChangeSource implements Runnable, AutoCloseable {
         private String bootstrapServers;
         private int topicPartitions = 1;
         private short replicationFactor = 1;
+        private String compression = "none";
+
+        /** The producer's {@code compression.type} for change topics (none, lz4, zstd, ...). */
+        public Builder compression(String compression) {
+            this.compression = compression;
+            return this;
+        }
         private java.util.function.Function<String, String> route = java.util.function.Function.identity();
         private java.util.function.Predicate<SourceRecord> keep = r -> true;
 
