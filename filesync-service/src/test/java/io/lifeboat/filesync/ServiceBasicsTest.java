@@ -1,12 +1,14 @@
 package io.lifeboat.filesync;
 
 import io.lifeboat.events.testing.ServiceBasicsContract;
+import io.lifeboat.filesync.testing.FilesyncStoresResource;
 import io.lifeboat.loopback.testing.KafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
+@WithTestResource(FilesyncStoresResource.class)
 class ServiceBasicsTest extends ServiceBasicsContract {
 
     @Override

@@ -1,0 +1,84 @@
+package io.lifeboat.filesync.arrival;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.lifeboat.events.kafka.DeadLetters;
+import io.lifeboat.filesync.config.FilesyncConfig;
+import io.lifeboat.filesync.store.SiteBucket;
+import io.lifeboat.filesync.store.Sites;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Bucket notifications from the sites' stores (MinIO's Kafka target; one topic per site, so the topic says which
+ * site's store spoke), each turned into a file.arrived or file.removed on {@code lifeboat.files}. Anything that cannot
+ * be read goes to the dead-letter topic with the reason before the record is acknowledged: nothing is dropped
+ * silently, and one bad record never stops the others.
+ */
+@ApplicationScoped
+public class BucketNotificationConsumer {
+
+    private static final Logger LOG = Logger.getLogger(BucketNotificationConsumer.class);
+    private static final Duration AWAIT = Duration.ofSeconds(130);
+
+    private final Map<String, SiteBucket> siteByTopic = new HashMap<>();
+    private final ArrivalPublisher arrivals;
+    private final DeadLetters deadLetters;
+    private final MeterRegistry meters;
+
+    BucketNotificationConsumer(FilesyncConfig config, Sites sites, ArrivalPublisher arrivals, DeadLetters deadLetters,
+            MeterRegistry meters) {
+        config.sites().forEach((site, bucket) -> bucket.notificationTopic().filter(t -> !t.isBlank())
+                .ifPresent(topic -> siteByTopic.put(topic, sites.bucket(site).orElseThrow())));
+        this.arrivals = arrivals;
+        this.deadLetters = deadLetters;
+        this.meters = meters;
+    }
+
+    // Unordered, several at once: each notification only becomes a file.arrived, and mirroring decides from what the
+    // stores hold when it runs, so the order of two notifications about one key does not change the outcome.
+    @Incoming("bucket-notifications")
+    @Blocking(value = "notification-workers", ordered = false)
+    public void onNotification(ConsumerRecord<String, byte[]> record) {
+        SiteBucket site = siteByTopic.get(record.topic());
+        if (site == null) {
+            deadLetter(record, "topic " + record.topic() + " is the notification topic of no configured site");
+            return;
+        }
+        List<ObjectChange> changes;
+        try {
+            changes = MinioEventParser.parse(site.siteId(), record.value());
+        } catch (MalformedNotification e) {
+            deadLetter(record, "unreadable bucket notification from site " + site.siteId() + ": " + e.getMessage());
+            return;
+        }
+        for (ObjectChange change : changes) {
+            if (!change.bucket().equals(site.bucket())) {
+                LOG.debugf("notification about bucket %s of site %s passed over: filesync mirrors bucket %s",
+                        change.bucket(), site.siteId(), site.bucket());
+                continue;
+            }
+            if (!site.mirrors(change.key())) {
+                LOG.debugf("%s:%s passed over: %s", site.siteId(), change.key(),
+                        site.whyNotMirrored(change.key()).orElse(""));
+                continue;
+            }
+            arrivals.publish(change, ArrivalPublisher.VIA_NOTIFICATION);
+            meters.counter("lifeboat.filesync.arrivals", "site", site.siteId(), "via", "notification").increment();
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        LOG.warnf("bucket notification %s-%d@%d sent to the dead-letter topic: %s", record.topic(),
+                record.partition(), record.offset(), reason);
+        deadLetters.send(record, reason).await().atMost(AWAIT);
+        meters.counter("lifeboat.dead.letters", "topic", record.topic()).increment();
+    }
+}

@@ -1,0 +1,268 @@
+package io.lifeboat.filesync.mirror;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.lifeboat.filesync.mirror.MirrorOutcome.Kind;
+import io.lifeboat.filesync.store.BucketLink;
+import io.lifeboat.filesync.store.LifeboatMetadata;
+import io.lifeboat.filesync.store.SiteBucket;
+import io.lifeboat.filesync.store.StoredObject;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * Mirrors one key over one link, deciding from what both stores hold now (never from what an event said): skip as
+ * echo, skip as identical, copy, or settle a conflict. Plain code over two {@link SiteBucket}s, no framework: the
+ * caller ({@link MirrorService}) serialises work per key, retries and reports.
+ *
+ * <p>Copies stream: the source is read in 64 KiB pieces straight into the upload, one part at a time above the
+ * multipart threshold, so memory does not grow with the file. The SHA-256 is stored as metadata on the copy, and the
+ * metadata of an S3 object is fixed when its upload starts; so a native upload (which has no checksum yet) is read
+ * twice: once to hash it, once to copy it while checking the hash again. A copy that does not match is never
+ * completed, so the final key only ever holds verified content (a single PUT is atomic; a multipart upload becomes
+ * visible only when completed).
+ */
+public final class MirrorWorker {
+
+    private static final DateTimeFormatter CONFLICT_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final int BUFFER = 64 * 1024;
+
+    private final long multipartThreshold;
+    private final long partSize;
+    private final String conflictPrefix;
+
+    public MirrorWorker(long multipartThreshold, long partSize, String conflictPrefix) {
+        this.multipartThreshold = multipartThreshold;
+        this.partSize = partSize;
+        this.conflictPrefix = conflictPrefix;
+    }
+
+    public MirrorOutcome mirror(BucketLink link, String key) {
+        SiteBucket from = link.source();
+        SiteBucket to = link.target();
+        Optional<String> excluded = from.whyNotMirrored(key).or(() -> to.whyNotMirrored(key));
+        if (excluded.isPresent()) {
+            return new MirrorOutcome(Kind.EXCLUDED, excluded.get(), 0, 0, null, null);
+        }
+        Optional<StoredObject> found = from.head(key);
+        if (found.isEmpty()) {
+            return new MirrorOutcome(Kind.SOURCE_GONE, "no longer at " + from.siteId()
+                    + " (removed since it arrived); nothing to copy", 0, 0, null, null);
+        }
+        StoredObject source = found.get();
+        if (!source.originSite().equals(from.siteId())) {
+            return outcome(Kind.ECHO, source, null, 0, "a copy of " + source.originSite() + "'s file (origin "
+                    + source.originSite() + "): the link from " + source.originSite() + " carries it, copying it on "
+                    + "would echo");
+        }
+        Optional<StoredObject> existing = to.head(key);
+        if (existing.isEmpty()) {
+            Copied copied = copy(from, source, to, key);
+            return outcome(Kind.COPIED, source, copied.sha256, copied.bytes, "copied to " + to.siteId()
+                    + " and verified (" + source.size() + " bytes, SHA-256 " + abbreviated(copied.sha256) + ")");
+        }
+        StoredObject target = existing.get();
+        if (sameByMetadata(source, target)) {
+            return outcome(Kind.IDENTICAL, source, source.sha256().or(target::sha256).orElse(null), 0,
+                    to.siteId() + " already holds this version (same size and "
+                            + (source.sha256().isPresent() && target.sha256().isPresent() ? "SHA-256" : "source ETag")
+                            + "); not copied again");
+        }
+        String sourceSha = source.sha256().orElseGet(() -> hash(from, source));
+        if (source.size() == target.size() && sourceSha.equals(target.sha256().orElseGet(() -> hash(to, target)))) {
+            return outcome(Kind.IDENTICAL, source, sourceSha, 0, to.siteId()
+                    + " already holds the same content (same size and SHA-256); not copied again");
+        }
+        if (target.originSite().equals(source.originSite())) {
+            if (target.originTime().isAfter(source.originTime())) {
+                return outcome(Kind.STALE, source, sourceSha, 0, to.siteId() + " holds a newer version from "
+                        + source.originSite() + " (written " + target.originTime() + ", this one "
+                        + source.originTime() + "); an older version never replaces a newer one");
+            }
+            Copied copied = copy(from, source, sourceSha, to, key);
+            return outcome(Kind.COPIED, source, sourceSha, copied.bytes, "replaced " + to.siteId()
+                    + "'s older copy (from " + target.originTime() + ") with the version of " + source.originTime()
+                    + ", verified");
+        }
+        return settleConflict(link, key, source, sourceSha, target);
+    }
+
+    /**
+     * Both sites wrote the key independently before either copy landed. One rule, the same from both sides, so the
+     * two links agree without talking: the newer write (origin time) wins; on a tie the smaller site id. The loser is
+     * kept at both sites under {@code <conflict prefix><origin site>/<origin time>/<key>}, a name both links compute
+     * alike, so that no version is ever lost.
+     */
+    private MirrorOutcome settleConflict(BucketLink link, String key, StoredObject source, String sourceSha,
+            StoredObject target) {
+        SiteBucket from = link.source();
+        SiteBucket to = link.target();
+        Comparator<StoredObject> newerWins = Comparator.comparing(StoredObject::originTime)
+                .thenComparing(StoredObject::originSite, Comparator.reverseOrder());
+        boolean sourceWins = newerWins.compare(source, target) > 0;
+        String rule = "both sites wrote '" + key + "' independently (" + source.originSite() + " at "
+                + source.originTime() + ", " + target.originSite() + " at " + target.originTime()
+                + "); the newer write wins";
+        if (sourceWins) {
+            String kept = conflictKey(target);
+            copy(to, target, to, kept);
+            Copied copied = copy(from, source, sourceSha, to, key);
+            return outcome(Kind.CONFLICT_SOURCE_WON, source, sourceSha, copied.bytes, rule + ": "
+                    + source.originSite() + "'s version is now at " + to.siteId() + ", " + target.originSite()
+                    + "'s is kept as '" + kept + "'");
+        }
+        String kept = conflictKey(source);
+        Copied copied = copy(from, source, sourceSha, to, kept);
+        return outcome(Kind.CONFLICT_SOURCE_LOST, source, sourceSha, copied.bytes, rule + ": "
+                + target.originSite() + "'s version stays, " + source.originSite() + "'s is kept at "
+                + to.siteId() + " as '" + kept + "'");
+    }
+
+    public String conflictKey(StoredObject loser) {
+        return conflictPrefix + loser.originSite() + "/" + CONFLICT_TIME.format(loser.originTime()) + "/"
+                + loser.key();
+    }
+
+    /** Whether Lifeboat's own metadata proves the target holds the source's content, without reading either. */
+    private static boolean sameByMetadata(StoredObject source, StoredObject target) {
+        if (source.size() != target.size()) {
+            return false;
+        }
+        if (source.sha256().isPresent() && target.sha256().isPresent()) {
+            return source.sha256().get().equals(target.sha256().get());
+        }
+        return target.originSite().equals(source.originSite())
+                && target.sourceEtag().filter(source.etag()::equals).isPresent();
+    }
+
+    private Copied copy(SiteBucket from, StoredObject source, SiteBucket to, String toKey) {
+        return copy(from, source, source.sha256().orElseGet(() -> hash(from, source)), to, toKey);
+    }
+
+    private Copied copy(SiteBucket from, StoredObject source, String sha256, SiteBucket to, String toKey) {
+        Map<String, String> metadata = new HashMap<>(source.metadata());
+        metadata.put(LifeboatMetadata.ORIGIN_SITE, source.originSite());
+        metadata.put(LifeboatMetadata.ORIGIN_TIME, source.originTime().toString());
+        metadata.put(LifeboatMetadata.SOURCE_ETAG, source.etag());
+        metadata.put(LifeboatMetadata.SHA256, sha256);
+        try (InputStream raw = from.open(source.key(), source.etag());
+             VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), sha256)) {
+            if (source.size() <= multipartThreshold) {
+                to.s3().putObject(b -> b.bucket(to.bucket()).key(toKey).metadata(metadata)
+                                .contentType(contentType(source)).contentLength(source.size()),
+                        RequestBody.fromInputStream(in, source.size()));
+            } else {
+                uploadInParts(in, source, to, toKey, metadata);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying " + from.siteId() + ":" + source.key() + " to " + to.siteId()
+                    + ":" + toKey + " failed: " + e.getMessage(), e);
+        }
+        verify(to, toKey, source.size(), sha256);
+        return new Copied(sha256, source.size());
+    }
+
+    private void uploadInParts(VerifyingInputStream in, StoredObject source, SiteBucket to, String toKey,
+            Map<String, String> metadata) {
+        S3Client s3 = to.s3();
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(to.bucket()).key(toKey).metadata(metadata)
+                .contentType(contentType(source))).uploadId();
+        boolean completed = false;
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            long remaining = source.size();
+            for (int number = 1; remaining > 0; number++) {
+                long length = Math.min(partSize, remaining);
+                int partNumber = number;
+                String etag = s3.uploadPart(b -> b.bucket(to.bucket()).key(toKey).uploadId(uploadId)
+                                .partNumber(partNumber).contentLength(length),
+                        RequestBody.fromInputStream(new BoundedInputStream(in, length), length)).eTag();
+                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+                remaining -= length;
+            }
+            // The verifying stream has checked size and SHA-256 with the last byte of the last part.
+            s3.completeMultipartUpload(b -> b.bucket(to.bucket()).key(toKey).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+            completed = true;
+        } finally {
+            if (!completed) {
+                abortQuietly(s3, to.bucket(), toKey, uploadId);
+            }
+        }
+    }
+
+    private static void abortQuietly(S3Client s3, String bucket, String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+        } catch (RuntimeException e) {
+            // The store may be the reason we are here; an unfinished upload is invisible, and stores expire them.
+        }
+    }
+
+    private static void verify(SiteBucket to, String key, long size, String sha256) {
+        StoredObject written = to.head(key).orElseThrow(() -> new IllegalStateException(
+                "verification failed: " + to.siteId() + ":" + key + " is missing right after it was written"));
+        if (written.size() != size) {
+            throw new IllegalStateException("verification failed: " + to.siteId() + ":" + key + " holds "
+                    + written.size() + " bytes, expected " + size);
+        }
+        if (!written.sha256().map(sha256::equals).orElse(false)) {
+            throw new IllegalStateException("verification failed: " + to.siteId() + ":" + key
+                    + " does not carry the SHA-256 it was written with");
+        }
+    }
+
+    /** Reads one version of an object through, for its SHA-256 (a native upload carries none). */
+    static String hash(SiteBucket bucket, StoredObject object) {
+        try (InputStream raw = bucket.open(object.key(), object.etag());
+             VerifyingInputStream in = new VerifyingInputStream(raw, object.size(), null)) {
+            byte[] buffer = new byte[BUFFER];
+            while (in.read(buffer, 0, buffer.length) >= 0) {
+                // hashing
+            }
+            return in.hex();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + bucket.siteId() + ":" + object.key() + " for its checksum "
+                    + "failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static final java.util.regex.Pattern CHARSET =
+            java.util.regex.Pattern.compile("(?i)(charset=)([^;\\s]+)");
+
+    /**
+     * The source's content type, its charset name in upper case (charset names are case-insensitive): S3Proxy's Jetty
+     * rewrites some lower-case forms such as "text/plain; charset=utf-8" (which its own HEAD returns) before checking
+     * the request signature, and then refuses the PUT as forged.
+     */
+    static String contentType(StoredObject source) {
+        if (source.contentType() == null || source.contentType().isBlank()) {
+            return "application/octet-stream";
+        }
+        return CHARSET.matcher(source.contentType())
+                .replaceAll(m -> m.group(1) + m.group(2).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    private static MirrorOutcome outcome(Kind kind, StoredObject source, String sha256, long bytes, String reason) {
+        return new MirrorOutcome(kind, reason, source.size(), bytes, sha256, source.originSite());
+    }
+
+    private static String abbreviated(String sha256) {
+        return sha256.substring(0, 12) + "…";
+    }
+
+    private record Copied(String sha256, long bytes) {
+    }
+}

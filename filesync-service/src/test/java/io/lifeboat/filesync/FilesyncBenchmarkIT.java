@@ -1,0 +1,385 @@
+package io.lifeboat.filesync;
+
+import static io.lifeboat.filesync.testing.Stores.BUCKET;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.FileMirrored;
+import io.lifeboat.events.kafka.EventReader;
+import io.lifeboat.events.kafka.UnreadableEvent;
+import io.lifeboat.filesync.testing.GeneratedContent;
+import io.lifeboat.filesync.testing.ServiceUnderTest;
+import io.lifeboat.filesync.testing.Stores;
+import io.lifeboat.loopback.KafkaBroker;
+import io.lifeboat.loopback.ObjectStore;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * filesync's figures, run by {@code ./lifeboat bench filesync-service}: latency of 1 MB files at a steady rate through
+ * the notification path and through the scanner path, and throughput against {@code rclone copy} and a plain
+ * GET-then-PUT loop between the same two stores in the same run, with the service's resident memory.
+ *
+ * <p>System properties: {@code bench.latency.seconds} (60), {@code bench.rate} (20 files/s),
+ * {@code bench.mixed.mb} (1024), {@code bench.small.count} (2000), {@code bench.heap} (-Xmx128m).
+ */
+@Tag("benchmark")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FilesyncBenchmarkIT {
+
+    static final long MB = 1024 * 1024;
+    static final int LATENCY_SECONDS = Integer.getInteger("bench.latency.seconds", 60);
+    static final int RATE = Integer.getInteger("bench.rate", 20);
+    static final long MIXED_BYTES = Long.getLong("bench.mixed.mb", 1024) * MB;
+    static final int SMALL_COUNT = Integer.getInteger("bench.small.count", 2000);
+    static final String HEAP = System.getProperty("bench.heap", "-Xmx128m");
+    static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
+
+    @TempDir
+    static Path workDir;
+    static KafkaBroker kafka;
+    static ObjectStore home;
+    static ObjectStore offsite;
+    static S3Client homeS3;
+    static S3Client offsiteS3;
+    static ServiceUnderTest service;
+    static final AtomicLong peakRss = new AtomicLong();
+    static ScheduledExecutorService rssSampler;
+
+    @BeforeAll
+    static void start() {
+        kafka = new KafkaBroker(workDir.resolve("kafka")).start();
+        home = store("home");
+        offsite = store("offsite");
+        homeS3 = Stores.client(home);
+        offsiteS3 = Stores.client(offsite);
+        rssSampler = Executors.newSingleThreadScheduledExecutor();
+        rssSampler.scheduleAtFixedRate(() -> {
+            try {
+                if (service != null) {
+                    peakRss.accumulateAndGet(service.residentBytes(), Math::max);
+                }
+            } catch (Exception notRunning) {
+                // between phases
+            }
+        }, 0, 250, TimeUnit.MILLISECONDS);
+        report("filesync-service benchmark, %s, %d cores, %d GB RAM, service %s", LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), totalMemoryGb(), HEAP);
+    }
+
+    static ObjectStore store(String site) {
+        kafka.createTopic(Stores.notificationTopic(site), 1, false);
+        ObjectStore store = new ObjectStore(site, workDir.resolve(site))
+                .notifyTo(kafka.bootstrapServers(), Stores.notificationTopic(site)).start();
+        store.createBucket(BUCKET);
+        return store;
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        rssSampler.shutdownNow();
+        stopService();
+        report("service peak resident memory over all runs: %d MB", peakRss.get() / MB);
+        for (AutoCloseable c : new AutoCloseable[] {homeS3, offsiteS3, home, offsite, kafka}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("could not stop " + c + ": " + e);
+            }
+        }
+        Path out = Path.of("target", "benchmark-filesync.txt");
+        Files.createDirectories(out.getParent());
+        Files.write(out, REPORT);
+        System.out.println("\n==== filesync-service benchmark ====\n" + String.join("\n", REPORT) + "\n(" + out + ")");
+    }
+
+    static void startService(Map<String, String> extra) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                // rclone's and the loop's copies are not for filesync to mirror back.
+                "LIFEBOAT_FILESYNC_SITES_OFFSITE_EXCLUDE_PREFIXES", "bench-rclone/,bench-loop/",
+                "LIFEBOAT_FILESYNC_SITES_HOME_EXCLUDE_PREFIXES", "bench-rclone/,bench-loop/",
+                "LIFEBOAT_FILESYNC_RECONCILE_ON_START", "false"));
+        env.putAll(extra);
+        service = new ServiceUnderTest(kafka, home, offsite, env, List.of(HEAP, "-XX:+UseSerialGC"), workDir).start();
+    }
+
+    static void stopService() {
+        if (service != null) {
+            service.close();
+            service = null;
+        }
+    }
+
+    @Test
+    @Order(1)
+    void latencyThroughNotifications() throws Exception {
+        startService(Map.of());
+        latency("notifications", "bench-lat-notify-" + UUID.randomUUID() + "/");
+        stopService();
+    }
+
+    @Test
+    @Order(2)
+    void latencyThroughTheScanner() throws Exception {
+        startService(Map.of("LIFEBOAT_HOME_S3_ARRIVALS", "scanner",
+                "LIFEBOAT_FILESYNC_SCANNER_INTERVAL", System.getProperty("bench.scanner.interval", "1s"),
+                "LIFEBOAT_FILESYNC_SCANNER_STATE_TOPIC", "bench-scanner-" + UUID.randomUUID(),
+                "MP_MESSAGING_INCOMING_BUCKET_NOTIFICATIONS_TOPICS", Stores.notificationTopic("offsite")));
+        latency("scanner (1 s interval)", "bench-lat-scan-" + UUID.randomUUID() + "/");
+        stopService();
+    }
+
+    private void latency(String path, String prefix) throws Exception {
+        Map<String, Long> putDone = new ConcurrentHashMap<>();
+        Map<String, Long> mirrored = new ConcurrentHashMap<>();
+        byte[] content = new byte[(int) MB];
+        new Random(1).nextBytes(content);
+        int total = LATENCY_SECONDS * RATE;
+        try (KafkaConsumer<String, byte[]> files = consumer()) {
+            Thread watcher = new Thread(() -> watchMirrored(files, prefix, mirrored, total), "bench-watcher");
+            watcher.start();
+            ScheduledExecutorService pacer = Executors.newScheduledThreadPool(4);
+            AtomicLong sent = new AtomicLong();
+            pacer.scheduleAtFixedRate(() -> {
+                long n = sent.getAndIncrement();
+                if (n >= total) {
+                    return;
+                }
+                String key = prefix + n + ".csv";
+                homeS3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
+                putDone.put(key, System.currentTimeMillis());
+            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+            await().atMost(Duration.ofSeconds(LATENCY_SECONDS + 120)).until(() -> mirrored.size() >= total);
+            pacer.shutdownNow();
+            watcher.join(5000);
+        }
+        List<Long> latencies = new ArrayList<>();
+        mirrored.forEach((key, at) -> latencies.add(at - putDone.getOrDefault(key, at)));
+        Collections.sort(latencies);
+        report("latency via %s, 1 MB at %d files/s for %d s (%d files): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms",
+                path, RATE, LATENCY_SECONDS, latencies.size(), pct(latencies, 50), pct(latencies, 95),
+                pct(latencies, 99), latencies.get(latencies.size() - 1));
+        long loop = plainGetThenPutMs(prefix + "0.csv");
+        report("  reference: one plain GET-then-PUT of a 1 MB file between the stores: %d ms", loop);
+    }
+
+    private static void watchMirrored(KafkaConsumer<String, byte[]> files, String prefix, Map<String, Long> mirrored,
+            int total) {
+        EventReader reader = new EventReader(EventReader.DEFAULT_MAX_PAYLOAD_BYTES);
+        long deadline = System.currentTimeMillis() + (LATENCY_SECONDS + 180) * 1000L;
+        while (mirrored.size() < total && System.currentTimeMillis() < deadline) {
+            for (ConsumerRecord<String, byte[]> r : files.poll(Duration.ofMillis(100))) {
+                try {
+                    var event = reader.read(r.headers(), r.value());
+                    if (event.type() == EventTypes.FILE_MIRRORED
+                            && ((FileMirrored) event.payload()).key().startsWith(prefix)) {
+                        FileMirrored m = (FileMirrored) event.payload();
+                        mirrored.putIfAbsent(m.key(), m.mirroredAt().toEpochMilli());
+                    }
+                } catch (UnreadableEvent ignored) {
+                    // not ours
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(3)
+    void throughputOfMixedSizes() throws Exception {
+        String prefix = "bench-mixed-" + UUID.randomUUID() + "/";
+        Random random = new Random(42);
+        List<Long> sizes = new ArrayList<>();
+        long total = 0;
+        for (int i = 0; i < 3 && total + 100 * MB <= MIXED_BYTES; i++) {
+            sizes.add(100 * MB);
+            total += 100 * MB;
+        }
+        while (total < MIXED_BYTES) {
+            long size = Math.min(MIXED_BYTES - total, 100 * 1024 + (long) (random.nextDouble() * (10 * MB - 100 * 1024)));
+            sizes.add(size);
+            total += size;
+        }
+        throughput("1 GB mixed (" + sizes.size() + " files, 100 KB-10 MB and 3 x 100 MB)", prefix, sizes);
+    }
+
+    @Test
+    @Order(4)
+    void throughputOfSmallFiles() throws Exception {
+        String prefix = "bench-small-" + UUID.randomUUID() + "/";
+        throughput(SMALL_COUNT + " x 64 KB", prefix, Collections.nCopies(SMALL_COUNT, 64 * 1024L));
+    }
+
+    private void throughput(String dataset, String prefix, List<Long> sizes) throws Exception {
+        stopService();
+        long bytes = sizes.stream().mapToLong(Long::longValue).sum();
+        ExecutorService uploaders = Executors.newFixedThreadPool(8);
+        List<Future<?>> uploads = new ArrayList<>();
+        for (int i = 0; i < sizes.size(); i++) {
+            String key = prefix + "f" + i + ".bin";
+            long size = sizes.get(i);
+            long seed = i;
+            uploads.add(uploaders.submit(() -> GeneratedContent.put(homeS3, key, size, seed)));
+        }
+        for (Future<?> f : uploads) {
+            f.get();
+        }
+        uploaders.shutdown();
+
+        long rcloneMs = rclone(prefix, "bench-rclone/" + prefix);
+        long loopMs = timed(() -> {
+            for (S3Object o : homeS3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents()) {
+                byte[] body = homeS3.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray();
+                offsiteS3.putObject(b -> b.bucket(BUCKET).key("bench-loop/" + o.key()), RequestBody.fromBytes(body));
+            }
+        });
+        // filesync: started with the arrivals' notifications waiting in Kafka, as after an outage of its own.
+        long begin = System.nanoTime();
+        startService(Map.of());
+        long ready = System.nanoTime();
+        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> count(offsiteS3, prefix) == sizes.size());
+        long filesyncMs = (System.nanoTime() - ready) / 1_000_000;
+        long withStartMs = (System.nanoTime() - begin) / 1_000_000;
+        report("throughput, %s, %d MB:", dataset, bytes / MB);
+        report("  filesync        %6d ms  %7.1f MB/s  %7.1f files/s  (%d ms including its JVM start)", filesyncMs,
+                mbps(bytes, filesyncMs), fps(sizes.size(), filesyncMs), withStartMs);
+        report("  rclone copy     %6d ms  %7.1f MB/s  %7.1f files/s", rcloneMs, mbps(bytes, rcloneMs),
+                fps(sizes.size(), rcloneMs));
+        report("  GET-then-PUT    %6d ms  %7.1f MB/s  %7.1f files/s  (one at a time, in memory)", loopMs,
+                mbps(bytes, loopMs), fps(sizes.size(), loopMs));
+    }
+
+    private long rclone(String from, String to) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("rclone", "copy", "--s3-no-check-bucket",
+                "home:" + BUCKET + "/" + from, "offsite:" + BUCKET + "/" + to).redirectErrorStream(true)
+                .redirectOutput(workDir.resolve("rclone.log").toFile());
+        Map<String, String> env = builder.environment();
+        env.remove("AWS_CA_BUNDLE"); // rclone fails against a plain-HTTP S3Proxy with it set
+        for (ObjectStore store : List.of(home, offsite)) {
+            String remote = "RCLONE_CONFIG_" + store.name().toUpperCase() + "_";
+            env.put(remote + "TYPE", "s3");
+            env.put(remote + "PROVIDER", "Other");
+            env.put(remote + "ENDPOINT", store.endpoint().toString());
+            env.put(remote + "ACCESS_KEY_ID", store.accessKey());
+            env.put(remote + "SECRET_ACCESS_KEY", store.secretKey());
+            env.put(remote + "REGION", store.region());
+            env.put(remote + "FORCE_PATH_STYLE", "true");
+        }
+        long begin = System.nanoTime();
+        Process process = builder.start();
+        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("rclone failed: " + Files.readString(workDir.resolve("rclone.log")));
+        }
+        return (System.nanoTime() - begin) / 1_000_000;
+    }
+
+    private static long plainGetThenPutMs(String key) {
+        for (int i = 0; i < 5; i++) { // warm-up
+            copyOnce(key);
+        }
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            times.add(timed(() -> copyOnce(key)));
+        }
+        Collections.sort(times);
+        return times.get(times.size() / 2);
+    }
+
+    private static void copyOnce(String key) {
+        byte[] body = homeS3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
+        offsiteS3.putObject(b -> b.bucket(BUCKET).key("bench-loop/" + key), RequestBody.fromBytes(body));
+    }
+
+    private static KafkaConsumer<String, byte[]> consumer() {
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"), new StringDeserializer(),
+                new ByteArrayDeserializer());
+        consumer.subscribe(List.of("lifeboat.files"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            consumer.poll(Duration.ofMillis(100));
+            return !consumer.assignment().isEmpty();
+        });
+        return consumer;
+    }
+
+    private static long count(S3Client s3, String prefix) {
+        try {
+            return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream().count();
+        } catch (RuntimeException e) {
+            return -1; // S3Proxy's filesystem backend can fail a listing while files are being written: ask again
+        }
+    }
+
+    private static long timed(Runnable run) {
+        long begin = System.nanoTime();
+        run.run();
+        return (System.nanoTime() - begin) / 1_000_000;
+    }
+
+    private static long pct(List<Long> sorted, int p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static double mbps(long bytes, long ms) {
+        return bytes / (double) MB / (ms / 1000.0);
+    }
+
+    private static double fps(int files, long ms) {
+        return files / (ms / 1000.0);
+    }
+
+    private static long totalMemoryGb() {
+        try {
+            String line = Files.readAllLines(Path.of("/proc/meminfo")).get(0);
+            return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024 / 1024;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void report(String format, Object... args) {
+        String line = String.format(format, args);
+        REPORT.add(line);
+        System.out.println(line);
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+}
