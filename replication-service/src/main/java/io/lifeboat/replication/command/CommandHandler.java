@@ -100,7 +100,7 @@ public class CommandHandler {
             case DRAIN -> link.drain(why);
             case PROMOTE -> link.promote(parameters.get("sourceLostAt"), why);
             case FENCE -> link.fence(command.target(), why);
-            case REVERSE -> link.reverse(command.epoch(), why);
+            case REVERSE -> link.reverse(command.epoch(), parameters.get("source"), why);
             case RECONCILE -> throw new IllegalStateException("not a replication command");
         };
     }

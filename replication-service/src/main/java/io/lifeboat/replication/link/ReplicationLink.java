@@ -404,7 +404,8 @@ public final class ReplicationLink implements AutoCloseable {
      */
     public synchronized Map<String, String> promote(String sourceLostAt, String why) throws Exception {
         if (state == LinkState.PROMOTED) {
-            throw new Refused("link " + id() + " is already PROMOTED at " + definition.target().site());
+            // A retry of a PROMOTE whose answer was lost: the same outcome again, not a refusal that strands a runbook.
+            return Map.of("result", "link " + id() + " is already PROMOTED at " + definition.target().site());
         }
         Map<String, String> details = new java.util.LinkedHashMap<>(drain("drain before promotion: " + why));
         Map<String, TableShape> tables = applier.withConnection(c -> {
@@ -443,11 +444,29 @@ public final class ReplicationLink implements AutoCloseable {
      * the applied position) are copied to the quarantine topic and counted; then it is emptied and resynced from
      * the new source by a fresh snapshot, and streaming runs the other way.
      */
-    public synchronized Map<String, String> reverse(long epoch, String why) throws Exception {
+    public synchronized Map<String, String> reverse(long epoch, String newSource, String why) throws Exception {
+        if (newSource != null && newSource.equals(definition.source().site()) && state != LinkState.PROMOTED) {
+            // A retry of a REVERSE that has already run (its answer came too late or was lost): the same outcome.
+            return Map.of("result", "link " + id() + " already runs " + definition.source().site() + " → "
+                    + definition.target().site() + " (" + state + ")");
+        }
         if (state != LinkState.PROMOTED) {
             throw new Refused("link " + id() + " is " + state + "; REVERSE needs a PROMOTED link (drain and promote first)");
         }
         changeState(LinkState.REVERSING, why);
+        LinkDefinition before = definition;
+        try {
+            return reverseNow(epoch);
+        } catch (Exception e) {
+            if (definition == before) {
+                // Nothing of the new direction has started: still promoted, and a retry can run the reverse again.
+                changeState(LinkState.PROMOTED, "REVERSE failed, the link stays PROMOTED: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private Map<String, String> reverseNow(long epoch) throws Exception {
         if (sourceTables.isEmpty()) {
             preflight(); // restored as PROMOTED while the old source was away
         }
@@ -501,8 +520,10 @@ public final class ReplicationLink implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("SET session_replication_role = replica");
                 s.execute("SET transaction_read_only = off");
-                for (TableShape t : tables.values()) {
-                    s.execute("TRUNCATE ONLY " + t.sqlName());
+                // One statement for all: tables that reference each other can only be emptied together.
+                if (!tables.isEmpty()) {
+                    s.execute("TRUNCATE ONLY " + tables.values().stream().map(TableShape::sqlName)
+                            .collect(java.util.stream.Collectors.joining(", ")));
                 }
                 // Its slot and publication served the old direction; the new standby needs neither.
                 s.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '"
