@@ -253,7 +253,11 @@ class ReplicationLinkTest {
         try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
             try (Connection holder = home(); Statement hold = holder.createStatement()) {
                 holder.setAutoCommit(false);
-                hold.execute("SELECT txid_current()"); // gives it a transaction id: it is now running
+                // A first change makes it a running transaction with a place in the WAL, and a logged snapshot of
+                // running transactions tells the decoder about it now rather than within 15 s: from then on the
+                // slot's restart_lsn cannot pass it, whatever the timing of the filler below.
+                hold.execute("INSERT INTO public.filler VALUES (0, 'held open')");
+                exec(home(), "SELECT pg_log_standby_snapshot()");
                 exec(home(), "INSERT INTO public.filler SELECT g, repeat(md5(g::text), 30)"
                         + " FROM generate_series(1, 42000) g");
                 AlertRaised raised = (AlertRaised) alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
