@@ -30,27 +30,26 @@ import org.xbill.DNS.Type;
  * <p>Configuration, zone file and journal live in the work directory. The zone file is written only when absent,
  * so {@link #stop()} then {@link #start()} (or a SIGKILL via {@link #kill()}) keeps every update, from the journal.
  */
-public final class DnsServer implements AutoCloseable {
+public final class DnsServer extends ChildServer {
 
     public static final String NAMED = "/usr/sbin/named";
     public static final String TSIG_ALGORITHM = "hmac-sha256";
     public static final String TSIG_KEY_NAME = "lifeboat-update";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final Path workDir;
     private final ZoneSpec spec;
     private final int port = FreePorts.next();
     private final String tsigSecret = Secrets.base64(32);
-    private ChildProcess process;
 
     public DnsServer(Path workDir) {
         this(workDir, ZoneSpec.defaults());
     }
 
     public DnsServer(Path workDir, ZoneSpec spec) {
+        super(Duration.ofSeconds(10));
         this.workDir = workDir.toAbsolutePath();
         this.spec = spec;
     }
@@ -148,31 +147,6 @@ public final class DnsServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("DNS server on " + host() + ":" + port + " did not answer", e);
         }
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** SIGTERM: named writes its state and exits; SIGKILL if it has not after 10 s. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.terminate(STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /** SIGKILL, as a crash would end it; updates already acknowledged are in the journal. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-            process = null;
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     public Path workDir() {

@@ -30,7 +30,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * classpaths. Ports and log directories are kept for the life of this object: {@link #stop()} then {@link #start()}
  * brings back the same broker with its data.
  */
-public final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker extends ChildServer {
 
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
             "-Xms64m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:+ExitOnOutOfMemoryError",
@@ -40,7 +40,6 @@ public final class KafkaBroker implements AutoCloseable {
     // By name: referring to the class would load it here, where Kafka's server classes are absent.
     private static final String BROKER_MAIN = "io.lifeboat.loopback.child.BrokerMain";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final Path workDir;
@@ -48,7 +47,6 @@ public final class KafkaBroker implements AutoCloseable {
     private final int controllerPort = FreePorts.next();
     private final List<String> jvmOptions;
     private final Map<String, String> overrides;
-    private ChildProcess process;
 
     public KafkaBroker(Path workDir) {
         this(workDir, DEFAULT_JVM_OPTIONS, Map.of());
@@ -56,6 +54,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** @param overrides broker settings that replace or add to the defaults, e.g. {@code log.cleaner.backoff.ms} */
     public KafkaBroker(Path workDir, List<String> jvmOptions, Map<String, String> overrides) {
+        super(Duration.ofSeconds(30));
         this.workDir = workDir.toAbsolutePath();
         this.jvmOptions = List.copyOf(jvmOptions);
         this.overrides = Map.copyOf(overrides);
@@ -105,31 +104,6 @@ public final class KafkaBroker implements AutoCloseable {
     /** Broker log (log4j output and the JVM's own stdout/stderr). */
     public Path logFile() {
         return workDir.resolve("kafka.log");
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** SIGTERM (the broker shuts down cleanly), then SIGKILL if it has not exited after 30 s. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.terminate(STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /** SIGKILL: no clean shutdown, as a crash or a lost machine would leave it. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-            process = null;
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     /** Creates the topic unless it exists already; one replica, as there is one broker. */

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * <p>Requests must be signed (AWS signature V2 or V4) with {@link #accessKey()} and {@link #secretKey()}; clients must
  * use path-style addressing. {@link #stop()} then {@link #start()} serves the same buckets on the same port.
  */
-public final class ObjectStore implements AutoCloseable {
+public final class ObjectStore extends ChildServer {
 
     public static final String REGION = "us-east-1";
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
@@ -28,7 +28,6 @@ public final class ObjectStore implements AutoCloseable {
     private static final String MAIN = "io.lifeboat.loopback.child.ObjectStoreMain";
     private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final String name;
@@ -36,11 +35,11 @@ public final class ObjectStore implements AutoCloseable {
     private final int port = FreePorts.next();
     private final String accessKey = "LB" + Secrets.upperAlphanumeric(18);
     private final String secretKey = Secrets.alphanumeric(40);
-    private ChildProcess process;
     private Map<String, String> notifications = Map.of();
 
     /** @param name the site this store stands for ("home", "offsite") */
     public ObjectStore(String name, Path workDir) {
+        super(Duration.ofSeconds(10));
         this.name = name;
         this.workDir = workDir.toAbsolutePath();
     }
@@ -134,31 +133,6 @@ public final class ObjectStore implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not create bucket " + bucket + " in " + dataDir(), e);
         }
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** SIGTERM, then SIGKILL if the JVM has not exited after 10 s. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.terminate(STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /** SIGKILL: uploads in flight are cut off, as in a crash. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-            process = null;
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 
     private void awaitReady() {

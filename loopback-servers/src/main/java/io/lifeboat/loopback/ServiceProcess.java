@@ -17,10 +17,9 @@ import java.util.Map;
  * One Lifeboat service running as its own JVM from its packaged jar, as it would in its own pod: for the sandbox,
  * and for tests that must kill a service for real ({@link #kill()}) and start it again.
  */
-public final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess extends ChildServer {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final String name;
     private final Path jar;
@@ -28,7 +27,6 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final List<String> jvmOptions;
     private final Path log;
-    private ChildProcess process;
 
     /**
      * @param jar         the service's {@code target/quarkus-app/quarkus-run.jar}
@@ -37,6 +35,7 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public ServiceProcess(String name, Path jar, int port, Map<String, String> environment, List<String> jvmOptions,
             Path logDir) {
+        super(Duration.ofSeconds(20));
         this.name = name;
         this.jar = jar;
         this.port = port;
@@ -105,33 +104,8 @@ public final class ServiceProcess implements AutoCloseable {
         return log;
     }
 
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** SIGTERM, so Quarkus shuts down cleanly; SIGKILL only if it has not within the grace period. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.terminate(STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /** SIGKILL: no shutdown hook, no clean close, as when a node dies. */
-    public synchronized void kill() {
-        if (process != null) {
-            process.kill();
-            process = null;
-        }
-    }
-
     /** The last lines of the service's log, for failure messages. */
     public String tail(int lines) {
         return LogTail.of(log, lines);
-    }
-
-    @Override
-    public void close() {
-        stop();
     }
 }
