@@ -87,9 +87,14 @@ class FailoverFlowTest {
     }
 
     static void verdict(String site, Verdict verdict, Instant since) {
+        verdict(site, verdict, since, since.minusMillis(1500));
+    }
+
+    /** {@code failingSince}: when the observers' first failed probe was, the moment the lag is judged at. */
+    static void verdict(String site, Verdict verdict, Instant since, Instant failingSince) {
         VerdictEvidence evidence = verdict == Verdict.DOWN
                 ? new VerdictEvidence(List.of("obs-eu", "obs-us", "obs-ap"), 3, List.of("eu", "us"), List.of("https://" + site),
-                        since.minusMillis(1500))
+                        failingSince)
                 : new VerdictEvidence(List.of("obs-eu", "obs-us", "obs-ap"), 3, List.of("eu", "us"), List.of(), null);
         standIn.publish("lifeboat.outages", EventTypes.SITE_VERDICT_CHANGED, new SiteVerdictChanged(
                 site + "-" + verdict + "-" + UUID.randomUUID(), site, verdict, Verdict.UP, since,
@@ -135,7 +140,8 @@ class FailoverFlowTest {
                 && state().getString("verdicts.offsite") != null);
         try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts");
              TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
-            verdict("home", Verdict.DOWN, Instant.now().minusSeconds(10));
+            Instant lagging = Instant.now();
+            verdict("home", Verdict.DOWN, lagging, lagging);
             awaitPhase("AWAITING_APPROVAL", Duration.ofSeconds(30));
             assertThat(state().getString("pending.reason")).contains("standby lag 42 s exceeds allowed 5 s");
             AlertRaised alert = (AlertRaised) alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
@@ -158,7 +164,8 @@ class FailoverFlowTest {
         standIn.lag(300);
         await().atMost(Duration.ofSeconds(20)).until(() -> state().getList("lags.lagMs", Integer.class).contains(300));
         try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
-            verdict("home", Verdict.DOWN, Instant.now());
+            Instant caughtUp = Instant.now();
+            verdict("home", Verdict.DOWN, caughtUp, caughtUp);
             awaitPhase("ON_DR", RUNBOOK);
 
             assertThat(portalAddresses()).containsExactly("127.0.0.12");

@@ -202,9 +202,12 @@ public final class FailoverRules {
     record LagCheck(List<String> problems, long maxLagMs) {
     }
 
-    /** The lag into the standby: reported, recent enough at the outage's start, within the allowed loss. */
+    /**
+     * The lag into the standby as it stood when the lost site started failing (after that it also counts the
+     * silence, so a later report can only overstate the risk): reported, recent enough, within the allowed loss.
+     */
     static LagCheck lagCheck(Observations obs, String standby, Instant outageSince, Policy p) {
-        List<ReplicationLag> lags = obs.lagsInto(standby);
+        List<ReplicationLag> lags = outageSince == null ? obs.lagsInto(standby) : obs.lagsInto(standby, outageSince);
         List<String> problems = new ArrayList<>();
         if (lags.isEmpty()) {
             problems.add("no replication lag reported into " + standby + " (data at risk unknown)");

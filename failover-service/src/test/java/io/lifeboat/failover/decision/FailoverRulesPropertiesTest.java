@@ -133,7 +133,9 @@ class FailoverRulesPropertiesTest {
                         SiteVerdictChanged standby = obs.verdict(state.standbySite());
                         assertThat(standby).isNotNull();
                         assertThat(standby.verdict()).isEqualTo(Verdict.UP);
-                        assertThat(obs.lagsInto(state.standbySite())).isNotEmpty().allSatisfy(l ->
+                        java.time.Instant outageSince = cause.evidence() != null && cause.evidence().failingSince() != null
+                                ? cause.evidence().failingSince() : cause.since();
+                        assertThat(obs.lagsInto(state.standbySite(), outageSince)).isNotEmpty().allSatisfy(l ->
                                 assertThat(l.lagMs()).isLessThanOrEqualTo(POLICY.allowedDataLoss().toMillis()));
                     }
                 }

@@ -123,9 +123,34 @@ class FailoverRulesTest {
 
         @Test
         void whenTheLagExceedsTheAllowedLoss() {
-            Observations obs = healthy(NOW).with(lag("home", "offsite", 42_000, NOW.minusSeconds(6)));
+            Observations obs = healthy(NOW).with(lag("home", "offsite", 42_000, NOW.minusSeconds(8)));
             assertAsks(apply(initial(), obs, down("home", NOW.minusSeconds(6)), NOW),
                     "standby lag 42 s exceeds allowed 5 s (link home-to-offsite-db)");
+        }
+
+        @Test
+        void judgesTheLagAsItStoodWhenHomeStartedFailingNotTheSilenceSince() {
+            Observations obs = healthy(NOW).with(lag("home", "offsite", 300, NOW.minusSeconds(8)))
+                    .with(lag("home", "offsite", 9_000, NOW.minusSeconds(1)));
+            Transition t = apply(initial(), obs, down("home", NOW.minusSeconds(6)), NOW);
+            assertThat(actions(t)).contains("FAIL_OVER");
+            assertThat(t.next().phase()).isEqualTo(FailoverPhase.FAILING_OVER);
+        }
+
+        @Test
+        void aReportFromAfterTheOutageCountsTheSilenceSinceOut() {
+            Observations obs = Observations.NONE.with(up("offsite", NOW.minusSeconds(600)))
+                    .with(lag("home", "offsite", 9_000, NOW.minusSeconds(1)));
+            Transition t = apply(initial(), obs, down("home", NOW.minusSeconds(6)), NOW);
+            assertThat(actions(t)).containsExactly("FAIL_OVER");
+            assertThat(t.reason()).endsWith("offsite UP, lag 2.5 s");
+        }
+
+        @Test
+        void aStandbyFallingBehindAfterTheOutageStartedAsksAPerson() {
+            Observations obs = healthy(NOW).with(lag("home", "offsite", 20_000, NOW.minusSeconds(1)));
+            assertAsks(apply(initial(), obs, down("home", NOW.minusSeconds(6)), NOW),
+                    "standby lag 13 s exceeds allowed 5 s (link home-to-offsite-db)");
         }
 
         @Test
@@ -183,7 +208,7 @@ class FailoverRulesTest {
 
         @Test
         void aRecoveryWhileAwaitingApprovalCancelsAndResolvesTheAlert() {
-            Observations obs = healthy(NOW).with(lag("home", "offsite", 42_000, NOW.minusSeconds(6)));
+            Observations obs = healthy(NOW).with(lag("home", "offsite", 42_000, NOW.minusSeconds(8)));
             Transition asking = apply(initial(), obs, down("home", NOW.minusSeconds(6)), NOW);
             Transition t = apply(asking.next(), obs, up("home", NOW.plusSeconds(2)), NOW.plusSeconds(2));
             assertThat(actions(t)).containsExactly("CANCEL");
@@ -260,7 +285,7 @@ class FailoverRulesTest {
     class Operators {
 
         private DrState awaiting() {
-            Observations obs = healthy(NOW).with(lag("home", "offsite", 42_000, NOW.minusSeconds(6)));
+            Observations obs = healthy(NOW).with(lag("home", "offsite", 42_000, NOW.minusSeconds(8)));
             return apply(initial(), obs, down("home", NOW.minusSeconds(6)), NOW).next();
         }
 

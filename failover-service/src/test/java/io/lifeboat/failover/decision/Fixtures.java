@@ -64,6 +64,6 @@ public final class Fixtures {
 
     /** Standby UP and a small, fresh lag into it. */
     public static Observations healthy(Instant now) {
-        return Observations.NONE.with(up("offsite", now.minusSeconds(600))).with(lag("home", "offsite", 400, now.minusSeconds(7)));
+        return Observations.NONE.with(up("offsite", now.minusSeconds(600))).with(lag("home", "offsite", 400, now.minusSeconds(10)));
     }
 }
