@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -45,6 +46,10 @@ final class DemoWriter implements AutoCloseable {
     private final AtomicLong files = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile String lastError = "";
+    private volatile boolean paused;
+    /** When the last batch of rows was committed, and the longest wait between two such commits since a reset. */
+    private volatile Instant lastCommit;
+    private final AtomicLong longestGapMs = new AtomicLong();
 
     DemoWriter(Supplier<Optional<String>> activeSite, Map<String, SiteAccess> sites) {
         this.activeSite = activeSite;
@@ -68,7 +73,31 @@ final class DemoWriter implements AutoCloseable {
         return failures.get();
     }
 
+    /** Stops writing (after the batch in flight), so that both sites can be compared at rest. */
+    void pause() {
+        paused = true;
+    }
+
+    void resume() {
+        lastCommit = null;
+        paused = false;
+    }
+
+    /** Forgets the longest gap so far: what the SaaS's users would have seen from now on. */
+    void resetLongestGap() {
+        lastCommit = Instant.now();
+        longestGapMs.set(0);
+    }
+
+    /** The longest time between two committed batches of rows since the last reset: how long writes were unavailable. */
+    Duration longestGap() {
+        return Duration.ofMillis(longestGapMs.get());
+    }
+
     private void insertMeasurements() {
+        if (paused) {
+            return;
+        }
         activeSite.get().map(sites::get).ifPresent(site -> {
             try (Connection connection = DriverManager.getConnection(site.jdbcUrl(), site.user(), site.password());
                  PreparedStatement insert = connection.prepareStatement("""
@@ -87,6 +116,12 @@ final class DemoWriter implements AutoCloseable {
                 }
                 insert.executeBatch();
                 rows.addAndGet(5);
+                Instant now = Instant.now();
+                Instant previous = lastCommit;
+                if (previous != null) {
+                    longestGapMs.accumulateAndGet(Duration.between(previous, now).toMillis(), Math::max);
+                }
+                lastCommit = now;
             } catch (SQLException e) {
                 failed("insert at " + site.siteId() + ": " + e.getMessage());
             }
@@ -94,6 +129,9 @@ final class DemoWriter implements AutoCloseable {
     }
 
     private void receiveExport() {
+        if (paused) {
+            return;
+        }
         activeSite.get().map(sites::get).ifPresent(site -> {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             long customer = random.nextLong(1, 21);

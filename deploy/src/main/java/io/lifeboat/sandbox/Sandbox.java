@@ -44,10 +44,17 @@ public final class Sandbox implements AutoCloseable {
     private TwoSiteWorld world;
     private DemoWriter writer;
     private SandboxControl control;
+    private final Map<String, Map<String, String>> overrides;
 
     Sandbox(Path workDir, Path repository) {
+        this(workDir, repository, Map.of());
+    }
+
+    /** @param overrides per service name, environment variables that replace the sandbox's own */
+    Sandbox(Path workDir, Path repository, Map<String, Map<String, String>> overrides) {
         this.workDir = workDir.toAbsolutePath();
         this.repository = repository.toAbsolutePath();
+        this.overrides = Map.copyOf(overrides);
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,7 +117,7 @@ public final class Sandbox implements AutoCloseable {
 
         say("starting the Lifeboat services ...");
         SandboxServices.ApiTokens tokens = SandboxServices.ApiTokens.generate();
-        SandboxServices wiring = new SandboxServices(world, repository, workDir.resolve("logs"), standIns, tokens);
+        SandboxServices wiring = new SandboxServices(world, repository, workDir.resolve("logs"), standIns, tokens, overrides);
         for (ServiceProcess service : wiring.all()) {
             service.start();
             services.add(service);
@@ -131,6 +138,14 @@ public final class Sandbox implements AutoCloseable {
         extra.put("LIFEBOAT_API_TOKEN", tokens.operator());
         extra.put("LIFEBOAT_API_VIEWER_TOKEN", tokens.viewer());
         world.writeEndpoints(endpointsFile(), extra);
+    }
+
+    DemoWriter writer() {
+        return writer;
+    }
+
+    TwoSiteWorld world() {
+        return world;
     }
 
     /** Where a site's object store announces its objects: filesync's notification path. */

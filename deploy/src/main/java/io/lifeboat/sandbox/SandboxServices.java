@@ -25,6 +25,7 @@ final class SandboxServices {
     private final Path logDir;
     private final Map<String, SiteStandIn> standIns;
     private final ApiTokens tokens;
+    private final Map<String, Map<String, String>> overrides;
 
     /** The operator API's bearer tokens for this sandbox: made up at start, written to the endpoints file. */
     record ApiTokens(String viewer, String operator) {
@@ -40,7 +41,10 @@ final class SandboxServices {
         }
     }
 
-    SandboxServices(TwoSiteWorld world, Path repository, Path logDir, Map<String, SiteStandIn> standIns, ApiTokens tokens) {
+    /** @param overrides per service name, environment variables that replace the sandbox's own (e.g. a benchmark's) */
+    SandboxServices(TwoSiteWorld world, Path repository, Path logDir, Map<String, SiteStandIn> standIns, ApiTokens tokens,
+            Map<String, Map<String, String>> overrides) {
+        this.overrides = Map.copyOf(overrides);
         this.world = world;
         this.repository = repository;
         this.logDir = logDir;
@@ -63,6 +67,7 @@ final class SandboxServices {
         env.put("LIFEBOAT_SITE", site);
         env.put("LIFEBOAT_INSTANCE_ID", name);
         env.putAll(specific);
+        env.putAll(overrides.getOrDefault(name, Map.of()));
         return new ServiceProcess(name, ServiceProcess.jarOf(repository, module), FreePorts.next(), env, JVM_OPTIONS, logDir);
     }
 
@@ -140,6 +145,8 @@ final class SandboxServices {
         Sandbox.SITE_ADDRESSES.forEach((site, address) ->
                 env.put("LIFEBOAT_FAILOVER_SITES_" + site.toUpperCase(Locale.ROOT) + "_ADDRESSES", address));
         env.put("LIFEBOAT_FAILOVER_DATABASE_LINKS", "main");
+        // "files": every files link; filesync reconciles both directions before the failback switches over.
+        env.put("LIFEBOAT_FAILOVER_FILE_LINKS", "files");
         env.put("LIFEBOAT_API_VIEWER_TOKENS", tokens.viewer());
         env.put("LIFEBOAT_API_OPERATOR_TOKENS", tokens.operator());
         return env;

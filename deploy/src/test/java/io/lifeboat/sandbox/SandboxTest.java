@@ -18,8 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -106,26 +104,55 @@ class SandboxTest {
         assertThat(state.body()).contains("\"activeSite\":\"home\"").contains("NORMAL");
     }
 
-    /** Last: losing home sets the whole disaster chain going. */
+    /**
+     * Last, the whole disaster cycle with the real services: home's portal and database stopped → DOWN verdict →
+     * automatic failover → DNS answers offsite and every row that left home through Kafka is there → the SaaS writes
+     * at offsite → home back → failback (reverse, catch up, planned switchover) → DNS answers home, the disaster-time
+     * rows are at home, and both sites hold the same rows, checked by checksum.
+     */
     @Test
     @Order(Integer.MAX_VALUE)
-    void losingHomeGivesADownVerdictAndRestoringItBringsItBackUp() throws Exception {
+    void theWholeDisasterCycleLosesNothing() throws Exception {
+        Drill drill = new Drill(endpoints);
         String control = endpoints.getProperty("LIFEBOAT_SANDBOX_CONTROL_URL");
         String portal = endpoints.getProperty("LIFEBOAT_HOME_PORTAL_URL");
         String observer = endpoints.getProperty("LIFEBOAT_SERVICE_HEARTBEAT_OBSERVER_A_URL");
-        await().atMost(Duration.ofSeconds(60)).until(() -> get(observer + "/sites/home").body().contains("\"verdict\":\"UP\""));
+        await().atMost(Duration.ofSeconds(60)).until(() -> get(observer + "/sites/home").body().contains("\"verdict\":\"UP\"")
+                && drill.verdictOf("offsite").startsWith("UP") && drill.state().path("lags").size() > 0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> drill.count("OFFSITE", "SELECT count(*) FROM demo.measurements") > 0);
 
+        // Detect and decide: nobody approves anything.
         assertThat(post(control + "/sites/home/lose").statusCode()).isEqualTo(200);
         assertThat(reachable(portal + "/health")).isFalse();
         assertThat(canConnect("HOME")).isFalse();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get(observer + "/sites/home").body())
                 .contains("\"verdict\":\"DOWN\"").contains("down: 2/2 observers in 2 locations"));
+        await().atMost(Duration.ofSeconds(90)).until(() -> drill.phaseAndActiveSite().equals("ON_DR offsite"));
+        assertThat(drill.state().path("lastRun").path("decisionReason").asText()).startsWith("failover: home DOWN");
+        assertThat(sandbox.activeSite()).contains("offsite");
 
+        // Operate from DR: every row that reached Kafka is at offsite, and the SaaS writes there now.
+        assertThat(drill.measurementIds("OFFSITE")).containsAll(drill.measurementIdsInKafka());
+        String offsiteRows = "SELECT count(*) FROM demo.measurements WHERE tags->>'site' = 'offsite'";
+        await().atMost(Duration.ofSeconds(30)).until(() -> drill.count("OFFSITE", offsiteRows) >= 20);
+
+        // Recover home and resume there.
         assertThat(post(control + "/sites/home/restore").statusCode()).isEqualTo(200);
-        assertThat(get(portal + "/health").statusCode()).isEqualTo(200);
-        assertThat(canConnect("HOME")).isTrue();
-        await().atMost(Duration.ofSeconds(90)).until(() -> get(observer + "/sites/home").body().contains("\"verdict\":\"UP\""));
+        await().atMost(Duration.ofSeconds(90)).until(() -> drill.verdictOf("home").startsWith("UP"));
+        assertThat(drill.operatorPost("/failback", "drill: home is back").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(240)).until(() -> drill.phaseAndActiveSite().equals("NORMAL home"));
+        assertThat(sandbox.activeSite()).contains("home");
+        assertThat(drill.state().path("lastRun").path("writesUnavailableMs").asLong()).isPositive();
 
+        // Nothing lost: at rest, both sites hold the same rows, the disaster-time ones too.
+        sandbox.writer().pause();
+        try {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(drill.checksums("HOME")).isEqualTo(drill.checksums("OFFSITE")));
+            assertThat(drill.count("HOME", offsiteRows)).isGreaterThanOrEqualTo(20);
+        } finally {
+            sandbox.writer().resume();
+        }
         assertThat(post(control + "/sites/atlantis/lose").statusCode()).isEqualTo(400);
     }
 
@@ -138,24 +165,15 @@ class SandboxTest {
     }
 
     private static long count(String site, String table) throws Exception {
-        try (Connection connection = connect(site); ResultSet rows = connection.createStatement()
-                .executeQuery("SELECT count(*) FROM " + table)) {
-            rows.next();
-            return rows.getLong(1);
-        }
+        return new Drill(endpoints).count(site, "SELECT count(*) FROM " + table);
     }
 
     private static boolean canConnect(String site) {
-        try (Connection ignored = connect(site)) {
+        try (Connection ignored = new Drill(endpoints).connect(site)) {
             return true;
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private static Connection connect(String site) throws Exception {
-        return DriverManager.getConnection(endpoints.getProperty("LIFEBOAT_" + site + "_PG_URL"),
-                endpoints.getProperty("LIFEBOAT_" + site + "_PG_USER"), endpoints.getProperty("LIFEBOAT_" + site + "_PG_PASSWORD"));
     }
 
     private static boolean reachable(String url) {

@@ -111,6 +111,11 @@ public interface FailoverConfig {
         @WithDefault("60s")
         Duration drainTimeout();
 
+        /** REVERSE, per attempt: it copies the whole database to the site that comes back, so it can take long. */
+        @WithName("reverse-timeout")
+        @WithDefault("30m")
+        Duration reverseTimeout();
+
         /** DNS update and verification, per attempt. */
         @WithName("dns-timeout")
         @WithDefault("20s")

@@ -55,6 +55,7 @@ public final class FailoverSettings {
         positive(F + "steps.timeout", c.steps().timeout(), false);
         positive(F + "steps.fence-timeout", c.steps().fenceTimeout(), false);
         positive(F + "steps.drain-timeout", c.steps().drainTimeout(), false);
+        positive(F + "steps.reverse-timeout", c.steps().reverseTimeout(), false);
         positive(F + "steps.dns-timeout", c.steps().dnsTimeout(), false);
         positive(F + "failback.max-lag", c.failback().maxLag(), true);
         positive(F + "failback.catch-up-timeout", c.failback().catchUpTimeout(), false);
@@ -79,7 +80,7 @@ public final class FailoverSettings {
         return new Policy(c.stateId(), c.homeSite(), other, mode, c.grace(), c.allowedDataLoss(), c.lagStaleAfter(),
                 c.cooldown(), c.quorum().minObservers(), c.quorum().minLocations(), dbLinks, fileLinks,
                 c.steps().timeout(), c.steps().attempts(), c.steps().fenceTimeout(), c.steps().drainTimeout(),
-                c.steps().dnsTimeout(), c.failback().maxLag(), c.failback().catchUpTimeout());
+                c.steps().reverseTimeout(), c.steps().dnsTimeout(), c.failback().maxLag(), c.failback().catchUpTimeout());
     }
 
     public static DnsSettings dns(DnsConfig d, FailoverConfig c) {

@@ -325,7 +325,8 @@ public final class RunbookEngine {
     static Duration timeoutOf(StepKind kind, Policy p) {
         return switch (kind) {
             case FENCE_LOST -> p.fenceTimeout();
-            case DRAIN, PROMOTE, REVERSE, RESUME -> p.drainTimeout();
+            case DRAIN, PROMOTE -> p.drainTimeout();
+            case REVERSE, RESUME -> p.reverseTimeout();
             case CATCH_UP -> p.catchUpTimeout();
             case SWITCH_DNS, VERIFY_DNS -> p.dnsTimeout();
             default -> p.stepTimeout();

@@ -1,0 +1,142 @@
+package io.lifeboat.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.FileReader;
+import java.io.Reader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The disaster cycle, timed, in the sandbox with the real services and default settings (but the cooldown, which
+ * would otherwise make every trial after the first ask a person): home lost → DNS answers offsite, then home back
+ * and a planned failback, {@code tests.bench.trials} times (10 by default). Run with {@code ./lifeboat bench deploy}.
+ *
+ * <p>Figures per trial: from the loss (portal, database and object store stopped) to the DNS server answering the
+ * offsite address, polled every 20 ms; the service's own recovery time (outage start → DNS verified) and data-loss
+ * window; for the failback, the service's "writes unavailable" (fence → DNS verified at home), the longest gap
+ * between two committed batches of the demo writer (which writes every 200 ms wherever DNS points), and rows lost
+ * (rows at offsite not at home once both are at rest).
+ */
+@Tag("benchmark")
+class DisasterRecoveryBenchmarkTest {
+
+    private static final int TRIALS = Integer.getInteger("tests.bench.trials", 10);
+
+    record Trial(long lossToDnsMs, long recoveryTimeMs, long dataLossWindowMs, long writesUnavailableMs,
+            long longestWriteGapMs, long rowsLost) {
+    }
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void homeLostThenFailback() throws Exception {
+        Map<String, Map<String, String>> overrides = Map.of("failover-service", Map.of("LIFEBOAT_FAILOVER_COOLDOWN", "1s"));
+        try (Sandbox sandbox = new Sandbox(workDir, Path.of("..").toAbsolutePath().normalize(), overrides)) {
+            sandbox.start();
+            Properties endpoints = new Properties();
+            try (Reader reader = new FileReader(sandbox.endpointsFile().toFile())) {
+                endpoints.load(reader);
+            }
+            Drill drill = new Drill(endpoints);
+            List<Trial> trials = new ArrayList<>();
+            for (int i = 1; i <= TRIALS; i++) {
+                Trial trial = trial(sandbox, drill);
+                trials.add(trial);
+                System.out.printf(Locale.ROOT, "trial %2d: loss → DNS offsite %5d ms (service: recovery %5d ms, data-loss "
+                        + "window %4d ms); failback: writes unavailable %5d ms (writer's longest gap %5d ms), rows lost %d%n",
+                        i, trial.lossToDnsMs(), trial.recoveryTimeMs(), trial.dataLossWindowMs(),
+                        trial.writesUnavailableMs(), trial.longestWriteGapMs(), trial.rowsLost());
+            }
+            report(trials);
+            assertThat(trials).allSatisfy(t -> assertThat(t.rowsLost()).isZero());
+        }
+    }
+
+    private static Trial trial(Sandbox sandbox, Drill drill) throws Exception {
+        // A steady world first: home active and UP for both observers, offsite caught up.
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() ->
+                drill.phaseAndActiveSite().equals("NORMAL home") && drill.verdictOf("home").startsWith("UP")
+                        && drill.verdictOf("offsite").startsWith("UP") && sandbox.activeSite().orElse("").equals("home")
+                        && caughtUp(drill.state()));
+
+        Instant lost = Instant.now();
+        sandbox.lose("home");
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                .until(() -> sandbox.activeSite().orElse("").equals("offsite"));
+        long lossToDns = Duration.between(lost, Instant.now()).toMillis();
+        await().atMost(Duration.ofSeconds(60)).until(() -> drill.phaseAndActiveSite().equals("ON_DR offsite"));
+        JsonNode failover = drill.state().path("lastRun");
+
+        sandbox.restore("home");
+        await().atMost(Duration.ofSeconds(120)).until(() -> drill.verdictOf("home").startsWith("UP"));
+        sandbox.writer().resetLongestGap();
+        assertThat(drill.operatorPost("/failback", "benchmark: home is back").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(300)).until(() -> drill.phaseAndActiveSite().equals("NORMAL home"));
+        long longestGap = sandbox.writer().longestGap().toMillis();
+        JsonNode failback = drill.state().path("lastRun");
+
+        long rowsLost;
+        sandbox.writer().pause();
+        try {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> drill.checksums("HOME").equals(drill.checksums("OFFSITE")));
+            Set<Long> missing = new HashSet<>(drill.measurementIds("OFFSITE"));
+            missing.removeAll(drill.measurementIds("HOME"));
+            rowsLost = missing.size();
+        } finally {
+            sandbox.writer().resume();
+        }
+        return new Trial(lossToDns, failover.path("recoveryTimeMs").asLong(-1), failover.path("dataLossWindowMs").asLong(-1),
+                failback.path("writesUnavailableMs").asLong(-1), longestGap, rowsLost);
+    }
+
+    /** Every database link into the standby reports less than a second of lag. */
+    private static boolean caughtUp(JsonNode state) {
+        JsonNode lags = state.path("lags");
+        if (lags.isEmpty()) {
+            return false;
+        }
+        for (JsonNode lag : lags) {
+            if (lag.path("targetSite").asText().equals(state.path("standbySite").asText()) && lag.path("lagMs").asLong() >= 1000) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void report(List<Trial> trials) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "disaster cycle, %d trials, %d cores, default settings but cooldown 1 s%n",
+                trials.size(), Runtime.getRuntime().availableProcessors());
+        line("home lost → DNS answers offsite", trials, Trial::lossToDnsMs, "goal < 15000 ms");
+        line("  the service's recovery time (outage start → DNS verified)", trials, Trial::recoveryTimeMs, "");
+        line("  data-loss window at promotion", trials, Trial::dataLossWindowMs, "");
+        line("planned failback: writes unavailable (service)", trials, Trial::writesUnavailableMs, "goal < 5000 ms");
+        line("  the demo writer's longest gap between commits", trials, Trial::longestWriteGapMs, "");
+        System.out.printf(Locale.ROOT, "%-62s total %d (must be 0)%n", "rows lost", trials.stream().mapToLong(Trial::rowsLost).sum());
+    }
+
+    private static void line(String what, List<Trial> trials, ToLongFunction<Trial> figure, String goal) {
+        long[] values = trials.stream().mapToLong(figure).sorted().toArray();
+        long median = values.length % 2 == 1 ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+        System.out.printf(Locale.ROOT, "%-62s median %6d ms, worst %6d ms  %s%n", what, median, values[values.length - 1], goal);
+    }
+}

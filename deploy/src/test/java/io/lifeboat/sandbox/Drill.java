@@ -1,0 +1,162 @@
+package io.lifeboat.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * What a disaster drill against the running sandbox needs, as an operator would do it: the failover API, the
+ * databases, DNS, and the change topic that tells which rows left home.
+ */
+final class Drill {
+
+    /** Each demo table with the order its rows are compared in. */
+    static final Map<String, String> TABLES = Map.of(
+            "demo.customers", "id",
+            "demo.arrays", "customer_id, serial",
+            "demo.measurements", "id");
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Properties endpoints;
+
+    Drill(Properties endpoints) {
+        this.endpoints = endpoints;
+    }
+
+    String endpoint(String name) {
+        String value = endpoints.getProperty(name);
+        if (value == null) {
+            throw new IllegalStateException("the endpoints file has no " + name);
+        }
+        return value;
+    }
+
+    // --- the operator API ----------------------------------------------------------------------------------------
+
+    JsonNode state() throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint("LIFEBOAT_FAILOVER_URL") + "/state"))
+                .header("Authorization", "Bearer " + endpoint("LIFEBOAT_API_VIEWER_TOKEN"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET /state answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Phase and active site, e.g. "ON_DR offsite", to await on. */
+    String phaseAndActiveSite() throws IOException, InterruptedException {
+        JsonNode state = state();
+        return state.path("phase").asText() + " " + state.path("activeSite").asText();
+    }
+
+    String verdictOf(String site) throws IOException, InterruptedException {
+        return state().path("verdicts").path(site).asText("");
+    }
+
+    HttpResponse<String> operatorPost(String path, String reason) throws IOException, InterruptedException {
+        String body = JSON.writeValueAsString(Map.of("reason", reason));
+        return HTTP.send(HttpRequest.newBuilder(URI.create(endpoint("LIFEBOAT_FAILOVER_URL") + path))
+                .header("Authorization", "Bearer " + endpoint("LIFEBOAT_API_TOKEN"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    // --- the databases -------------------------------------------------------------------------------------------
+
+    Connection connect(String site) throws SQLException {
+        String prefix = "LIFEBOAT_" + site.toUpperCase(java.util.Locale.ROOT) + "_PG_";
+        return DriverManager.getConnection(endpoint(prefix + "URL"), endpoint(prefix + "USER"), endpoint(prefix + "PASSWORD"));
+    }
+
+    long count(String site, String sql) throws SQLException {
+        try (Connection connection = connect(site); ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** Per demo table: its row count and an MD5 of every row in key order, the same text at both sites. */
+    Map<String, String> checksums(String site) throws SQLException {
+        Map<String, String> sums = new LinkedHashMap<>();
+        try (Connection connection = connect(site)) {
+            for (Map.Entry<String, String> table : new java.util.TreeMap<>(TABLES).entrySet()) {
+                try (ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) || ' rows ' || "
+                        + "coalesce(md5(string_agg(t::text, '|' ORDER BY " + table.getValue() + ")), '-') FROM "
+                        + table.getKey() + " t")) {
+                    rows.next();
+                    sums.put(table.getKey(), rows.getString(1));
+                }
+            }
+        }
+        return sums;
+    }
+
+    Set<Long> measurementIds(String site) throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        try (Connection connection = connect(site);
+             ResultSet rows = connection.createStatement().executeQuery("SELECT id FROM demo.measurements")) {
+            while (rows.next()) {
+                ids.add(rows.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    // --- what reached Kafka --------------------------------------------------------------------------------------
+
+    /**
+     * The ids of every measurement whose change reached Kafka, read from the link's change topic up to its end:
+     * what the standby must have after a failover, whatever else was lost with home.
+     */
+    Set<Long> measurementIdsInKafka() throws IOException {
+        Set<Long> ids = new HashSet<>();
+        String topic = "lifeboat.cdc.main.demo.measurements";
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", endpoint("LIFEBOAT_KAFKA_BOOTSTRAP"), "isolation.level", "read_committed",
+                "enable.auto.commit", "false"), new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
+                }
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.key() != null) {
+                        JsonNode id = JSON.readTree(record.key()).findValue("id");
+                        if (id != null && id.canConvertToLong()) {
+                            ids.add(id.asLong());
+                        }
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+}
