@@ -31,6 +31,20 @@ class EventReaderTest {
     }
 
     @Test
+    void readsBackWhatEventRecordsWrites() throws Exception {
+        ServiceStarted started = new ServiceStarted("svc", "home", "i-1", "1.0", "abc", STARTED);
+        var record = EventRecords.record("lifeboat.events", EventTypes.SERVICE_STARTED, started, "/lifeboat/test/home", STARTED);
+
+        Event<?> event = new EventReader(EventReader.DEFAULT_MAX_PAYLOAD_BYTES).read(record.headers(), record.value());
+        assertThat(event.payload()).isEqualTo(started);
+        assertThat(event.source()).isEqualTo("/lifeboat/test/home");
+        assertThat(event.time()).isEqualTo(STARTED);
+        assertThat(record.key()).isEqualTo(started.subject()).isEqualTo(event.key());
+        assertThat(CloudEventHeaders.text(record.headers(), CloudEventHeaders.SUBJECT)).isEqualTo(started.subject());
+        assertThat(record.topic()).isEqualTo("lifeboat.events");
+    }
+
+    @Test
     void ignoresFieldsItDoesNotKnow() throws Exception {
         byte[] withExtra = "{\"service\":\"svc\",\"siteId\":\"home\",\"instanceId\":\"i-1\",\"version\":\"1\",\"commit\":\"c\",\"startedAt\":\"2026-11-25T01:02:03Z\",\"newField\":42}"
                 .getBytes(StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import io.lifeboat.events.EventPayload;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.json.EventJson;
 import io.lifeboat.events.kafka.CloudEventHeaders;
+import io.lifeboat.events.kafka.EventRecords;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -123,7 +124,7 @@ public final class StateStore implements AutoCloseable {
             DrState stamped = next.stamped(settings.instanceId(), now);
             try {
                 producer.beginTransaction();
-                producer.send(CloudEventRecords.record(settings.stateTopic(), EventTypes.FAILOVER_STATE,
+                producer.send(EventRecords.record(settings.stateTopic(), EventTypes.FAILOVER_STATE,
                         stamped.toEvent(), stamped, settings.source(), now));
                 for (Outgoing<?> event : events) {
                     producer.send(recordOf(event, now));
@@ -153,7 +154,7 @@ public final class StateStore implements AutoCloseable {
 
     private <T extends EventPayload> org.apache.kafka.clients.producer.ProducerRecord<String, byte[]> recordOf(
             Outgoing<T> event, Instant now) {
-        return CloudEventRecords.record(settings.topics().apply(event.type().topic()), event.type(), event.payload(),
+        return EventRecords.record(settings.topics().apply(event.type().topic()), event.type(), event.payload(),
                 settings.source(), now);
     }
 

@@ -13,7 +13,7 @@ import io.lifeboat.events.LinkState;
 import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.kafka.EventReader;
 import io.lifeboat.events.kafka.UnreadableEvent;
-import io.lifeboat.failover.state.CloudEventRecords;
+import io.lifeboat.events.kafka.EventRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -80,7 +80,7 @@ public final class ReplicationStandIn implements AutoCloseable {
 
     public <T extends EventPayload> void publish(String topic, EventType<T> type, T payload) {
         try {
-            producer.send(CloudEventRecords.record(topic, type, payload, SOURCE, Instant.now())).get(10, TimeUnit.SECONDS);
+            producer.send(EventRecords.record(topic, type, payload, SOURCE, Instant.now())).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not publish " + type.name(), e);
         }

@@ -2,8 +2,7 @@ package io.lifeboat.heartbeat.testing;
 
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.HeartbeatObserved;
-import io.lifeboat.events.json.EventJson;
-import io.lifeboat.events.kafka.CloudEventHeaders;
+import io.lifeboat.events.kafka.EventRecords;
 import io.lifeboat.heartbeat.config.TargetSpec;
 import io.lifeboat.heartbeat.probe.ObserverIdentity;
 import io.lifeboat.heartbeat.probe.ProbeRunner;
@@ -14,13 +13,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,24 +76,8 @@ public final class TestObserver implements AutoCloseable {
 
     /** A heartbeat exactly as EventPublisher writes it. */
     public static ProducerRecord<String, byte[]> record(String topic, HeartbeatObserved heartbeat) {
-        byte[] json;
-        try {
-            json = EventJson.mapper().writeValueAsBytes(heartbeat);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, heartbeat.siteId(), json);
-        record.headers().add(CloudEventHeaders.SPEC_VERSION, utf8("1.0"));
-        record.headers().add(CloudEventHeaders.ID, utf8(UUID.randomUUID().toString()));
-        record.headers().add(CloudEventHeaders.TYPE, utf8(EventTypes.HEARTBEAT_OBSERVED.name()));
-        record.headers().add(CloudEventHeaders.SOURCE, utf8("/lifeboat/heartbeat-service/test"));
-        record.headers().add(CloudEventHeaders.TIME, utf8(Instant.now().toString()));
-        record.headers().add(CloudEventHeaders.CONTENT_TYPE, utf8("application/json"));
-        return record;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return EventRecords.record(topic, EventTypes.HEARTBEAT_OBSERVED, heartbeat, "/lifeboat/heartbeat-service/test",
+                Instant.now());
     }
 
     /** Goes silent, as an observer that crashed or lost its network. */

@@ -1,10 +1,9 @@
-package io.lifeboat.failover.state;
+package io.lifeboat.events.kafka;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lifeboat.events.EventPayload;
 import io.lifeboat.events.EventType;
 import io.lifeboat.events.json.EventJson;
-import io.lifeboat.events.kafka.CloudEventHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -15,15 +14,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.UUID;
 
 /**
- * A Lifeboat event as a plain Kafka record, byte for byte what {@link io.lifeboat.events.kafka.EventPublisher}
- * produces (CloudEvents binary mode: {@code ce_*} headers, JSON value, key = subject), for producers that cannot go
- * through the messaging channel: the leader's transactional producer. A candidate for common-events.
+ * A Lifeboat event as a plain Kafka record, what {@link EventPublisher} produces (CloudEvents binary mode:
+ * {@code ce_*} headers, JSON value, key = subject), for producers that cannot go through the messaging channel:
+ * failover-service's transactional producer, and tests that play another service.
  */
-public final class CloudEventRecords {
+public final class EventRecords {
 
-    public static final String SUBJECT = "ce_subject";
-
-    private CloudEventRecords() {
+    private EventRecords() {
     }
 
     public static <T extends EventPayload> ProducerRecord<String, byte[]> record(String topic, EventType<T> type,
@@ -50,7 +47,7 @@ public final class CloudEventRecords {
         header(headers, CloudEventHeaders.TYPE, type.name());
         header(headers, CloudEventHeaders.SOURCE, source);
         header(headers, CloudEventHeaders.TIME, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(time.atOffset(ZoneOffset.UTC)));
-        header(headers, SUBJECT, key);
+        header(headers, CloudEventHeaders.SUBJECT, key);
         header(headers, CloudEventHeaders.CONTENT_TYPE, "application/json");
         return new ProducerRecord<>(topic, null, key, json, headers);
     }
