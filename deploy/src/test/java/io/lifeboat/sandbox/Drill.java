@@ -56,11 +56,16 @@ final class Drill {
     // --- the operator API ----------------------------------------------------------------------------------------
 
     JsonNode state() throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint("LIFEBOAT_FAILOVER_URL") + "/state"))
+        return get(endpoint("LIFEBOAT_FAILOVER_URL") + "/state");
+    }
+
+    /** A JSON answer of any service's API (the viewer token goes along; services without auth ignore it). */
+    JsonNode get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Authorization", "Bearer " + endpoint("LIFEBOAT_API_VIEWER_TOKEN"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("GET /state answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
         }
         return JSON.readTree(response.body());
     }

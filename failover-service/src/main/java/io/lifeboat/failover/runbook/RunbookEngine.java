@@ -116,7 +116,12 @@ public final class RunbookEngine {
             case VERIFY_DNS -> {
                 Verification v = dns.verify(targets.apply(run.toSite()), p.dnsTimeout());
                 if (v.verified()) {
-                    return complete(b, cx, run, step, v.summary(), v.answers());
+                    // Users reach the new site from here on: what comes after (resuming replication) is not downtime.
+                    Instant verifiedAt = cx.now();
+                    Run measured = run.withMeasured(
+                            run.outageSince() == null ? null : Duration.between(run.outageSince(), verifiedAt).toMillis(),
+                            run.writesStoppedAt() == null ? null : Duration.between(run.writesStoppedAt(), verifiedAt).toMillis());
+                    return complete(b, cx, measured, step, v.summary(), v.answers());
                 }
                 return attemptFailed(b, cx, run, step, "DNS not verified: " + v.summary());
             }
@@ -253,9 +258,11 @@ public final class RunbookEngine {
 
     private Transition.Builder finishRun(Transition.Builder b, Context cx, Run run, StepProgress step) {
         Instant verifiedAt = cx.now();
-        Long recovery = run.outageSince() == null ? null : Duration.between(run.outageSince(), verifiedAt).toMillis();
-        Long writesUnavailable = run.writesStoppedAt() == null ? null
-                : Duration.between(run.writesStoppedAt(), verifiedAt).toMillis();
+        // Taken when DNS was verified; a run that skipped verification is measured up to its end.
+        Long recovery = run.recoveryTimeMs() != null || run.outageSince() == null ? run.recoveryTimeMs()
+                : Long.valueOf(Duration.between(run.outageSince(), verifiedAt).toMillis());
+        Long writesUnavailable = run.writesUnavailableMs() != null || run.writesStoppedAt() == null
+                ? run.writesUnavailableMs() : Long.valueOf(Duration.between(run.writesStoppedAt(), verifiedAt).toMillis());
         StringBuilder why = new StringBuilder(run.kind().name().toLowerCase()).append(" complete: ")
                 .append(run.toSite()).append(" active at epoch ").append(run.epoch());
         Map<String, String> results = new LinkedHashMap<>();

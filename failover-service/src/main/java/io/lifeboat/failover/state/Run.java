@@ -48,6 +48,13 @@ public record Run(String runId, RunKind kind, String fromSite, String toSite, lo
                 writesUnavailableMs);
     }
 
+    /** The figures taken when DNS was verified: recovery time (failover) and writes unavailable (failback). */
+    public Run withMeasured(Long recoveryMs, Long writesUnavailableMsValue) {
+        return new Run(runId, kind, fromSite, toSite, epoch, startedAt, outageSince, decisionReason, decidedBy, forced,
+                currentStep, steps, dataLossWindowMs, appliedPosition, writesStoppedAt, finishedAt, outcome, recoveryMs,
+                writesUnavailableMsValue);
+    }
+
     public Run withWritesStoppedAt(Instant at) {
         return new Run(runId, kind, fromSite, toSite, epoch, startedAt, outageSince, decisionReason, decidedBy, forced,
                 currentStep, steps, dataLossWindowMs, appliedPosition, at, finishedAt, outcome, recoveryTimeMs,

@@ -1,5 +1,7 @@
 package io.lifeboat.failover.runbook;
 
+import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
@@ -158,6 +160,30 @@ class RunbookEngineTest {
         assertThat(s.lastRun().dataLossWindowMs()).isZero();
         assertThat(s.lastRun().writesUnavailableMs()).isNotNull().isGreaterThanOrEqualTo(0);
         assertThat(s.reason()).contains("failback complete: home active at epoch 3").contains("writes unavailable");
+    }
+
+    @Test
+    void writesAreUnavailableFromTheFenceUntilDnsIsVerifiedNotUntilReplicationResumes() {
+        DrState onDr = driver.run(failingOver(), healthy(NOW), at(NOW));
+        Instant later = NOW.plusSeconds(3600);
+        Observations caughtUp = Observations.NONE.with(up("home", later.minusSeconds(60)))
+                .with(lag("offsite", "home", 120, later));
+        DrState failingBack = FailoverRules.requestFailback(onDr, caughtUp, "alice", "operator", "home repaired", false,
+                at(later)).next();
+        driver.promoteDetails = java.util.Map.of("dataLossWindowMs", "0");
+        int[] reverses = {0};
+        driver.answer = c -> c.command() == CommandName.REVERSE && ++reverses[0] == 2 ? null : CommandOutcome.DONE;
+
+        DrState resuming = driver.run(failingBack, caughtUp, at(later));
+        assertThat(resuming.run().current().name()).isEqualTo("resume-replication");
+        CommandIssued reverse = driver.issued.get(driver.issued.size() - 1);
+        driver.replies.put(reverse.commandId(), new CommandFinished(reverse.commandId(), reverse.command(), reverse.epoch(),
+                reverse.target(), CommandOutcome.DONE, "resynced", "test", java.util.Map.of(), later.plusSeconds(40)));
+        DrState s = driver.run(resuming, caughtUp, at(later.plusSeconds(40)));
+
+        assertThat(s.phase()).isEqualTo(FailoverPhase.NORMAL);
+        assertThat(s.lastRun().writesUnavailableMs()).isZero();
+        assertThat(s.reason()).contains("writes unavailable 0 s");
     }
 
     @Test

@@ -98,7 +98,7 @@ public class CommandHandler {
             case PAUSE -> Map.of("result", link.pause(why));
             case RESUME -> Map.of("result", link.resume(why));
             case DRAIN -> link.drain(why);
-            case PROMOTE -> link.promote(parameters.get("sourceLostAt"), why);
+            case PROMOTE -> link.promote(parameters.get("sourceLostAt"), Boolean.parseBoolean(parameters.get("planned")), why);
             case FENCE -> link.fence(command.target(), why);
             case REVERSE -> link.reverse(command.epoch(), parameters.get("source"), why);
             case RECONCILE -> throw new IllegalStateException("not a replication command");

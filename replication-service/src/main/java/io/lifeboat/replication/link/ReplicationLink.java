@@ -68,6 +68,8 @@ public final class ReplicationLink implements AutoCloseable {
     private volatile LinkState state = LinkState.STARTING;
     private volatile String reason = "starting";
     private volatile long producedLsn = -1;
+    /** Whether the last drain captured everything the source had written when it began (the source answered). */
+    private volatile boolean drainedToSourceEnd;
     private volatile long producedChanges;
     private volatile Long retainedWalBytes;
     private volatile boolean retentionAlerted;
@@ -358,6 +360,7 @@ public final class ReplicationLink implements AutoCloseable {
             return finalPosition();
         }
         changeState(LinkState.DRAINING, why);
+        drainedToSourceEnd = false;
         String sourceNote = catchUpWithSource();
         stopCapture();
         ApplierStatus done = applier.drain().get(definition.drainTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
@@ -384,7 +387,8 @@ public final class ReplicationLink implements AutoCloseable {
         while (producedLsn < targetLsn && Instant.now().isBefore(deadline)) {
             Thread.sleep(100); // waiting on the capture thread's progress, bounded by drain-timeout
         }
-        return producedLsn >= targetLsn ? "source reachable, captured past its WAL position " + SourcePosition.lsnText(targetLsn)
+        drainedToSourceEnd = producedLsn >= targetLsn;
+        return drainedToSourceEnd ? "source reachable, captured past its WAL position " + SourcePosition.lsnText(targetLsn)
                 : "source reachable but capture did not reach " + SourcePosition.lsnText(targetLsn) + " within "
                 + definition.drainTimeout().toSeconds() + " s";
     }
@@ -400,14 +404,21 @@ public final class ReplicationLink implements AutoCloseable {
 
     /**
      * Drain, move sequences past the data, lift the guard. {@code sourceLostAt} (ISO instant) gives the data-loss
-     * window: the source's commit time of the last applied change against it.
+     * window: the source's commit time of the last applied change against it. A {@code planned} promotion (a
+     * switchover with the source fenced and answering) loses nothing or does not happen: its window is 0 when the
+     * drain captured the source's WAL up to where it stood, and it is refused otherwise.
      */
-    public synchronized Map<String, String> promote(String sourceLostAt, String why) throws Exception {
+    public synchronized Map<String, String> promote(String sourceLostAt, boolean planned, String why) throws Exception {
         if (state == LinkState.PROMOTED) {
             // A retry of a PROMOTE whose answer was lost: the same outcome again, not a refusal that strands a runbook.
             return Map.of("result", "link " + id() + " is already PROMOTED at " + definition.target().site());
         }
         Map<String, String> details = new java.util.LinkedHashMap<>(drain("drain before promotion: " + why));
+        if (planned && !drainedToSourceEnd) {
+            throw new IllegalStateException("planned promotion refused: the drain did not capture everything "
+                    + definition.source().site() + " had written (" + details.getOrDefault("source", "source not checked")
+                    + "); promoting now could lose data");
+        }
         Map<String, TableShape> tables = applier.withConnection(c -> {
             Map<String, TableShape> t = replicated(TableCatalog.read(c, definition.schemas()));
             details.put("sequencesAdvanced", Integer.toString(SiteGuard.advanceSequences(c, t.values())));
@@ -418,9 +429,13 @@ public final class ReplicationLink implements AutoCloseable {
         long lastCommit = lastAppliedCommit(s);
         Instant lost = sourceLostAt == null || sourceLostAt.isBlank() ? Instant.now() : Instant.parse(sourceLostAt);
         details.put("guardLifted", Integer.toString(tables.size()));
-        details.put("dataLossWindowMs", lastCommit <= 0 ? "unknown"
-                : Long.toString(Math.max(0, lost.toEpochMilli() - lastCommit)));
-        details.put("sourceLostAt", lost.toString());
+        if (planned) {
+            details.put("dataLossWindowMs", "0");
+        } else {
+            details.put("dataLossWindowMs", lastCommit <= 0 ? "unknown"
+                    : Long.toString(Math.max(0, lost.toEpochMilli() - lastCommit)));
+            details.put("sourceLostAt", lost.toString());
+        }
         persist(PersistedLink.Phase.PROMOTED, definition, connectorName);
         changeState(LinkState.PROMOTED, definition.target().site() + " promoted: accepts writes; " + details);
         return details;
