@@ -32,7 +32,13 @@ import io.lifeboat.filesync.testing.ServiceUnderTest;
 import io.lifeboat.filesync.testing.Stores;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.ObjectStore;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -54,8 +60,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the notification path and through the scanner path, and throughput against {@code rclone copy} and a plain
  * GET-then-PUT loop between the same two stores in the same run, with the service's resident memory.
  *
- * <p>System properties: {@code bench.latency.seconds} (60), {@code bench.rate} (20 files/s),
- * {@code bench.mixed.mb} (1024), {@code bench.small.count} (2000), {@code bench.heap} (-Xmx128m).
+ * <p>System properties: {@code bench.latency.seconds} (60), {@code bench.warmup.seconds} (15: the same traffic
+ * before each latency run, reported apart), {@code bench.rate} (20 files/s),
+ * {@code bench.mixed.mb} (1024), {@code bench.small.count} (2000), {@code bench.heap} (-Xmx128m),
+ * {@code bench.jvm.extra} (more JVM options for the service, space-separated, e.g. for diagnostics).
  */
 @Tag("benchmark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -64,9 +72,13 @@ class FilesyncBenchmarkIT {
     static final long MB = 1024 * 1024;
     static final int LATENCY_SECONDS = Integer.getInteger("bench.latency.seconds", 60);
     static final int RATE = Integer.getInteger("bench.rate", 20);
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 15);
     static final long MIXED_BYTES = Long.getLong("bench.mixed.mb", 1024) * MB;
     static final int SMALL_COUNT = Integer.getInteger("bench.small.count", 2000);
     static final String HEAP = System.getProperty("bench.heap", "-Xmx128m");
+    /** The service's JVM options besides the heap, as its pod runs it. */
+    static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=64m",
+            "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-Djdk.nio.maxCachedBufferSize=262144");
     static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
 
     @TempDir
@@ -97,8 +109,9 @@ class FilesyncBenchmarkIT {
                 // between phases
             }
         }, 0, 250, TimeUnit.MILLISECONDS);
-        report("filesync-service benchmark, %s, %d cores, %d GB RAM, service %s", LocalDate.now(),
-                Runtime.getRuntime().availableProcessors(), totalMemoryGb(), HEAP);
+        report("filesync-service benchmark, %s, %d cores, %d GB RAM, service %s %s MALLOC_ARENA_MAX=2, load %s",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), totalMemoryGb(), HEAP,
+                String.join(" ", JVM_OPTIONS), load());
     }
 
     static ObjectStore store(String site) {
@@ -134,7 +147,15 @@ class FilesyncBenchmarkIT {
                 "LIFEBOAT_FILESYNC_SITES_HOME_EXCLUDE_PREFIXES", "bench-rclone/,bench-loop/",
                 "LIFEBOAT_FILESYNC_RECONCILE_ON_START", "false"));
         env.putAll(extra);
-        service = new ServiceUnderTest(kafka, home, offsite, env, List.of(HEAP, "-XX:+UseSerialGC"), workDir).start();
+        // As in its pod (deploy/k8s: JAVA_OPTS_APPEND and MALLOC_ARENA_MAX).
+        env.put("MALLOC_ARENA_MAX", "2");
+        List<String> jvm = new ArrayList<>(List.of(HEAP));
+        jvm.addAll(JVM_OPTIONS);
+        String diagnostics = System.getProperty("bench.jvm.extra", "").trim();
+        if (!diagnostics.isEmpty()) {
+            jvm.addAll(List.of(diagnostics.split("\\s+")));
+        }
+        service = new ServiceUnderTest(kafka, home, offsite, env, jvm, workDir).start();
     }
 
     static void stopService() {
@@ -164,11 +185,30 @@ class FilesyncBenchmarkIT {
     }
 
     private void latency(String path, String prefix) throws Exception {
+        if (WARMUP_SECONDS > 0) {
+            // The same traffic first, unmeasured: the service and both stores have just started, and their first
+            // seconds (class loading, JIT compilation on two busy cores) say nothing about a service that runs for
+            // days. Reported apart.
+            List<Long> cold = latencies(prefix.substring(0, prefix.length() - 1) + "-warmup/", WARMUP_SECONDS);
+            report("latency via %s, the first %d s after start (warm-up, not measured; %d files): p50 %d ms, p95 %d ms,"
+                    + " p99 %d ms, max %d ms (load %s)", path, WARMUP_SECONDS, cold.size(), pct(cold, 50),
+                    pct(cold, 95), pct(cold, 99), cold.get(cold.size() - 1), load());
+        }
+        List<Long> latencies = latencies(prefix, LATENCY_SECONDS);
+        report("latency via %s, 1 MB at %d files/s for %d s (%d files): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms"
+                + " (load %s)", path, RATE, LATENCY_SECONDS, latencies.size(), pct(latencies, 50), pct(latencies, 95),
+                pct(latencies, 99), latencies.get(latencies.size() - 1), load());
+        long loop = plainGetThenPutMs(prefix + "0.csv");
+        report("  reference: one plain GET-then-PUT of a 1 MB file between the stores: %d ms", loop);
+    }
+
+    /** Puts 1 MB files at home at {@link #RATE} for a time; each one's time until filesync reports it mirrored. */
+    private List<Long> latencies(String prefix, int seconds) throws Exception {
         Map<String, Long> putDone = new ConcurrentHashMap<>();
         Map<String, Long> mirrored = new ConcurrentHashMap<>();
         byte[] content = new byte[(int) MB];
         new Random(1).nextBytes(content);
-        int total = LATENCY_SECONDS * RATE;
+        int total = seconds * RATE;
         try (KafkaConsumer<String, byte[]> files = consumer()) {
             Thread watcher = new Thread(() -> watchMirrored(files, prefix, mirrored, total), "bench-watcher");
             watcher.start();
@@ -183,18 +223,14 @@ class FilesyncBenchmarkIT {
                 homeS3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
                 putDone.put(key, System.currentTimeMillis());
             }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
-            await().atMost(Duration.ofSeconds(LATENCY_SECONDS + 120)).until(() -> mirrored.size() >= total);
+            await().atMost(Duration.ofSeconds(seconds + 120)).until(() -> mirrored.size() >= total);
             pacer.shutdownNow();
             watcher.join(5000);
         }
         List<Long> latencies = new ArrayList<>();
         mirrored.forEach((key, at) -> latencies.add(at - putDone.getOrDefault(key, at)));
         Collections.sort(latencies);
-        report("latency via %s, 1 MB at %d files/s for %d s (%d files): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms",
-                path, RATE, LATENCY_SECONDS, latencies.size(), pct(latencies, 50), pct(latencies, 95),
-                pct(latencies, 99), latencies.get(latencies.size() - 1));
-        long loop = plainGetThenPutMs(prefix + "0.csv");
-        report("  reference: one plain GET-then-PUT of a 1 MB file between the stores: %d ms", loop);
+        return latencies;
     }
 
     private static void watchMirrored(KafkaConsumer<String, byte[]> files, String prefix, Map<String, Long> mirrored,
@@ -245,6 +281,11 @@ class FilesyncBenchmarkIT {
 
     private void throughput(String dataset, String prefix, List<Long> sizes) throws Exception {
         stopService();
+        // What earlier runs left for filesync (the scanner run leaves the home store's notifications unread) is
+        // handled first, so that the figures are for this data set only.
+        startService(Map.of());
+        awaitCaughtUp();
+        stopService();
         long bytes = sizes.stream().mapToLong(Long::longValue).sum();
         ExecutorService uploaders = Executors.newFixedThreadPool(8);
         List<Future<?>> uploads = new ArrayList<>();
@@ -274,7 +315,7 @@ class FilesyncBenchmarkIT {
                 .until(() -> count(offsiteS3, prefix) == sizes.size());
         long filesyncMs = (System.nanoTime() - ready) / 1_000_000;
         long withStartMs = (System.nanoTime() - begin) / 1_000_000;
-        report("throughput, %s, %d MB:", dataset, bytes / MB);
+        report("throughput, %s, %d MB (load %s):", dataset, bytes / MB, load());
         report("  filesync        %6d ms  %7.1f MB/s  %7.1f files/s  (%d ms including its JVM start)", filesyncMs,
                 mbps(bytes, filesyncMs), fps(sizes.size(), filesyncMs), withStartMs);
         report("  rclone copy     %6d ms  %7.1f MB/s  %7.1f files/s", rcloneMs, mbps(bytes, rcloneMs),
@@ -324,6 +365,28 @@ class FilesyncBenchmarkIT {
         offsiteS3.putObject(b -> b.bucket(BUCKET).key("bench-loop/" + key), RequestBody.fromBytes(body));
     }
 
+    /** Until filesync's consumer groups have handled and committed everything waiting in their topics. */
+    private static void awaitCaughtUp() {
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()))) {
+            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    lag(admin, "filesync-service-notifications") == 0 && lag(admin, "filesync-service") == 0);
+        }
+    }
+
+    private static long lag(Admin admin, String group) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(latest).all().get();
+        long lag = 0;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
+            lag += end.get(e.getKey()).offset() - (e.getValue() == null ? 0 : e.getValue().offset());
+        }
+        return lag;
+    }
+
     private static KafkaConsumer<String, byte[]> consumer() {
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
@@ -362,6 +425,16 @@ class FilesyncBenchmarkIT {
 
     private static double fps(int files, long ms) {
         return files / (ms / 1000.0);
+    }
+
+    /** The machine's load averages (1, 5, 15 min) as the kernel reports them: the figures depend on it. */
+    static String load() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static long totalMemoryGb() {

@@ -1,5 +1,7 @@
 package io.lifeboat.filesync.arrival;
 
+import java.util.concurrent.CompletableFuture;
+
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.FileArrived;
 import io.lifeboat.events.FileRemoved;
@@ -24,12 +26,30 @@ public class ArrivalPublisher {
 
     public void publish(ObjectChange change, String seenVia) {
         if (change.change() == ObjectChange.Change.REMOVED) {
-            publisher.publishAndAwait(EventTypes.FILE_REMOVED, new FileRemoved(change.siteId(), change.bucket(),
-                    change.key(), seenVia, change.occurredAt()));
+            publisher.publishAndAwait(EventTypes.FILE_REMOVED, removed(change, seenVia));
         } else {
-            publisher.publishAndAwait(EventTypes.FILE_ARRIVED, new FileArrived(change.siteId(), change.bucket(),
-                    change.key(), change.size(), change.etag(), change.sha256(), change.originSite(), seenVia,
-                    change.occurredAt()));
+            publisher.publishAndAwait(EventTypes.FILE_ARRIVED, arrived(change, seenVia));
         }
+    }
+
+    /**
+     * Sends without waiting: the future completes when the broker has acknowledged the event (or fails). For callers
+     * that announce many changes and then wait for all of them before recording their own progress.
+     */
+    public CompletableFuture<?> publishAsync(ObjectChange change, String seenVia) {
+        if (change.change() == ObjectChange.Change.REMOVED) {
+            return publisher.publish(EventTypes.FILE_REMOVED, removed(change, seenVia))
+                    .subscribeAsCompletionStage();
+        }
+        return publisher.publish(EventTypes.FILE_ARRIVED, arrived(change, seenVia)).subscribeAsCompletionStage();
+    }
+
+    private static FileRemoved removed(ObjectChange change, String seenVia) {
+        return new FileRemoved(change.siteId(), change.bucket(), change.key(), seenVia, change.occurredAt());
+    }
+
+    private static FileArrived arrived(ObjectChange change, String seenVia) {
+        return new FileArrived(change.siteId(), change.bucket(), change.key(), change.size(), change.etag(),
+                change.sha256(), change.originSite(), seenVia, change.occurredAt());
     }
 }

@@ -1,11 +1,18 @@
 package io.lifeboat.filesync.arrival;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.lifeboat.filesync.config.FilesyncConfig;
 import io.lifeboat.filesync.store.SiteBucket;
@@ -34,12 +41,21 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public class ArrivalScanner {
 
     private static final Logger LOG = Logger.getLogger(ArrivalScanner.class);
+    /** As long as the producer's own delivery timeout: past it the send has failed anyway. */
+    private static final Duration AWAIT = Duration.ofSeconds(130);
+    private static final int HEADS_AT_ONCE = 8;
 
     private final List<SiteBucket> scanned;
     private final ArrivalPublisher arrivals;
     private final FilesyncConfig.Scanner config;
     private final String bootstrapServers;
     private final MeterRegistry meters;
+    /** The HEADs of a page's new objects run several at once (each one's answer is what gets announced). */
+    private final ExecutorService heads = Executors.newFixedThreadPool(HEADS_AT_ONCE, r -> {
+        Thread thread = new Thread(r, "filesync-scanner-head");
+        thread.setDaemon(true);
+        return thread;
+    });
     private ScannerState state;
     private volatile boolean started;
 
@@ -88,6 +104,9 @@ public class ArrivalScanner {
         boolean whole = cursor.after().isEmpty();
         Map<String, String> known = state.fingerprints(scope);
         Set<String> seen = whole ? new HashSet<>() : null;
+        // Announcements go out without waiting one by one; a page's are all acknowledged before the scanner remembers
+        // them and moves its cursor past them.
+        List<Announced> inFlight = new ArrayList<>();
         int sincePage = 0;
         long announced = 0;
         String last = cursor.after();
@@ -99,12 +118,12 @@ public class ArrivalScanner {
                     seen.add(key);
                 }
                 String fingerprint = object.eTag().replace("\"", "") + ":" + object.size();
-                if (!fingerprint.equals(known.get(key)) && announce(bucket, key)) {
-                    state.remember(scope, key, fingerprint);
-                    announced++;
+                if (!fingerprint.equals(known.get(key))) {
+                    inFlight.add(new Announced(key, fingerprint, announce(bucket, key)));
                 }
             }
             if (++sincePage >= config.pageSize()) {
+                announced += settle(scope, inFlight);
                 state.checkpoint(scope, new ScannerState.Cursor(cursor.pass(), last));
                 sincePage = 0;
             }
@@ -112,35 +131,72 @@ public class ArrivalScanner {
         if (seen != null) {
             for (String key : Set.copyOf(known.keySet())) {
                 if (!seen.contains(key)) {
-                    arrivals.publish(new ObjectChange(ObjectChange.Change.REMOVED, bucket.siteId(), bucket.bucket(),
-                            key, 0, null, null, bucket.siteId(), Instant.now()), ArrivalPublisher.VIA_SCAN);
-                    state.remember(scope, key, null);
-                    announced++;
+                    inFlight.add(new Announced(key, null, arrivals.publishAsync(new ObjectChange(
+                            ObjectChange.Change.REMOVED, bucket.siteId(), bucket.bucket(), key, 0, null, null,
+                            bucket.siteId(), Instant.now()), ArrivalPublisher.VIA_SCAN).thenApply(sent -> true)));
                 }
             }
         }
+        announced += settle(scope, inFlight);
         state.checkpoint(scope, new ScannerState.Cursor(cursor.pass() + 1, ""));
         if (announced > 0) {
             LOG.infof("scan %d of %s: %d change(s) announced", cursor.pass(), scope, announced);
         }
     }
 
-    /** Announces the object as it is now (a HEAD gives its origin and checksum); false if it is already gone. */
-    private boolean announce(SiteBucket bucket, String key) {
-        Optional<StoredObject> now = bucket.head(key);
-        if (now.isEmpty()) {
-            return false;
+    /**
+     * Waits until every announcement sent is safe in Kafka, then remembers them (never before).
+     *
+     * @return how many were announced (an object gone before its HEAD is not)
+     */
+    private int settle(String scope, List<Announced> inFlight) {
+        int announced = 0;
+        try {
+            for (Announced a : inFlight) {
+                if (a.sent().get(AWAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    announced++;
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not announce a change of " + scope + ": "
+                    + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while announcing the changes of " + scope, e);
         }
-        StoredObject object = now.get();
-        arrivals.publish(new ObjectChange(ObjectChange.Change.CREATED, bucket.siteId(), bucket.bucket(), key,
-                object.size(), object.etag(), object.sha256().orElse(null), object.originSite(),
-                object.lastModified() == null ? Instant.now() : object.lastModified()), ArrivalPublisher.VIA_SCAN);
-        meters.counter("lifeboat.filesync.arrivals", "site", bucket.siteId(), "via", "scan").increment();
-        return true;
+        for (Announced a : inFlight) {
+            if (a.sent().join()) {
+                state.remember(scope, a.key(), a.fingerprint());
+            }
+        }
+        inFlight.clear();
+        return announced;
+    }
+
+    /**
+     * Announces the object as it is now (a HEAD gives its origin and checksum), several at once on the scanner's own
+     * threads. The future completes when the announcement is acknowledged, with false if the object was already gone.
+     */
+    private CompletableFuture<Boolean> announce(SiteBucket bucket, String key) {
+        return CompletableFuture.supplyAsync(() -> bucket.head(key), heads).thenCompose(now -> {
+            if (now.isEmpty()) {
+                return CompletableFuture.completedFuture(false);
+            }
+            StoredObject object = now.get();
+            meters.counter("lifeboat.filesync.arrivals", "site", bucket.siteId(), "via", "scan").increment();
+            return arrivals.publishAsync(new ObjectChange(ObjectChange.Change.CREATED, bucket.siteId(),
+                    bucket.bucket(), key, object.size(), object.etag(), object.sha256().orElse(null),
+                    object.originSite(), object.lastModified() == null ? Instant.now() : object.lastModified()),
+                    ArrivalPublisher.VIA_SCAN).thenApply(sent -> true);
+        });
+    }
+
+    private record Announced(String key, String fingerprint, CompletableFuture<Boolean> sent) {
     }
 
     @PreDestroy
     void close() {
+        heads.shutdownNow();
         if (state != null) {
             state.close();
         }

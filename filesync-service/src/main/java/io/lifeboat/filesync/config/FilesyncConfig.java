@@ -29,6 +29,10 @@ public interface FilesyncConfig {
 
     Lag lag();
 
+    /** Whether start-up warms the copy path (a scratch key written, read and removed at each store) before ready. */
+    @WithDefault("true")
+    boolean warmup();
+
     interface SiteBucketConfig {
         /** S3 endpoint URL; required (checked by {@link ConfigCheck}, which names the key). */
         Optional<String> endpoint();
@@ -72,7 +76,7 @@ public interface FilesyncConfig {
 
     interface Mirror {
         /** Copies in parallel (the worker pool of the lifeboat.files consumer, see application.properties). */
-        @WithDefault("8")
+        @WithDefault("16")
         int workers();
 
         /** Files above this size are copied as multipart uploads. */
@@ -84,6 +88,14 @@ public interface FilesyncConfig {
         @WithName("part-size")
         @WithDefault("16M")
         io.quarkus.runtime.configuration.MemorySize partSize();
+
+        /**
+         * Heap that whole files may take while copied, together: a file up to a quarter of it is read once into
+         * memory (hashed as it comes) instead of streamed and read twice; beyond, or while it is full, files stream.
+         */
+        @WithName("memory-buffer")
+        @WithDefault("32M")
+        io.quarkus.runtime.configuration.MemorySize memoryBuffer();
 
         /** Attempts per file before giving up (an alert and file.mirror-failed; reconciliation retries later). */
         @WithName("max-attempts")

@@ -46,7 +46,8 @@ public class MirrorService {
             MeterRegistry meters) {
         this.config = config.mirror();
         this.worker = new MirrorWorker(this.config.multipartThreshold().asLongValue(),
-                this.config.partSize().asLongValue(), this.config.conflictPrefix());
+                this.config.partSize().asLongValue(), this.config.conflictPrefix(),
+                this.config.memoryBuffer().asLongValue());
         this.activities = activities;
         this.publisher = publisher;
         this.alerts = alerts;
@@ -95,7 +96,7 @@ public class MirrorService {
             try {
                 MirrorOutcome outcome = worker.mirror(link, key);
                 long durationMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
-                report(link, activity, key, outcome, durationMs, trigger);
+                report(link, activity, key, outcome, durationMs, arrivedAt, trigger);
                 return new Result(outcome, null, attempt);
             } catch (RuntimeException e) {
                 lastFailure = describe(e);
@@ -116,7 +117,7 @@ public class MirrorService {
     }
 
     private void report(BucketLink link, LinkActivity activity, String key, MirrorOutcome outcome, long durationMs,
-            String trigger) {
+            Instant arrivedAt, String trigger) {
         Instant now = Instant.now();
         Decision decision = new Decision(now, key, outcome.kind().name(), outcome.reason());
         String tag = outcome.kind().name();
@@ -143,7 +144,8 @@ public class MirrorService {
             alerts.raise("file-conflict:" + link.target().bucket() + "/" + key, "FILE_CONFLICT", Severity.WARNING,
                     link.targetSite(), outcome.reason(), Map.of("link", link.linkId(), "key", key));
         } else if (wrote) {
-            LOG.infof("%s %s: %s in %d ms (via %s)", link.linkId(), key, outcome.reason(), durationMs, trigger);
+            LOG.infof("%s %s: %s in %d ms (via %s, %d ms after the change)", link.linkId(), key, outcome.reason(),
+                    durationMs, trigger, Duration.between(arrivedAt, now).toMillis());
         } else if (outcome.kind() == Kind.ECHO || outcome.kind() == Kind.EXCLUDED) {
             LOG.debugf("%s %s: skipped as %s: %s", link.linkId(), key, outcome.kind(), outcome.reason());
         } else {

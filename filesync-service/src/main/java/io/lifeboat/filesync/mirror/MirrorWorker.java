@@ -1,52 +1,80 @@
 package io.lifeboat.filesync.mirror;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 import io.lifeboat.filesync.mirror.MirrorOutcome.Kind;
 import io.lifeboat.filesync.store.BucketLink;
 import io.lifeboat.filesync.store.LifeboatMetadata;
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.StoredObject;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
  * Mirrors one key over one link, deciding from what both stores hold now (never from what an event said): skip as
  * echo, skip as identical, copy, or settle a conflict. Plain code over two {@link SiteBucket}s, no framework: the
  * caller ({@link MirrorService}) serialises work per key, retries and reports.
  *
- * <p>Copies stream: the source is read in 64 KiB pieces straight into the upload, one part at a time above the
- * multipart threshold, so memory does not grow with the file. The SHA-256 is stored as metadata on the copy, and the
- * metadata of an S3 object is fixed when its upload starts; so a native upload (which has no checksum yet) is read
- * twice: once to hash it, once to copy it while checking the hash again. A copy that does not match is never
- * completed, so the final key only ever holds verified content (a single PUT is atomic; a multipart upload becomes
- * visible only when completed).
+ * <p>A new file (nothing at the target yet, the common case) costs three requests: a HEAD at the target, one GET of
+ * the source (whose answer also describes it: origin, ETag, time) and one PUT. The SHA-256 is stored as metadata on
+ * the copy, and the metadata of an S3 object is fixed when its upload starts, so the content must be hashed before the
+ * upload: a file up to a quarter of the memory buffer ({@code mirror.memory-buffer}) is read once into memory while
+ * hashed (the buffer bounds the total, and a file that finds no room takes the streaming way) and sent; up to 2 MiB
+ * with its Content-MD5 (the store refuses a body that does not match) and verified by the ETag the store answers (the
+ * MD5 of what it stored), above by a HEAD (size and checksum metadata). Larger files stream: the source is read in
+ * 64 KiB pieces straight into the upload, one part at a time above the multipart threshold, so memory does not grow
+ * with the file; a native one (no checksum yet) is then read twice, once to hash it and once to copy it while checking
+ * the hash again, and verified by a HEAD. A copy that does not match is never completed, so the final key only ever
+ * holds verified content (a single PUT is atomic; a multipart upload becomes visible only when completed).
  */
 public final class MirrorWorker {
 
     private static final DateTimeFormatter CONFLICT_TIME =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final int BUFFER = 64 * 1024;
+    private static final int MD5_LIMIT = 2 * 1024 * 1024;
+
+    /** The default of {@code lifeboat.filesync.mirror.memory-buffer}. */
+    public static final long DEFAULT_MEMORY_BUFFER = 32 * 1024 * 1024;
 
     private final long multipartThreshold;
     private final long partSize;
     private final String conflictPrefix;
+    /** Bytes of heap that whole files being copied may take together; a file larger than a quarter streams. */
+    private final Semaphore memory;
+    private final long inMemoryLimit;
 
     public MirrorWorker(long multipartThreshold, long partSize, String conflictPrefix) {
+        this(multipartThreshold, partSize, conflictPrefix, DEFAULT_MEMORY_BUFFER);
+    }
+
+    public MirrorWorker(long multipartThreshold, long partSize, String conflictPrefix, long memoryBuffer) {
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
         this.conflictPrefix = conflictPrefix;
+        int budget = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, memoryBuffer));
+        this.memory = new Semaphore(budget);
+        this.inMemoryLimit = Math.min(multipartThreshold, budget / 4);
     }
 
     public MirrorOutcome mirror(BucketLink link, String key) {
@@ -55,6 +83,10 @@ public final class MirrorWorker {
         Optional<String> excluded = from.whyNotMirrored(key).or(() -> to.whyNotMirrored(key));
         if (excluded.isPresent()) {
             return new MirrorOutcome(Kind.EXCLUDED, excluded.get(), 0, 0, null, null);
+        }
+        Optional<StoredObject> existing = to.head(key);
+        if (existing.isEmpty()) {
+            return copyNew(from, to, key);
         }
         Optional<StoredObject> found = from.head(key);
         if (found.isEmpty()) {
@@ -66,12 +98,6 @@ public final class MirrorWorker {
             return outcome(Kind.ECHO, source, null, 0, "a copy of " + source.originSite() + "'s file (origin "
                     + source.originSite() + "): the link from " + source.originSite() + " carries it, copying it on "
                     + "would echo");
-        }
-        Optional<StoredObject> existing = to.head(key);
-        if (existing.isEmpty()) {
-            Copied copied = copy(from, source, to, key);
-            return outcome(Kind.COPIED, source, copied.sha256, copied.bytes, "copied to " + to.siteId()
-                    + " and verified (" + source.size() + " bytes, SHA-256 " + abbreviated(copied.sha256) + ")");
         }
         StoredObject target = existing.get();
         if (sameByMetadata(source, target)) {
@@ -97,6 +123,125 @@ public final class MirrorWorker {
                     + ", verified");
         }
         return settleConflict(link, key, source, sourceSha, target);
+    }
+
+    /**
+     * Nothing at the target: one GET of the source tells what it is (origin, ETag, size, time) and brings its content.
+     * The decisions are the same as with a HEAD first: an echo is left alone, anything else is copied.
+     */
+    private MirrorOutcome copyNew(SiteBucket from, SiteBucket to, String key) {
+        Optional<ResponseInputStream<GetObjectResponse>> opened = from.get(key);
+        if (opened.isEmpty()) {
+            return new MirrorOutcome(Kind.SOURCE_GONE, "no longer at " + from.siteId()
+                    + " (removed since it arrived); nothing to copy", 0, 0, null, null);
+        }
+        ResponseInputStream<GetObjectResponse> in = opened.get();
+        boolean readThrough = false;
+        try {
+            StoredObject source = from.describe(key, in.response());
+            if (!source.originSite().equals(from.siteId())) {
+                return outcome(Kind.ECHO, source, null, 0, "a copy of " + source.originSite() + "'s file (origin "
+                        + source.originSite() + "): the link from " + source.originSite() + " carries it, copying "
+                        + "it on would echo");
+            }
+            Copied copied;
+            int reserved = source.size() <= inMemoryLimit && memory.tryAcquire((int) source.size())
+                    ? (int) source.size() : -1;
+            if (reserved >= 0) {
+                try {
+                    copied = copyInMemory(in, from, source, to, key);
+                } finally {
+                    memory.release(reserved);
+                }
+            } else if (source.sha256().isPresent()) {
+                // Its checksum is known: one pass, checked as it goes.
+                copied = upload(in, from, source, source.sha256().get(), to, key);
+            } else {
+                // Too large to hold: this read hashes it, a second one (of the same version) copies it.
+                String sha256 = hashOf(in, from, source);
+                copied = copy(from, source, sha256, to, key);
+            }
+            readThrough = true;
+            return outcome(Kind.COPIED, source, copied.sha256, copied.bytes, "copied to " + to.siteId()
+                    + " and verified (" + source.size() + " bytes, SHA-256 " + abbreviated(copied.sha256) + ")");
+        } finally {
+            closeOrAbort(in, readThrough);
+        }
+    }
+
+    /** Reads the whole (small) file once, hashing it, and sends it with its MD5 for the store to check. */
+    private Copied copyInMemory(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey) {
+        int size = (int) source.size();
+        byte[] content = new byte[size];
+        String sha256;
+        try (VerifyingInputStream in = new VerifyingInputStream(raw, size, source.sha256().orElse(null))) {
+            int read = 0;
+            while (read < size) {
+                int n = in.read(content, read, size - read);
+                if (n < 0) {
+                    break; // the verifying stream has thrown: shorter than announced
+                }
+                read += n;
+            }
+            if (in.read() >= 0) {
+                throw new IOException("source is longer than the " + size + " bytes it announced");
+            }
+            sha256 = in.hex();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + from.siteId() + ":" + source.key() + " failed: "
+                    + e.getMessage(), e);
+        }
+        // Up to MD5_LIMIT, the store checks the body against its MD5 and answers it as the ETag, which proves what it
+        // stored; above, hashing MD5 too costs more than asking (MD5 runs at a third of SHA-256's speed here).
+        byte[] md5 = size <= MD5_LIMIT ? md5(content) : null;
+        Map<String, String> metadata = copyMetadata(source, sha256);
+        String contentType = contentType(source);
+        PutObjectResponse put = to.s3().putObject(b -> {
+            b.bucket(to.bucket()).key(toKey).metadata(metadata).contentType(contentType).contentLength((long) size);
+            if (md5 != null) {
+                b.contentMD5(Base64.getEncoder().encodeToString(md5));
+            }
+        }, RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content), size, contentType));
+        String etag = put.eTag() == null ? "" : put.eTag().replace("\"", "");
+        if (md5 == null || !etag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
+            // Larger, or a store whose ETag is not the content's MD5 (encryption, some gateways): check by a HEAD.
+            verify(to, toKey, size, sha256);
+        }
+        return new Copied(sha256, size);
+    }
+
+    private static String hashOf(InputStream raw, SiteBucket from, StoredObject source) {
+        VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), null);
+        try {
+            byte[] buffer = new byte[BUFFER];
+            while (in.read(buffer, 0, buffer.length) >= 0) {
+                // hashing
+            }
+            return in.hex();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + from.siteId() + ":" + source.key() + " for its checksum "
+                    + "failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the connection to the pool when the body was read through; drops it rather than read the rest. */
+    private static void closeOrAbort(ResponseInputStream<?> in, boolean readThrough) {
+        try {
+            if (!readThrough) {
+                in.abort();
+            }
+            in.close();
+        } catch (IOException | RuntimeException e) {
+            // nothing more to get from it
+        }
+    }
+
+    private static byte[] md5(byte[] content) {
+        try {
+            return MessageDigest.getInstance("MD5").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has MD5", e);
+        }
     }
 
     /**
@@ -152,13 +297,28 @@ public final class MirrorWorker {
     }
 
     private Copied copy(SiteBucket from, StoredObject source, String sha256, SiteBucket to, String toKey) {
+        try (InputStream raw = from.open(source.key(), source.etag())) {
+            return upload(raw, from, source, sha256, to, toKey);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + from.siteId() + ":" + source.key() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> copyMetadata(StoredObject source, String sha256) {
         Map<String, String> metadata = new HashMap<>(source.metadata());
         metadata.put(LifeboatMetadata.ORIGIN_SITE, source.originSite());
         metadata.put(LifeboatMetadata.ORIGIN_TIME, source.originTime().toString());
         metadata.put(LifeboatMetadata.SOURCE_ETAG, source.etag());
         metadata.put(LifeboatMetadata.SHA256, sha256);
-        try (InputStream raw = from.open(source.key(), source.etag());
-             VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), sha256)) {
+        return metadata;
+    }
+
+    /** Streams {@code raw} (the source's content) to the target, checking size and SHA-256 before the last byte. */
+    private Copied upload(InputStream raw, SiteBucket from, StoredObject source, String sha256, SiteBucket to,
+            String toKey) {
+        Map<String, String> metadata = copyMetadata(source, sha256);
+        try (VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), sha256)) {
             if (source.size() <= multipartThreshold) {
                 to.s3().putObject(b -> b.bucket(to.bucket()).key(toKey).metadata(metadata)
                                 .contentType(contentType(source)).contentLength(source.size()),

@@ -14,8 +14,10 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -24,6 +26,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * One site's bucket, through the plain S3 API, and which of its keys Lifeboat mirrors. Thread-safe.
  */
 public final class SiteBucket implements AutoCloseable {
+
+    /** Lifeboat's own scratch keys (the start-up warm-up's probe): never mirrored, never reported. */
+    public static final String RESERVED_PREFIX = ".lifeboat-warmup/";
 
     private final String siteId;
     private final String bucket;
@@ -56,6 +61,9 @@ public final class SiteBucket implements AutoCloseable {
                 .region(Region.of(region))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .forcePathStyle(pathStyle)
+                // No "Expect: 100-continue" round trip before each upload's body: the stores are known, and a refused
+                // upload is retried as a whole anyway.
+                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
                 // Checksums only where the API demands them: S3Proxy and older MinIO reject the SDK's defaults. The
                 // content is verified end to end by Lifeboat's own SHA-256 instead.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -91,7 +99,7 @@ public final class SiteBucket implements AutoCloseable {
 
     /** Whether Lifeboat mirrors this key: under an include prefix (if any are set) and under no exclude prefix. */
     public boolean mirrors(String key) {
-        if (exclude.stream().anyMatch(key::startsWith)) {
+        if (key.startsWith(RESERVED_PREFIX) || exclude.stream().anyMatch(key::startsWith)) {
             return false;
         }
         return include.isEmpty() || include.stream().anyMatch(key::startsWith);
@@ -99,6 +107,9 @@ public final class SiteBucket implements AutoCloseable {
 
     /** Why a key is not mirrored, for the log; empty when it is. */
     public Optional<String> whyNotMirrored(String key) {
+        if (key.startsWith(RESERVED_PREFIX)) {
+            return Optional.of("key is under Lifeboat's own scratch prefix '" + RESERVED_PREFIX + "'");
+        }
         Optional<String> excluded = exclude.stream().filter(key::startsWith).findFirst();
         if (excluded.isPresent()) {
             return Optional.of("key is under the excluded prefix '" + excluded.get() + "' of site " + siteId);
@@ -110,10 +121,22 @@ public final class SiteBucket implements AutoCloseable {
     }
 
     public Optional<StoredObject> head(String key) {
+        return unlessMissing(() -> s3.headObject(b -> b.bucket(bucket).key(key))).map(head -> new StoredObject(siteId,
+                key, head.contentLength(), head.eTag(), head.lastModified(), head.contentType(), head.metadata()));
+    }
+
+    /**
+     * The current version of an object, its description (size, ETag, time, metadata) with its content in one request;
+     * empty if there is none. The caller closes the stream (or aborts it when it stops reading early).
+     */
+    public Optional<ResponseInputStream<GetObjectResponse>> get(String key) {
+        return unlessMissing(() -> s3.getObject(b -> b.bucket(bucket).key(key)));
+    }
+
+    /** The answer of a request about one key, or empty when the key does not exist (a 404, typed or not). */
+    private static <T> Optional<T> unlessMissing(java.util.function.Supplier<T> request) {
         try {
-            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
-            return Optional.of(new StoredObject(siteId, key, head.contentLength(), head.eTag(), head.lastModified(),
-                    head.contentType(), head.metadata()));
+            return Optional.of(request.get());
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
@@ -122,6 +145,12 @@ public final class SiteBucket implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** What a GET's answer tells about the version it returns (the same as a HEAD would). */
+    public StoredObject describe(String key, GetObjectResponse response) {
+        return new StoredObject(siteId, key, response.contentLength(), response.eTag(), response.lastModified(),
+                response.contentType(), response.metadata());
     }
 
     /**
