@@ -26,17 +26,20 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL's own logical replication between the same two servers, side by side. Lag of a row = its
  * {@code applied_at} (a default only the target's table has) minus its {@code created_at} at the source.
  *
- * <p>{@code -Dlifeboat.bench.steady-seconds} (60), {@code -Dlifeboat.bench.rate} (2000 rows/s),
- * {@code -Dlifeboat.bench.burst-rows} (200000).
+ * <p>{@code -Dtests.bench.steady-seconds} (60), {@code -Dtests.bench.rate} (2000 rows/s),
+ * {@code -Dtests.bench.burst-rows} (200000), {@code -Dtests.bench.warmup-seconds} (20: the same steady load first,
+ * reported on its own line; 0 for none). (Not {@code lifeboat.*}: Quarkus refuses unknown keys of its own
+ * namespace, and Maven hands -D properties to every JVM it forks.)
  */
 @Tag("benchmark")
 class ReplicationBenchmarkIT {
 
-    private static final int STEADY_SECONDS = Integer.getInteger("lifeboat.bench.steady-seconds", 60);
-    private static final int RATE = Integer.getInteger("lifeboat.bench.rate", 2000);
-    private static final int BURST = Integer.getInteger("lifeboat.bench.burst-rows", 200_000);
+    private static final int STEADY_SECONDS = Integer.getInteger("tests.bench.steady-seconds", 60);
+    private static final int RATE = Integer.getInteger("tests.bench.rate", 2000);
+    private static final int BURST = Integer.getInteger("tests.bench.burst-rows", 200_000);
+    private static final int WARMUP_SECONDS = Integer.getInteger("tests.bench.warmup-seconds", 20);
 
-    private record Figures(double p50, double p95, double p99, long rows, double burstRowsPerSecond) {
+    private record Figures(double p50, double p95, double p99, long rows, double burstRowsPerSecond, double[] warmUp) {
     }
 
     @Test
@@ -98,15 +101,30 @@ class ReplicationBenchmarkIT {
     }
 
     private static final AtomicLong PEAK_RSS = new AtomicLong();
+    private static final String LOAD_AT_START = loadAverage();
+
+    /** 1, 5 and 15 minute load averages: the machine is shared, the figures move with it. */
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
 
     /**
-     * The service's JVM as the README recommends running it (GC log next to the jar, for the record). A young
-     * generation of half the heap with large survivor spaces: the changes in flight (Debezium's queue, the producer's
-     * buffer, the applier's fetched batch) live a few hundred ms and must die young, not be promoted into old-gen
-     * and collected by full GCs.
+     * The service's JVM as the README recommends running it (GC log next to the jar, for the record). C1 only
+     * ({@code TieredStopAtLevel=1}): C2's compilations took the first 10-20 s of a run away from the work on two busy
+     * cores (lag p99 of 0.6-2 s while warming up) and its arenas were ~25 MB of the resident set at the burst. A young
+     * generation of more than half the heap with large survivor spaces: the changes in flight (Debezium's queue, the
+     * producer's buffer, the applier's fetched batch) live a few hundred ms and must die young, not be promoted into
+     * old-gen and collected by full GCs.
      */
-    private static final List<String> SERVICE_JVM = List.of("-Xmx160m", "-Xmn80m", "-XX:SurvivorRatio=6", "-XX:+UseSerialGC",
-            "-Xss512k", "-XX:MetaspaceSize=96m", "-XX:MaxMetaspaceSize=128m", "-XX:MaxDirectMemorySize=32m", "-Djdk.nio.maxCachedBufferSize=262144",
+    private static final List<String> SERVICE_JVM = List.of("-Xmx96m", "-Xmn56m", "-XX:SurvivorRatio=3",
+            "-XX:TargetSurvivorRatio=80", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+            "-XX:MetaspaceSize=96m", "-XX:MaxMetaspaceSize=128m", "-XX:ReservedCodeCacheSize=64m",
+            "-XX:MaxDirectMemorySize=32m", "-XX:TrimNativeHeapInterval=5000", "-Djdk.nio.maxCachedBufferSize=262144",
             "-Xlog:gc:file=gc.log");
 
     private static void createTables(Connection c, boolean target) throws SQLException {
@@ -124,32 +142,21 @@ class ReplicationBenchmarkIT {
     private Figures run(PostgresServer home, PostgresServer offsite, String db, ServiceProcess service) throws Exception {
         awaitRows(offsite, db, 1, Duration.ofSeconds(120));
         // Steady: RATE rows a second, one transaction every 10 ms.
+        // Warm-up (reported on its own line, not in the steady figures): the same load for WARMUP_SECONDS first, so
+        // that the steady figures are those of a running service, not of its JIT compiling on two busy cores.
         long id = 1;
-        int perTick = Math.max(1, RATE / 100);
-        try (Connection h = home.connect(db); Statement s = h.createStatement()) {
-            long start = System.nanoTime();
-            long ticks = STEADY_SECONDS * 100L;
-            for (long tick = 0; tick < ticks; tick++) {
-                long due = start + tick * 10_000_000L;
-                while (System.nanoTime() < due) {
-                    Thread.onSpinWait(); // pacing the load generator, not synchronising a test
-                }
-                s.execute("INSERT INTO bench.events (id, payload) SELECT g, md5(g::text) FROM generate_series(" + id
-                        + ", " + (id + perTick - 1) + ") g");
-                id += perTick;
-            }
+        double[] warm = null;
+        if (WARMUP_SECONDS > 0) {
+            id = steady(home, db, id, WARMUP_SECONDS);
+            awaitRows(offsite, db, id, Duration.ofSeconds(300));
+            warm = percentiles(offsite, db, 1, id - 1);
         }
-        long steadyRows = id - 1;
-        awaitRows(offsite, db, steadyRows + 1, Duration.ofSeconds(300));
-        double[] p;
-        try (Connection o = offsite.connect(db); Statement s = o.createStatement();
-             ResultSet r = s.executeQuery("SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY"
-                     + " extract(epoch FROM applied_at - created_at) * 1000) FROM bench.events WHERE id > 0")) {
-            r.next();
-            Double[] values = (Double[]) r.getArray(1).getArray();
-            p = new double[] {values[0], values[1], values[2]};
-        }
-        lagOverTime(offsite, db, steadyRows);
+        long steadyFirst = id;
+        id = steady(home, db, id, STEADY_SECONDS);
+        long steadyRows = id - steadyFirst;
+        awaitRows(offsite, db, id, Duration.ofSeconds(300));
+        double[] p = percentiles(offsite, db, steadyFirst, id - 1);
+        lagOverTime(offsite, db, steadyFirst, id - 1);
         // Burst: BURST rows in transactions of 10,000, as fast as the source takes them.
         long first = id;
         PEAK_RSS.set(0);
@@ -160,7 +167,7 @@ class ReplicationBenchmarkIT {
                         + ", " + Math.min(from + 9_999, first + BURST - 1) + ") g");
             }
         }
-        awaitRows(offsite, db, steadyRows + 1 + BURST, Duration.ofSeconds(600));
+        awaitRows(offsite, db, first + BURST, Duration.ofSeconds(600));
         if (sampler != null) {
             sampler.interrupt();
         }
@@ -173,15 +180,48 @@ class ReplicationBenchmarkIT {
             ended.next();
             rowsPerSecond = BURST / (ended.getDouble(1) - began.getDouble(1));
         }
-        return new Figures(p[0], p[1], p[2], steadyRows, rowsPerSecond);
+        return new Figures(p[0], p[1], p[2], steadyRows, rowsPerSecond, warm);
+    }
+
+    /** RATE rows a second for {@code seconds}, one transaction every 10 ms, ids from {@code id}; the next free id. */
+    private static long steady(PostgresServer home, String db, long id, int seconds) throws SQLException {
+        int perTick = Math.max(1, RATE / 100);
+        try (Connection h = home.connect(db); Statement s = h.createStatement()) {
+            long start = System.nanoTime();
+            long ticks = seconds * 100L;
+            for (long tick = 0; tick < ticks; tick++) {
+                long due = start + tick * 10_000_000L;
+                // Pacing the load generator (not synchronising a test). Parked, not spinning: a spinning generator
+                // took one of the machine's two cores away from the databases, the broker and the service.
+                for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                s.execute("INSERT INTO bench.events (id, payload) SELECT g, md5(g::text) FROM generate_series(" + id
+                        + ", " + (id + perTick - 1) + ") g");
+                id += perTick;
+            }
+        }
+        return id;
+    }
+
+    /** Lag p50, p95, p99 (ms) of the rows with ids from..to. */
+    private static double[] percentiles(PostgresServer offsite, String db, long from, long to) throws SQLException {
+        try (Connection o = offsite.connect(db); Statement s = o.createStatement();
+             ResultSet r = s.executeQuery("SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY"
+                     + " extract(epoch FROM applied_at - created_at) * 1000) FROM bench.events WHERE id BETWEEN "
+                     + from + " AND " + to)) {
+            r.next();
+            Double[] values = (Double[]) r.getArray(1).getArray();
+            return new double[] {values[0], values[1], values[2]};
+        }
     }
 
     /** p99 lag per 10 s window of the steady run: shows whether the tail is warm-up or spread over the run. */
-    private static void lagOverTime(PostgresServer offsite, String db, long steadyRows) throws SQLException {
+    private static void lagOverTime(PostgresServer offsite, String db, long from, long to) throws SQLException {
         StringBuilder line = new StringBuilder("  " + db + " lag p99 per 10 s window (ms):");
         try (Connection o = offsite.connect(db); Statement s = o.createStatement();
              ResultSet r = s.executeQuery("WITH e AS (SELECT created_at, applied_at, min(created_at) OVER () AS t0"
-                     + " FROM bench.events WHERE id > 0 AND id <= " + steadyRows + ") SELECT floor(extract(epoch FROM"
+                     + " FROM bench.events WHERE id BETWEEN " + from + " AND " + to + ") SELECT floor(extract(epoch FROM"
                      + " created_at - t0) / 10) AS w, percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM"
                      + " applied_at - created_at) * 1000) FROM e GROUP BY w ORDER BY w")) {
             while (r.next()) {
@@ -192,10 +232,10 @@ class ReplicationBenchmarkIT {
         System.out.println(line);
     }
 
-    /** {@code -Dlifeboat.bench.service-jvm-options="..."} adds options, e.g. a flight recording for profiling. */
+    /** {@code -Dtests.bench.service-jvm-options="..."} adds options, e.g. a flight recording for profiling. */
     private static List<String> serviceJvm() {
         List<String> options = new java.util.ArrayList<>(SERVICE_JVM);
-        String extra = System.getProperty("lifeboat.bench.service-jvm-options", "").trim();
+        String extra = System.getProperty("tests.bench.service-jvm-options", "").trim();
         if (!extra.isEmpty()) {
             options.addAll(List.of(extra.split("\\s+")));
         }
@@ -269,7 +309,13 @@ class ReplicationBenchmarkIT {
                 pg.p50(), lb.p50(), lb.p50() / pg.p50(), pg.p95(), lb.p95(), lb.p95() / pg.p95(),
                 pg.p99(), lb.p99(), lb.p99() / pg.p99(), pg.burstRowsPerSecond(), lb.burstRowsPerSecond(),
                 lb.burstRowsPerSecond() / pg.burstRowsPerSecond(), PEAK_RSS.get() >> 20);
-        table = table + WINDOWS;
+        if (pg.warmUp() != null && lb.warmUp() != null) {
+            table = table + String.format("  warm-up, the first %d s at the same rate (not in the figures above), lag"
+                    + " p50 / p95 / p99 (ms): PostgreSQL %.1f / %.1f / %.1f, Lifeboat %.1f / %.1f / %.1f%n",
+                    WARMUP_SECONDS, pg.warmUp()[0], pg.warmUp()[1], pg.warmUp()[2], lb.warmUp()[0], lb.warmUp()[1],
+                    lb.warmUp()[2]);
+        }
+        table = table + WINDOWS + "  load average at the start: " + LOAD_AT_START + ", at the end: " + loadAverage() + "\n";
         System.out.println(table);
         try {
             Files.writeString(Path.of("target", "replication-benchmark.txt"), table);

@@ -101,9 +101,10 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, b.batchSize,
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 20,
-                // A burst arrives in few, large fetches; bounded so the heap stays small.
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 8 * 1024 * 1024,
+                // A burst arrives in few, large fetches; bounded so the heap stays small (what is fetched lives
+                // until it is applied: with a small young generation, larger fetches were promoted, then full GCs).
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024 * 1024,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 2 * 1024 * 1024,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.CLIENT_ID_CONFIG, "lifeboat-applier-" + b.linkId),
                 new StringDeserializer(), new ByteArrayDeserializer());
@@ -623,7 +624,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         private String topicPrefix;
         private List<String> schemas;
         private String bootstrapServers;
-        private int batchSize = 5000;
+        private int batchSize = 1000;
         private BiConsumer<ConsumerRecord<String, byte[]>, String> deadLetters;
         private ApplierListener listener;
 

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jboss.logging.Logger;
 
@@ -51,8 +50,6 @@ public final class ChangeSource implements Runnable, AutoCloseable {
     private final Admin admin;
     private final int topicPartitions;
     private final short replicationFactor;
-    private final JsonConverter keys = new JsonConverter();
-    private final JsonConverter values = new JsonConverter();
     private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
     private final java.util.function.Function<String, String> route;
     private final java.util.function.Predicate<SourceRecord> keep;
@@ -71,16 +68,14 @@ public final class ChangeSource implements Runnable, AutoCloseable {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 2,
-                // 128 KB batches fill a burst's requests; the pool is bounded so the heap stays small (the
-                // producer keeps freed batch buffers pooled up to buffer.memory).
-                ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 8L * 1024 * 1024,
+                // 64 KB batches fill a burst's requests; the pool is bounded so the heap stays small (the
+                // producer keeps freed batch buffers pooled up to buffer.memory, live for good).
+                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
+                ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, b.compression,
                 ProducerConfig.CLIENT_ID_CONFIG, "lifeboat-source-" + b.linkId);
         this.producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers));
-        keys.configure(Map.of("schemas.enable", "false", "converter.type", "key"), true);
-        values.configure(Map.of("schemas.enable", "false", "converter.type", "value"), false);
     }
 
     public static Builder builder() {
@@ -127,9 +122,8 @@ public final class ChangeSource implements Runnable, AutoCloseable {
             }
             String topic = route.apply(record.topic());
             ensureTopic(topic);
-            byte[] key = keys.fromConnectData(record.topic(), record.keySchema(), record.key());
-            byte[] value = record.value() == null ? null
-                    : values.fromConnectData(record.topic(), record.valueSchema(), record.value());
+            byte[] key = ConnectJson.write(record.keySchema(), record.key());
+            byte[] value = ConnectJson.write(record.valueSchema(), record.value());
             ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, key, value);
             if (!topic.equals(record.topic())) {
                 out.headers().add("lifeboat-source-topic", record.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -73,8 +73,8 @@ public final class DebeziumProperties {
         p.setProperty("status.update.interval.ms", "1000");
         // Bounded: a burst waits in the source's WAL, not in the service's heap. (Not also in bytes:
         // max.queue.size.in.bytes makes Debezium walk every record's structs to size it, a measurable CPU cost.)
-        p.setProperty("max.batch.size", "2048");
-        p.setProperty("max.queue.size", "4096");
+        p.setProperty("max.batch.size", "1024");
+        p.setProperty("max.queue.size", "2048");
         p.setProperty("poll.interval.ms", "10"); // the longest a change waits for its batch to fill
         return p;
     }
