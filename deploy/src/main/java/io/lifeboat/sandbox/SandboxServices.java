@@ -17,8 +17,17 @@ import java.util.Map;
  */
 final class SandboxServices {
 
-    private static final List<String> JVM_OPTIONS = List.of("-Xmx160m", "-XX:MaxMetaspaceSize=128m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1");
+    /** As in the pods (deploy/k8s, JAVA_OPTS_APPEND), with the heap the pod's 256Mi limit gives each service. */
+    private static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=128m",
+            "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-XX:TrimNativeHeapInterval=5000",
+            "-Djdk.nio.maxCachedBufferSize=262144");
+    private static final Map<String, List<String>> HEAP_AND_COMPILER = Map.of(
+            "replication-service", List.of("-Xmx96m", "-Xmn56m", "-XX:SurvivorRatio=3", "-XX:TargetSurvivorRatio=80",
+                    "-XX:TieredStopAtLevel=1", "-XX:MetaspaceSize=96m"),
+            "heartbeat-service", List.of("-Xmx96m", "-XX:TieredStopAtLevel=1"),
+            "failover-service", List.of("-Xmx96m", "-XX:TieredStopAtLevel=1"),
+            // C2 stays: SHA-256 of every copied file runs several times slower without it.
+            "filesync-service", List.of("-Xmx80m"));
 
     private final TwoSiteWorld world;
     private final Path repository;
@@ -67,8 +76,11 @@ final class SandboxServices {
         env.put("LIFEBOAT_SITE", site);
         env.put("LIFEBOAT_INSTANCE_ID", name);
         env.putAll(specific);
+        env.put("MALLOC_ARENA_MAX", "2");
         env.putAll(overrides.getOrDefault(name, Map.of()));
-        return new ServiceProcess(name, ServiceProcess.jarOf(repository, module), FreePorts.next(), env, JVM_OPTIONS, logDir);
+        List<String> jvm = new java.util.ArrayList<>(HEAP_AND_COMPILER.get(module));
+        jvm.addAll(JVM_OPTIONS);
+        return new ServiceProcess(name, ServiceProcess.jarOf(repository, module), FreePorts.next(), env, jvm, logDir);
     }
 
     /**
