@@ -342,4 +342,20 @@ class ReplicationLinkTest {
         assertThatThrownBy(() -> exec(home(), "INSERT INTO demo.arrays (id) VALUES (434343)"))
                 .hasMessageContaining("refuses writes");
     }
+
+    /** Failback's switchover: the active site fenced, drained to its WAL end, promoted with nothing lost. */
+    @Test
+    @Order(11)
+    void aPlannedPromotionAfterTheActiveSiteIsFencedLosesNothing() throws Exception {
+        exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('last write at offsite before the switchover')");
+        CommandFinished fenced = command(CommandName.FENCE, 7, "offsite", Map.of());
+        assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
+
+        CommandFinished promoted = command(CommandName.PROMOTE, 7, "it", Map.of("planned", "true"));
+        assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
+        assertThat(promoted.details()).containsEntry("dataLossWindowMs", "0").doesNotContainKey("sourceLostAt");
+        awaitEqual();
+        exec(home(), "INSERT INTO demo.customers (name) VALUES ('first write at home after the switchover')");
+        given().get("/links/it").then().body("state", equalTo("PROMOTED")).body("targetSite", equalTo("home"));
+    }
 }
