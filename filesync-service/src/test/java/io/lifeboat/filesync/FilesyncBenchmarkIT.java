@@ -60,25 +60,27 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * the notification path and through the scanner path, and throughput against {@code rclone copy} and a plain
  * GET-then-PUT loop between the same two stores in the same run, with the service's resident memory.
  *
- * <p>System properties: {@code bench.latency.seconds} (60), {@code bench.warmup.seconds} (15: the same traffic
- * before each latency run, reported apart), {@code bench.rate} (20 files/s),
- * {@code bench.mixed.mb} (1024), {@code bench.small.count} (2000), {@code bench.heap} (-Xmx128m),
- * {@code bench.jvm.extra} (more JVM options for the service, space-separated, e.g. for diagnostics).
+ * <p>System properties: {@code tests.bench.latency.seconds} (60), {@code tests.bench.warmup.seconds} (15: the same traffic
+ * before each latency run, reported apart), {@code tests.bench.rate} (20 files/s),
+ * {@code tests.bench.mixed.mb} (1024), {@code tests.bench.small.count} (2000), {@code tests.bench.heap} (-Xmx96m, the pod's),
+ * {@code tests.bench.jvm.extra} (more JVM options for the service, space-separated, e.g. for diagnostics).
  */
 @Tag("benchmark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FilesyncBenchmarkIT {
 
     static final long MB = 1024 * 1024;
-    static final int LATENCY_SECONDS = Integer.getInteger("bench.latency.seconds", 60);
-    static final int RATE = Integer.getInteger("bench.rate", 20);
-    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 15);
-    static final long MIXED_BYTES = Long.getLong("bench.mixed.mb", 1024) * MB;
-    static final int SMALL_COUNT = Integer.getInteger("bench.small.count", 2000);
-    static final String HEAP = System.getProperty("bench.heap", "-Xmx128m");
+    static final int LATENCY_SECONDS = Integer.getInteger("tests.bench.latency.seconds", 60);
+    static final int RATE = Integer.getInteger("tests.bench.rate", 20);
+    static final int WARMUP_SECONDS = Integer.getInteger("tests.bench.warmup.seconds", 15);
+    static final long MIXED_BYTES = Long.getLong("tests.bench.mixed.mb", 1024) * MB;
+    static final int SMALL_COUNT = Integer.getInteger("tests.bench.small.count", 2000);
+    static final String HEAP = System.getProperty("tests.bench.heap", "-Xmx96m");
     /** The service's JVM options besides the heap, as its pod runs it. */
-    static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-XX:+UseSerialGC", "-XX:ReservedCodeCacheSize=64m",
-            "-XX:MaxMetaspaceSize=128m", "-Xss512k", "-Djdk.nio.maxCachedBufferSize=262144");
+    /** Its pod's (deploy/k8s/base/filesync-service, JAVA_OPTS_APPEND), but the heap. */
+    static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=128m",
+            "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-XX:TrimNativeHeapInterval=5000",
+            "-Djdk.nio.maxCachedBufferSize=262144");
     static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
 
     @TempDir
@@ -151,7 +153,7 @@ class FilesyncBenchmarkIT {
         env.put("MALLOC_ARENA_MAX", "2");
         List<String> jvm = new ArrayList<>(List.of(HEAP));
         jvm.addAll(JVM_OPTIONS);
-        String diagnostics = System.getProperty("bench.jvm.extra", "").trim();
+        String diagnostics = System.getProperty("tests.bench.jvm.extra", "").trim();
         if (!diagnostics.isEmpty()) {
             jvm.addAll(List.of(diagnostics.split("\\s+")));
         }
@@ -177,7 +179,7 @@ class FilesyncBenchmarkIT {
     @Order(2)
     void latencyThroughTheScanner() throws Exception {
         startService(Map.of("LIFEBOAT_HOME_S3_ARRIVALS", "scanner",
-                "LIFEBOAT_FILESYNC_SCANNER_INTERVAL", System.getProperty("bench.scanner.interval", "1s"),
+                "LIFEBOAT_FILESYNC_SCANNER_INTERVAL", System.getProperty("tests.bench.scanner.interval", "1s"),
                 "LIFEBOAT_FILESYNC_SCANNER_STATE_TOPIC", "bench-scanner-" + UUID.randomUUID(),
                 "MP_MESSAGING_INCOMING_BUCKET_NOTIFICATIONS_TOPICS", Stores.notificationTopic("offsite")));
         latency("scanner (1 s interval)", "bench-lat-scan-" + UUID.randomUUID() + "/");

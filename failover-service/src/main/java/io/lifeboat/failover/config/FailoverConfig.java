@@ -132,6 +132,19 @@ public interface FailoverConfig {
         @WithName("catch-up-timeout")
         @WithDefault("30m")
         Duration catchUpTimeout();
+
+        /**
+         * Start the failback by itself once home has been UP for {@code home-stable-for}: reverse replication and
+         * reconciliation, catch-up; the planned switchover then waits for an operator ({@code POST /approve}).
+         */
+        @WithName("automatic-reverse")
+        @WithDefault("false")
+        boolean automaticReverse();
+
+        /** How long home must have been UP before an automatic reverse starts. */
+        @WithName("home-stable-for")
+        @WithDefault("5m")
+        Duration homeStableFor();
     }
 
     interface Leadership {

@@ -59,6 +59,7 @@ public final class FailoverSettings {
         positive(F + "steps.dns-timeout", c.steps().dnsTimeout(), false);
         positive(F + "failback.max-lag", c.failback().maxLag(), true);
         positive(F + "failback.catch-up-timeout", c.failback().catchUpTimeout(), false);
+        positive(F + "failback.home-stable-for", c.failback().homeStableFor(), true);
         positive(F + "loop-interval", c.loopInterval(), false);
         if (c.steps().attempts() < 1) {
             throw new InvalidConfig(F + "steps.attempts", "must be at least 1, was " + c.steps().attempts());
@@ -80,7 +81,8 @@ public final class FailoverSettings {
         return new Policy(c.stateId(), c.homeSite(), other, mode, c.grace(), c.allowedDataLoss(), c.lagStaleAfter(),
                 c.cooldown(), c.quorum().minObservers(), c.quorum().minLocations(), dbLinks, fileLinks,
                 c.steps().timeout(), c.steps().attempts(), c.steps().fenceTimeout(), c.steps().drainTimeout(),
-                c.steps().reverseTimeout(), c.steps().dnsTimeout(), c.failback().maxLag(), c.failback().catchUpTimeout());
+                c.steps().reverseTimeout(), c.steps().dnsTimeout(), c.failback().maxLag(), c.failback().catchUpTimeout(),
+                c.failback().automaticReverse(), c.failback().homeStableFor());
     }
 
     public static DnsSettings dns(DnsConfig d, FailoverConfig c) {

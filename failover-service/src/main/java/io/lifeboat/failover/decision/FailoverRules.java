@@ -8,6 +8,7 @@ import io.lifeboat.events.Verdict;
 import io.lifeboat.events.VerdictEvidence;
 import io.lifeboat.failover.runbook.RunbookEngine;
 import io.lifeboat.failover.runbook.Runbooks;
+import io.lifeboat.failover.runbook.StepKind;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.PendingDecision;
 import io.lifeboat.failover.state.Run;
@@ -33,6 +34,11 @@ import java.util.UUID;
 public final class FailoverRules {
 
     public static final String APPROVAL_NEEDED = "APPROVAL_NEEDED";
+    /** An automatically started failback waits for a person before its switchover. */
+    public static final String SWITCHOVER_APPROVAL = "SWITCHOVER_APPROVAL_NEEDED";
+    /** The catch-up step's result that holds a failback before the switchover, and its value while it holds. */
+    public static final String SWITCHOVER = "switchover";
+    public static final String AWAITS_APPROVAL = "awaits an operator's approval";
     private static final Set<FailoverPhase> RUNNING = Set.of(FailoverPhase.FAILING_OVER, FailoverPhase.FAILING_BACK,
             FailoverPhase.STUCK);
 
@@ -118,10 +124,46 @@ public final class FailoverRules {
 
     /** Time passed: a decision inside its grace period may now be ready. */
     public static Transition onTick(DrState s, Observations obs, Context cx) {
+        if (s.phase() == FailoverPhase.ON_DR) {
+            return automaticReverse(s, obs, cx);
+        }
         if (s.phase() != FailoverPhase.DECIDING || s.pending() == null || s.pending().awaitingApproval()) {
             return Transition.quiet(s, "nothing pending");
         }
         return evaluate(Transition.from(s, cx), obs, cx).build();
+    }
+
+    /**
+     * With {@code failback.automatic-reverse}, home back and UP for {@code failback.home-stable-for} starts the
+     * failback by itself: reverse replication, reconciliation and catch-up run, and the run holds before the planned
+     * switchover until an operator approves it (the issue's "automatically where configured").
+     */
+    static Transition automaticReverse(DrState s, Observations obs, Context cx) {
+        Policy p = cx.policy();
+        String home = p.homeSite();
+        if (!p.automaticReverse() || home.equals(s.activeSite()) || s.run() != null) {
+            return Transition.quiet(s, "on DR; failback on an operator's request");
+        }
+        SiteVerdictChanged v = obs.verdict(home);
+        if (v == null || v.verdict() != Verdict.UP || v.since() == null) {
+            return Transition.quiet(s, "on DR; " + home + " is not UP");
+        }
+        Duration up = Duration.between(v.since(), cx.now());
+        if (up.compareTo(p.homeStableFor()) < 0) {
+            return Transition.quiet(s, "on DR; " + home + " UP for " + Words.duration(up) + " of "
+                    + Words.duration(p.homeStableFor()) + " before an automatic reverse");
+        }
+        Transition.Builder b = Transition.from(s, cx);
+        String why = "automatic reverse: " + home + " UP for " + Words.duration(up)
+                + " (failback.automatic-reverse); the switchover waits for an operator's approval";
+        b.decision("FAIL_BACK", why, home, v.transitionId(), cx.self());
+        Runbooks.start(b, cx, RunKind.FAILBACK, s.activeSite(), home, null, why, cx.self(), false);
+        Run run = b.state().run();
+        StepProgress catchUp = run.steps().stream().filter(st -> st.name().equals(StepKind.CATCH_UP.label()))
+                .findFirst().orElseThrow();
+        b.state(b.state().withRun(run.withStep(catchUp.withResult(SWITCHOVER, AWAITS_APPROVAL))));
+        b.alert(SWITCHOVER_APPROVAL, Severity.WARNING, home, why + ": POST /approve (lifeboat approve) when ready");
+        return b.reason(why).unsettled().build();
     }
 
     private static Transition.Builder evaluate(Transition.Builder b, Observations obs, Context cx) {
@@ -279,6 +321,19 @@ public final class FailoverRules {
     /** {@code POST /approve}: the pending decision goes ahead as a failover. */
     public static Transition approve(DrState s, String actor, String role, String reason, Context cx) {
         requireReason(reason);
+        Run run = s.run();
+        StepProgress held = run == null ? null : run.steps().stream()
+                .filter(st -> AWAITS_APPROVAL.equals(st.results().get(SWITCHOVER))).findFirst().orElse(null);
+        if (held != null) {
+            Transition.Builder b = Transition.from(s, cx);
+            String home = cx.policy().homeSite();
+            String why = "switchover to " + run.toSite() + " approved by " + actor + ": " + reason;
+            b.state(s.withRun(run.withStep(held.withResult(SWITCHOVER, "approved by " + actor))));
+            b.operator(actor, role, "approve", run.runId(), reason, "switchover approved");
+            b.decision("APPROVED", why, home, null, actor);
+            b.resolve(SWITCHOVER_APPROVAL, home, why);
+            return b.reason(why).unsettled().build();
+        }
         PendingDecision pending = s.pending();
         if (pending == null || (s.phase() != FailoverPhase.AWAITING_APPROVAL && s.phase() != FailoverPhase.DECIDING)) {
             throw new Refused("nothing awaits approval (phase " + s.phase() + ")");

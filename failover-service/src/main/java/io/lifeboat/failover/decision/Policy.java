@@ -12,7 +12,7 @@ public record Policy(String stateId, String homeSite, String otherSite, Mode mod
         Duration allowedDataLoss, Duration lagStaleAfter, Duration cooldown, int minObservers, int minLocations,
         List<String> databaseLinks, List<String> fileLinks, Duration stepTimeout, int stepAttempts,
         Duration fenceTimeout, Duration drainTimeout, Duration reverseTimeout, Duration dnsTimeout,
-        Duration failbackMaxLag, Duration catchUpTimeout) {
+        Duration failbackMaxLag, Duration catchUpTimeout, boolean automaticReverse, Duration homeStableFor) {
 
     public Policy {
         Objects.requireNonNull(stateId, "stateId");
@@ -27,7 +27,7 @@ public record Policy(String stateId, String homeSite, String otherSite, Mode mod
         return new Policy("lifeboat", homeSite, otherSite, Mode.AUTO, Duration.ofSeconds(5), Duration.ofSeconds(5),
                 Duration.ofSeconds(30), Duration.ofMinutes(10), 2, 2, List.of(homeSite + "-to-" + otherSite + "-db"),
                 List.of(), Duration.ofSeconds(30), 3, Duration.ofSeconds(10), Duration.ofSeconds(60),
-                Duration.ofMinutes(30), Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMinutes(30));
+                Duration.ofMinutes(30), Duration.ofSeconds(20), Duration.ofSeconds(1), Duration.ofMinutes(30), false, Duration.ofMinutes(5));
     }
 
     /** The other one of the two sites. */
@@ -42,12 +42,18 @@ public record Policy(String stateId, String homeSite, String otherSite, Mode mod
     public Policy withMode(Mode newMode) {
         return new Policy(stateId, homeSite, otherSite, newMode, grace, allowedDataLoss, lagStaleAfter, cooldown,
                 minObservers, minLocations, databaseLinks, fileLinks, stepTimeout, stepAttempts, fenceTimeout,
-                drainTimeout, reverseTimeout, dnsTimeout, failbackMaxLag, catchUpTimeout);
+                drainTimeout, reverseTimeout, dnsTimeout, failbackMaxLag, catchUpTimeout, automaticReverse, homeStableFor);
+    }
+
+    public Policy withAutomaticReverse(Duration stableFor) {
+        return new Policy(stateId, homeSite, otherSite, mode, grace, allowedDataLoss, lagStaleAfter, cooldown,
+                minObservers, minLocations, databaseLinks, fileLinks, stepTimeout, stepAttempts, fenceTimeout,
+                drainTimeout, reverseTimeout, dnsTimeout, failbackMaxLag, catchUpTimeout, true, stableFor);
     }
 
     public Policy withCooldown(Duration newCooldown) {
         return new Policy(stateId, homeSite, otherSite, mode, grace, allowedDataLoss, lagStaleAfter, newCooldown,
                 minObservers, minLocations, databaseLinks, fileLinks, stepTimeout, stepAttempts, fenceTimeout,
-                drainTimeout, reverseTimeout, dnsTimeout, failbackMaxLag, catchUpTimeout);
+                drainTimeout, reverseTimeout, dnsTimeout, failbackMaxLag, catchUpTimeout, automaticReverse, homeStableFor);
     }
 }

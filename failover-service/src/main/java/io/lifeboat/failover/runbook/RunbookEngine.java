@@ -10,6 +10,7 @@ import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.Severity;
 import io.lifeboat.events.StepStatus;
 import io.lifeboat.failover.decision.Context;
+import io.lifeboat.failover.decision.FailoverRules;
 import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.decision.Transition;
@@ -203,6 +204,10 @@ public final class RunbookEngine {
             } else if (lag.lagMs() > p.failbackMaxLag().toMillis()) {
                 behind.add(link + ": lag " + Words.millis(lag.lagMs()) + " above " + Words.duration(p.failbackMaxLag()));
             }
+        }
+        if (behind.isEmpty() && FailoverRules.AWAITS_APPROVAL.equals(step.results().get(FailoverRules.SWITCHOVER))) {
+            return b.reason("reverse replication caught up; the switchover waits for an operator's approval "
+                    + "(POST /approve)");
         }
         if (behind.isEmpty()) {
             return complete(b, cx, run, step, "reverse replication caught up (lag at most "

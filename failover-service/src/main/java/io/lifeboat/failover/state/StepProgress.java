@@ -38,6 +38,14 @@ public record StepProgress(int number, String name, StepState status, int attemp
                 attemptStartedAt, duration, why, commands, merged, operatorRetries);
     }
 
+    /** The step with one more thing learnt, while it runs. */
+    public StepProgress withResult(String key, String value) {
+        Map<String, String> merged = new LinkedHashMap<>(results);
+        merged.put(key, value);
+        return new StepProgress(number, name, status, attempts, startedAt, attemptStartedAt, durationMs, reason,
+                commands, merged, operatorRetries);
+    }
+
     /** Back to a fresh set of attempts (operator retry). */
     public StepProgress resetForRetry() {
         return new StepProgress(number, name, StepState.PENDING, 0, startedAt, null, null, reason, Map.of(), results,

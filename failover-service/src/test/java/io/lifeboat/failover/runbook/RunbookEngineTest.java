@@ -1,8 +1,8 @@
 package io.lifeboat.failover.runbook;
 
-import io.lifeboat.events.CommandIssued;
-import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.AlertRaised;
+import io.lifeboat.events.CommandFinished;
+import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
@@ -13,6 +13,7 @@ import io.lifeboat.events.json.EventJson;
 import io.lifeboat.failover.decision.Context;
 import io.lifeboat.failover.decision.FailoverRules;
 import io.lifeboat.failover.decision.Observations;
+import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.state.DrState;
 import org.junit.jupiter.api.Test;
 
@@ -184,6 +185,44 @@ class RunbookEngineTest {
         assertThat(s.phase()).isEqualTo(FailoverPhase.NORMAL);
         assertThat(s.lastRun().writesUnavailableMs()).isZero();
         assertThat(s.reason()).contains("writes unavailable 0 s");
+    }
+
+    /** failback.automatic-reverse: home back and stable starts the failback; the switchover waits for a person. */
+    @Test
+    void anAutomaticReverseStartsWhenHomeIsStableAndHoldsTheSwitchoverForAnOperator() {
+        DrState onDr = driver.run(failingOver(), healthy(NOW), at(NOW));
+        Instant later = NOW.plusSeconds(3600);
+        Context auto = new Context(later, POLICY.withAutomaticReverse(java.time.Duration.ofMinutes(5)), "failover-test");
+        Observations homeBack = Observations.NONE.with(up("home", later.minusSeconds(60)))
+                .with(lag("offsite", "home", 120, later));
+
+        Transition tooSoon = FailoverRules.onTick(onDr, homeBack, auto);
+        assertThat(tooSoon.next().phase()).isEqualTo(FailoverPhase.ON_DR);
+        assertThat(tooSoon.reason()).isEqualTo("on DR; home UP for 60 s of 5 min before an automatic reverse");
+        assertThat(FailoverRules.onTick(onDr, homeBack, at(later)).next().phase())
+                .as("off by default").isEqualTo(FailoverPhase.ON_DR);
+
+        Observations stable = Observations.NONE.with(up("home", later.minusSeconds(400))).with(lag("offsite", "home", 120, later));
+        Transition started = FailoverRules.onTick(onDr, stable, auto);
+        assertThat(started.next().phase()).isEqualTo(FailoverPhase.FAILING_BACK);
+        assertThat(started.reason()).startsWith("automatic reverse: home UP for 6 min");
+        assertThat(started.out()).filteredOn(o -> o.type() == EventTypes.ALERT_RAISED).hasSize(1);
+        driver.issued.clear();
+        driver.promoteDetails = java.util.Map.of("dataLossWindowMs", "0");
+
+        DrState held = driver.run(started.next(), stable, auto);
+        assertThat(held.phase()).isEqualTo(FailoverPhase.FAILING_BACK);
+        assertThat(held.run().current().name()).isEqualTo("catch-up");
+        assertThat(held.activeSite()).isEqualTo("offsite");
+        assertThat(driver.issued).extracting(c -> c.command()).containsExactly(CommandName.REVERSE);
+
+        Transition approved = FailoverRules.approve(held, "alice", "operator", "home checked", auto);
+        assertThat(approved.reason()).isEqualTo("switchover to home approved by alice: home checked");
+        DrState s = driver.run(approved.next(), stable, auto);
+        assertThat(s.phase()).isEqualTo(FailoverPhase.NORMAL);
+        assertThat(s.activeSite()).isEqualTo("home");
+        assertThat(driver.issued).extracting(c -> c.command()).containsExactly(CommandName.REVERSE, CommandName.FENCE,
+                CommandName.DRAIN, CommandName.PROMOTE, CommandName.REVERSE);
     }
 
     @Test
