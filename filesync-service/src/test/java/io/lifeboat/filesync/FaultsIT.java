@@ -51,8 +51,8 @@ class FaultsIT {
     @BeforeAll
     static void start() throws Exception {
         kafka = new KafkaBroker(workDir.resolve("kafka")).start();
-        home = store("home");
-        offsite = store("offsite");
+        home = Stores.start(kafka, "home", workDir.resolve("home"));
+        offsite = Stores.start(kafka, "offsite", workDir.resolve("offsite"));
         homeS3 = Stores.client(home);
         offsiteS3 = Stores.client(offsite);
         service = new ServiceUnderTest(kafka, home, offsite, Map.of(
@@ -60,14 +60,6 @@ class FaultsIT {
                 "LIFEBOAT_FILESYNC_MIRROR_FIRST_BACKOFF", "200ms",
                 "LIFEBOAT_FILESYNC_RECONCILE_RETRY_INTERVAL", "5s"),
                 List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"), workDir).start();
-    }
-
-    static ObjectStore store(String site) {
-        kafka.createTopic(Stores.notificationTopic(site), 1, false);
-        ObjectStore store = new ObjectStore(site, workDir.resolve(site))
-                .notifyTo(kafka.bootstrapServers(), Stores.notificationTopic(site)).start();
-        store.createBucket(BUCKET);
-        return store;
     }
 
     @AfterAll

@@ -97,8 +97,8 @@ class FilesyncBenchmarkIT {
     @BeforeAll
     static void start() {
         kafka = new KafkaBroker(workDir.resolve("kafka")).start();
-        home = store("home");
-        offsite = store("offsite");
+        home = Stores.start(kafka, "home", workDir.resolve("home"));
+        offsite = Stores.start(kafka, "offsite", workDir.resolve("offsite"));
         homeS3 = Stores.client(home);
         offsiteS3 = Stores.client(offsite);
         rssSampler = Executors.newSingleThreadScheduledExecutor();
@@ -114,14 +114,6 @@ class FilesyncBenchmarkIT {
         report("filesync-service benchmark, %s, %d cores, %d GB RAM, service %s %s MALLOC_ARENA_MAX=2, load %s",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), totalMemoryGb(), HEAP,
                 String.join(" ", JVM_OPTIONS), load());
-    }
-
-    static ObjectStore store(String site) {
-        kafka.createTopic(Stores.notificationTopic(site), 1, false);
-        ObjectStore store = new ObjectStore(site, workDir.resolve(site))
-                .notifyTo(kafka.bootstrapServers(), Stores.notificationTopic(site)).start();
-        store.createBucket(BUCKET);
-        return store;
     }
 
     @AfterAll

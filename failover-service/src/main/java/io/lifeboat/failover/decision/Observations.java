@@ -92,8 +92,10 @@ public record Observations(Map<String, SiteVerdictChanged> verdicts, Map<String,
      */
     public List<ReplicationLag> lagsInto(String site, Instant at) {
         List<ReplicationLag> estimates = new ArrayList<>();
-        for (List<ReplicationLag> reports : recentLags.values()) {
-            if (reports.isEmpty() || !site.equals(reports.get(reports.size() - 1).targetSite())) {
+        for (List<ReplicationLag> all : recentLags.values()) {
+            // A link turns round at failback: only its reports in this direction count.
+            List<ReplicationLag> reports = all.stream().filter(l -> site.equals(l.targetSite())).toList();
+            if (reports.isEmpty()) {
                 continue;
             }
             ReplicationLag basis = reports.stream().filter(l -> l.measuredAt() != null && !l.measuredAt().isAfter(at))

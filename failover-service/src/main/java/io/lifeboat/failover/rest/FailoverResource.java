@@ -4,7 +4,9 @@ import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.OperatorActed;
 import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.failover.FailoverLoop;
+import io.lifeboat.failover.decision.Context;
 import io.lifeboat.failover.decision.FailoverRules;
+import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.decision.Refused;
 import io.lifeboat.failover.decision.Transition;
@@ -87,66 +89,60 @@ public class FailoverResource {
     @Path("failover")
     @Allowed(Role.OPERATOR)
     public Response failover(ActionRequest body) {
-        ActionRequest b = body(body);
-        String actor = caller.actor();
-        String role = caller.role();
-        return act("failover", b, (s, obs, cx) -> FailoverRules.requestFailover(s, obs, actor, role, b.reason(),
-                b.forced(), cx));
+        return act("failover", body, (s, obs, cx, op) -> FailoverRules.requestFailover(s, obs, op.actor(), op.role(),
+                op.reason(), op.forced(), cx));
     }
 
     @POST
     @Path("approve")
     @Allowed(Role.OPERATOR)
     public Response approve(ActionRequest body) {
-        ActionRequest b = body(body);
-        String actor = caller.actor();
-        String role = caller.role();
-        return act("approve", b, (s, obs, cx) -> FailoverRules.approve(s, actor, role, b.reason(), cx));
+        return act("approve", body, (s, obs, cx, op) -> FailoverRules.approve(s, op.actor(), op.role(), op.reason(), cx));
     }
 
     @POST
     @Path("abort")
     @Allowed(Role.OPERATOR)
     public Response abort(ActionRequest body) {
-        ActionRequest b = body(body);
-        String actor = caller.actor();
-        String role = caller.role();
-        return act("abort", b, (s, obs, cx) -> FailoverRules.abort(s, actor, role, b.reason(), cx));
+        return act("abort", body, (s, obs, cx, op) -> FailoverRules.abort(s, op.actor(), op.role(), op.reason(), cx));
     }
 
     @POST
     @Path("failback")
     @Allowed(Role.OPERATOR)
     public Response failback(ActionRequest body) {
-        ActionRequest b = body(body);
-        String actor = caller.actor();
-        String role = caller.role();
-        return act("failback", b, (s, obs, cx) -> FailoverRules.requestFailback(s, obs, actor, role, b.reason(),
-                b.forced(), cx));
+        return act("failback", body, (s, obs, cx, op) -> FailoverRules.requestFailback(s, obs, op.actor(), op.role(),
+                op.reason(), op.forced(), cx));
     }
 
     @POST
     @Path("steps/{n}/retry")
     @Allowed(Role.OPERATOR)
     public Response retry(@PathParam("n") int step, ActionRequest body) {
-        ActionRequest b = body(body);
-        String actor = caller.actor();
-        String role = caller.role();
-        return act("retry step " + step, b, (s, obs, cx) -> FailoverRules.retryStep(s, step, actor, role, b.reason(), cx));
+        return act("retry step " + step, body, (s, obs, cx, op) -> FailoverRules.retryStep(s, step, op.actor(),
+                op.role(), op.reason(), cx));
     }
 
     @POST
     @Path("steps/{n}/skip")
     @Allowed(Role.OPERATOR)
     public Response skip(@PathParam("n") int step, ActionRequest body) {
-        ActionRequest b = body(body);
-        String actor = caller.actor();
-        String role = caller.role();
-        return act("skip step " + step, b, (s, obs, cx) -> FailoverRules.skipStep(s, step, actor, role, b.reason(), cx));
+        return act("skip step " + step, body, (s, obs, cx, op) -> FailoverRules.skipStep(s, step, op.actor(),
+                op.role(), op.reason(), cx));
     }
 
-    private static ActionRequest body(ActionRequest body) {
-        return body == null ? new ActionRequest(null, null) : body;
+    /** Who asked, in which role, and what they sent: taken on the request's thread, used on the loop's. */
+    private record Operator(String actor, String role, String reason, boolean forced) {
+    }
+
+    private interface OperatorAction {
+        Transition apply(DrState state, Observations observations, Context context, Operator operator);
+    }
+
+    private Response act(String what, ActionRequest request, OperatorAction action) {
+        ActionRequest body = request == null ? new ActionRequest(null, null) : request;
+        Operator operator = new Operator(caller.actor(), caller.role(), body.reason(), body.forced());
+        return act(what, body, (s, obs, cx) -> action.apply(s, obs, cx, operator));
     }
 
     private Response act(String what, ActionRequest body, FailoverLoop.Action action) {

@@ -118,11 +118,7 @@ public final class RunbookEngine {
                 Verification v = dns.verify(targets.apply(run.toSite()), p.dnsTimeout());
                 if (v.verified()) {
                     // Users reach the new site from here on: what comes after (resuming replication) is not downtime.
-                    Instant verifiedAt = cx.now();
-                    Run measured = run.withMeasured(
-                            run.outageSince() == null ? null : Duration.between(run.outageSince(), verifiedAt).toMillis(),
-                            run.writesStoppedAt() == null ? null : Duration.between(run.writesStoppedAt(), verifiedAt).toMillis());
-                    return complete(b, cx, measured, step, v.summary(), v.answers());
+                    return complete(b, cx, run.measuredAt(cx.now()), step, v.summary(), v.answers());
                 }
                 return attemptFailed(b, cx, run, step, "DNS not verified: " + v.summary());
             }
@@ -264,10 +260,9 @@ public final class RunbookEngine {
     private Transition.Builder finishRun(Transition.Builder b, Context cx, Run run, StepProgress step) {
         Instant verifiedAt = cx.now();
         // Taken when DNS was verified; a run that skipped verification is measured up to its end.
-        Long recovery = run.recoveryTimeMs() != null || run.outageSince() == null ? run.recoveryTimeMs()
-                : Long.valueOf(Duration.between(run.outageSince(), verifiedAt).toMillis());
-        Long writesUnavailable = run.writesUnavailableMs() != null || run.writesStoppedAt() == null
-                ? run.writesUnavailableMs() : Long.valueOf(Duration.between(run.writesStoppedAt(), verifiedAt).toMillis());
+        Run measured = run.measured() ? run : run.measuredAt(verifiedAt);
+        Long recovery = measured.recoveryTimeMs();
+        Long writesUnavailable = measured.writesUnavailableMs();
         StringBuilder why = new StringBuilder(run.kind().name().toLowerCase()).append(" complete: ")
                 .append(run.toSite()).append(" active at epoch ").append(run.epoch());
         Map<String, String> results = new LinkedHashMap<>();

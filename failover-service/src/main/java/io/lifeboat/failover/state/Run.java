@@ -48,11 +48,21 @@ public record Run(String runId, RunKind kind, String fromSite, String toSite, lo
                 writesUnavailableMs);
     }
 
-    /** The figures taken when DNS was verified: recovery time (failover) and writes unavailable (failback). */
-    public Run withMeasured(Long recoveryMs, Long writesUnavailableMsValue) {
+    /**
+     * The figures taken when users reach the new site (DNS verified): recovery time from the outage's start
+     * (failover) and writes unavailable from the fence (failback); either is null where its start is.
+     */
+    public Run measuredAt(Instant verifiedAt) {
+        Long recoveryMs = outageSince == null ? null : java.time.Duration.between(outageSince, verifiedAt).toMillis();
+        Long unavailableMs = writesStoppedAt == null ? null : java.time.Duration.between(writesStoppedAt, verifiedAt).toMillis();
         return new Run(runId, kind, fromSite, toSite, epoch, startedAt, outageSince, decisionReason, decidedBy, forced,
                 currentStep, steps, dataLossWindowMs, appliedPosition, writesStoppedAt, finishedAt, outcome, recoveryMs,
-                writesUnavailableMsValue);
+                unavailableMs);
+    }
+
+    /** Whether {@link #measuredAt} was taken. */
+    public boolean measured() {
+        return recoveryTimeMs != null || writesUnavailableMs != null;
     }
 
     public Run withWritesStoppedAt(Instant at) {

@@ -63,7 +63,7 @@ class FailoverRulesPropertiesTest {
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, verdict), net.jqwik.api.Tuple.of(3, lag),
                 net.jqwik.api.Tuple.of(3, tick), net.jqwik.api.Tuple.of(1, dup))
-                .list().ofMinSize(1).ofMaxSize(60);
+                .list().ofMinSize(1).ofMaxSize(100);
     }
 
     /** What happened in one simulated run. */

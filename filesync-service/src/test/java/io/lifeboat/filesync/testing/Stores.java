@@ -3,12 +3,14 @@ package io.lifeboat.filesync.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
+import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.ObjectStore;
 import io.lifeboat.loopback.TwoSiteWorld;
 import io.lifeboat.loopback.testing.SharedServers;
@@ -42,14 +44,15 @@ public final class Stores {
     }
 
     public static synchronized ObjectStore store(String site) {
-        return STORES.computeIfAbsent(site, s -> {
-            String bootstrap = SharedServers.kafka().bootstrapServers();
-            SharedServers.kafka().createTopic(notificationTopic(s), 1, false);
-            ObjectStore store = new ObjectStore(s, SharedServers.workDir().resolve("filesync-" + s))
-                    .notifyTo(bootstrap, notificationTopic(s)).start();
-            store.createBucket(BUCKET);
-            return store;
-        });
+        return STORES.computeIfAbsent(site, s -> start(SharedServers.kafka(), s, SharedServers.workDir().resolve("filesync-" + s)));
+    }
+
+    /** A site's store with bucket {@link #BUCKET}, announcing every object on its notification topic, as MinIO does. */
+    public static ObjectStore start(KafkaBroker kafka, String site, Path dataDir) {
+        kafka.createTopic(notificationTopic(site), 1, false);
+        ObjectStore store = new ObjectStore(site, dataDir).notifyTo(kafka.bootstrapServers(), notificationTopic(site)).start();
+        store.createBucket(BUCKET);
+        return store;
     }
 
     /** The configuration filesync needs for both sites, as a Quarkus test resource returns it. */
