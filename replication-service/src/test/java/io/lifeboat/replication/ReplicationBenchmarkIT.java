@@ -46,7 +46,7 @@ class ReplicationBenchmarkIT {
     void lifeboatAgainstPostgresLogicalReplication() throws Exception {
         PostgresServer home = SharedServers.postgres("home");
         PostgresServer offsite = SharedServers.postgres("offsite");
-        for (String db : List.of("bench_lifeboat", "bench_native")) {
+        for (String db : List.of("bench_lifeboat", "bench_native", DebeziumAlone.DATABASE)) {
             home.createDatabase(db);
             offsite.createDatabase(db);
             try (Connection h = home.connect(db); Connection o = offsite.connect(db)) {
@@ -73,6 +73,9 @@ class ReplicationBenchmarkIT {
             }
         });
         Figures pg = run(home, offsite, "bench_native", null);
+        // The bound for any pipeline built on the Debezium embedded engine: the capture alone, same configuration.
+        DebeziumAlone.Figures debezium = DebeziumAlone.measure(home, offsite, SharedServers.kafka().bootstrapServers(),
+                WARMUP_SECONDS + STEADY_SECONDS, BURST);
 
         Map<String, String> env = Map.ofEntries(
                 Map.entry("LIFEBOAT_SITE", "offsite"),
@@ -96,7 +99,7 @@ class ReplicationBenchmarkIT {
             awaitRows(offsite, "bench_lifeboat", 1, Duration.ofSeconds(120)); // the snapshot is applied
             awaitStreaming(service); // and capture has moved on from the snapshot to the slot
             Figures lifeboat = run(home, offsite, "bench_lifeboat", service);
-            print(pg, lifeboat);
+            print(pg, debezium, lifeboat);
         }
     }
 
@@ -184,7 +187,7 @@ class ReplicationBenchmarkIT {
     }
 
     /** RATE rows a second for {@code seconds}, one transaction every 10 ms, ids from {@code id}; the next free id. */
-    private static long steady(PostgresServer home, String db, long id, int seconds) throws SQLException {
+    static long steady(PostgresServer home, String db, long id, int seconds) throws SQLException {
         int perTick = Math.max(1, RATE / 100);
         try (Connection h = home.connect(db); Statement s = h.createStatement()) {
             long start = System.nanoTime();
@@ -293,7 +296,7 @@ class ReplicationBenchmarkIT {
         });
     }
 
-    private static void print(Figures pg, Figures lb) {
+    private static void print(Figures pg, DebeziumAlone.Figures debezium, Figures lb) {
         String table = String.format("""
 
                 replication benchmark (%s, %d cores, %d MB max heap for the test JVM)
@@ -303,12 +306,15 @@ class ReplicationBenchmarkIT {
                   lag p95 (ms)           %10.1f   %10.1f    %6.2f
                   lag p99 (ms)           %10.1f   %10.1f    %6.2f
                   burst (rows/s)         %10.0f   %10.0f    %6.2f
+                  burst, Debezium embedded engine alone (same connector configuration, own slot, changes counted
+                    and discarded, in the test JVM: C2 and a large heap): %.0f rows/s, %.2f of PostgreSQL's own
                   service resident memory during the burst: %d MB (peak)
                 """, Instant.now(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 RATE, STEADY_SECONDS, lb.rows(), BURST,
                 pg.p50(), lb.p50(), lb.p50() / pg.p50(), pg.p95(), lb.p95(), lb.p95() / pg.p95(),
                 pg.p99(), lb.p99(), lb.p99() / pg.p99(), pg.burstRowsPerSecond(), lb.burstRowsPerSecond(),
-                lb.burstRowsPerSecond() / pg.burstRowsPerSecond(), PEAK_RSS.get() >> 20);
+                lb.burstRowsPerSecond() / pg.burstRowsPerSecond(), debezium.burstRowsPerSecond(),
+                debezium.burstRowsPerSecond() / pg.burstRowsPerSecond(), PEAK_RSS.get() >> 20);
         if (pg.warmUp() != null && lb.warmUp() != null) {
             table = table + String.format("  warm-up, the first %d s at the same rate (not in the figures above), lag"
                     + " p50 / p95 / p99 (ms): PostgreSQL %.1f / %.1f / %.1f, Lifeboat %.1f / %.1f / %.1f%n",
