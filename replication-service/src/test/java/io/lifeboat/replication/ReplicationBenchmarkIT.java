@@ -39,7 +39,8 @@ class ReplicationBenchmarkIT {
     private static final int BURST = Integer.getInteger("tests.bench.burst-rows", 200_000);
     private static final int WARMUP_SECONDS = Integer.getInteger("tests.bench.warmup-seconds", 20);
 
-    private record Figures(double p50, double p95, double p99, long rows, double burstRowsPerSecond, double[] warmUp) {
+    private record Figures(double p50, double p95, double p99, long rows, double burstRowsPerSecond, double[] warmUp,
+            double capturedRowsPerSecond) {
     }
 
     @Test
@@ -164,6 +165,7 @@ class ReplicationBenchmarkIT {
         long first = id;
         PEAK_RSS.set(0);
         Thread sampler = service == null ? null : rssSampler();
+        CaptureProgress capture = service == null ? null : CaptureProgress.start(service, BURST);
         try (Connection h = home.connect(db); Statement s = h.createStatement()) {
             for (long from = first; from < first + BURST; from += 10_000) {
                 s.execute("INSERT INTO bench.events (id, payload) SELECT g, md5(g::text) FROM generate_series(" + from
@@ -174,7 +176,9 @@ class ReplicationBenchmarkIT {
         if (sampler != null) {
             sampler.interrupt();
         }
+        long capturedAtMillis = capture == null ? 0 : capture.stop();
         double rowsPerSecond;
+        double capturedRowsPerSecond;
         try (Connection h = home.connect(db); Connection o = offsite.connect(db);
              Statement sh = h.createStatement(); Statement so = o.createStatement();
              ResultSet began = sh.executeQuery("SELECT extract(epoch FROM min(created_at)) FROM bench.events WHERE id >= " + first);
@@ -182,8 +186,9 @@ class ReplicationBenchmarkIT {
             began.next();
             ended.next();
             rowsPerSecond = BURST / (ended.getDouble(1) - began.getDouble(1));
+            capturedRowsPerSecond = capturedAtMillis == 0 ? 0 : BURST / (capturedAtMillis / 1000.0 - began.getDouble(1));
         }
-        return new Figures(p[0], p[1], p[2], steadyRows, rowsPerSecond, warm);
+        return new Figures(p[0], p[1], p[2], steadyRows, rowsPerSecond, warm, capturedRowsPerSecond);
     }
 
     /** RATE rows a second for {@code seconds}, one transaction every 10 ms, ids from {@code id}; the next free id. */
@@ -276,6 +281,51 @@ class ReplicationBenchmarkIT {
         return t;
     }
 
+    /**
+     * When the service's capture had written the burst to Kafka (its {@code producedChanges} grew by the burst's
+     * rows; heartbeats make it a few early at most): tells the capture's share of the burst time from the applier's.
+     */
+    private static final class CaptureProgress {
+        private final Thread thread;
+        private final AtomicLong reachedAtMillis = new AtomicLong();
+
+        private CaptureProgress(ServiceProcess service, long rows) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            long before = produced(http, service);
+            thread = new Thread(() -> {
+                while (before >= 0 && !Thread.currentThread().isInterrupted() && reachedAtMillis.get() == 0) {
+                    if (produced(http, service) >= before + rows) {
+                        reachedAtMillis.set(System.currentTimeMillis());
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // sampling period
+                }
+            }, "capture-progress");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        static CaptureProgress start(ServiceProcess service, long rows) {
+            return new CaptureProgress(service, rows);
+        }
+
+        /** @return when the burst was in Kafka (epoch ms), 0 if not seen */
+        long stop() {
+            thread.interrupt();
+            return reachedAtMillis.get();
+        }
+
+        private static long produced(java.net.http.HttpClient http, ServiceProcess service) {
+            try {
+                String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.url()
+                        + "/links/bench")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"producedChanges\":(\\d+)").matcher(body);
+                return m.find() ? Long.parseLong(m.group(1)) : -1;
+            } catch (Exception e) {
+                return -1;
+            }
+        }
+    }
+
     /** The link reports STREAMING and no lag: the load starts against a running stream, not a starting one. */
     private static void awaitStreaming(ServiceProcess service) {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
@@ -308,13 +358,15 @@ class ReplicationBenchmarkIT {
                   burst (rows/s)         %10.0f   %10.0f    %6.2f
                   burst, Debezium embedded engine alone (same connector configuration, own slot, changes counted
                     and discarded, in the test JVM: C2 and a large heap): %.0f rows/s, %.2f of PostgreSQL's own
+                  Lifeboat's capture alone (source to Kafka, the service's producedChanges): %.0f rows/s
                   service resident memory during the burst: %d MB (peak)
                 """, Instant.now(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 RATE, STEADY_SECONDS, lb.rows(), BURST,
                 pg.p50(), lb.p50(), lb.p50() / pg.p50(), pg.p95(), lb.p95(), lb.p95() / pg.p95(),
                 pg.p99(), lb.p99(), lb.p99() / pg.p99(), pg.burstRowsPerSecond(), lb.burstRowsPerSecond(),
                 lb.burstRowsPerSecond() / pg.burstRowsPerSecond(), debezium.burstRowsPerSecond(),
-                debezium.burstRowsPerSecond() / pg.burstRowsPerSecond(), PEAK_RSS.get() >> 20);
+                debezium.burstRowsPerSecond() / pg.burstRowsPerSecond(), lb.capturedRowsPerSecond(),
+                PEAK_RSS.get() >> 20);
         if (pg.warmUp() != null && lb.warmUp() != null) {
             table = table + String.format("  warm-up, the first %d s at the same rate (not in the figures above), lag"
                     + " p50 / p95 / p99 (ms): PostgreSQL %.1f / %.1f / %.1f, Lifeboat %.1f / %.1f / %.1f%n",

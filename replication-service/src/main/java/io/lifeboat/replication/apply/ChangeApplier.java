@@ -407,7 +407,8 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
             if (!change.snapshot() && change.position().atOrBelow(newest)) {
                 continue; // a re-send of what this partition already has
             }
-            TableWriter.Planned planned = writer(change.qualifiedTable()).plan(change);
+            String table = change.qualifiedTable(); // built once: it was a string per use, three per change
+            TableWriter.Planned planned = writer(table).plan(change);
             if (planned.sql() != null) {
                 if (change.op() == ChangeRecord.Op.TRUNCATE) {
                     flush(batch, inBatch);
@@ -418,7 +419,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                         s.execute(planned.sql());
                     }
                 } else {
-                    BatchKey key = new BatchKey(change.qualifiedTable(), change.key());
+                    BatchKey key = new BatchKey(table, change.key());
                     if (!planned.sql().equals(batchSql) || !keysInBatch.add(key)) {
                         flush(batch, inBatch);
                         keysInBatch.clear();
@@ -436,7 +437,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                 newest = change.position();
             }
             newestCommit = Math.max(newestCommit, change.position().commitMillis());
-            if (change.qualifiedTable().equals(LifeboatSchema.HEARTBEAT_TABLE)) {
+            if (table.equals(LifeboatSchema.HEARTBEAT_TABLE)) {
                 lastHeartbeatCommit = Math.max(lastHeartbeatCommit, change.position().commitMillis());
             }
         }

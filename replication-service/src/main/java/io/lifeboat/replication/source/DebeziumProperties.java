@@ -71,6 +71,9 @@ public final class DebeziumProperties {
         p.setProperty("errors.retry.delay.initial.ms", "300");
         p.setProperty("errors.retry.delay.max.ms", "5000");
         p.setProperty("status.update.interval.ms", "1000");
+        // Debezium's context headers (connector name, task, ...) on every record: the capture never reads them, and
+        // building them was ~4 % of the decoder thread's allocation in a burst.
+        p.setProperty("extended.headers.enabled", "false");
         // Bounded: a burst waits in the source's WAL, not in the service's heap. (Not also in bytes:
         // max.queue.size.in.bytes makes Debezium walk every record's structs to size it, a measurable CPU cost.)
         p.setProperty("max.batch.size", "1024");

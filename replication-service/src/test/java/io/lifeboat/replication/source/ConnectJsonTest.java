@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The change topics' bytes stay exactly what Kafka Connect's JsonConverter (schemas off) wrote before. */
 class ConnectJsonTest {
@@ -86,6 +87,21 @@ class ConnectJsonTest {
         // JsonConverter (replace.null.with.default=true by default) would write "new": the target must get NULL.
         assertThat(new String(ConnectJson.write(schema, row), StandardCharsets.UTF_8))
                 .isEqualTo("{\"id\":1,\"status\":null}");
+    }
+
+    @Test
+    void aStructOfAnEqualSchemaInstanceIsWrittenAndOneOfAnotherSchemaIsRefused() {
+        // Debezium builds the source block's schema apart from the envelope's field schema: equal, not identical.
+        Schema declared = SchemaBuilder.struct().name("source").field("lsn", Schema.INT64_SCHEMA).build();
+        Schema equalCopy = SchemaBuilder.struct().name("source").field("lsn", Schema.INT64_SCHEMA).build();
+        Schema other = SchemaBuilder.struct().name("source").field("txId", Schema.INT64_SCHEMA).build();
+        for (long lsn = 1; lsn <= 2; lsn++) { // the second time through the remembered pair
+            assertThat(new String(ConnectJson.write(declared, new Struct(equalCopy).put("lsn", lsn)),
+                    StandardCharsets.UTF_8)).isEqualTo("{\"lsn\":" + lsn + "}");
+        }
+        assertThatThrownBy(() -> ConnectJson.write(declared, new Struct(other).put("txId", 1L)))
+                .isInstanceOf(org.apache.kafka.connect.errors.DataException.class)
+                .hasMessageContaining("mismatching schema");
     }
 
     private static JsonConverter converter(boolean key) {
