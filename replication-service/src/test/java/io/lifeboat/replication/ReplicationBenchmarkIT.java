@@ -346,6 +346,17 @@ class ReplicationBenchmarkIT {
         });
     }
 
+    /**
+     * The JVM that ran "Debezium alone": by default C2 and a large heap (a generous bound); {@code -DargLine="..."}
+     * with the service's options measures it as the service runs it.
+     */
+    private static String testJvm() {
+        List<String> args = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        String tier = args.stream().filter(a -> a.startsWith("-XX:TieredStopAtLevel=")).reduce((a, b) -> b)
+                .map(a -> a.endsWith("=1") ? "C1 only" : "C2").orElse("C2");
+        return tier + ", " + (Runtime.getRuntime().maxMemory() >> 20) + " MB max heap";
+    }
+
     private static void print(Figures pg, DebeziumAlone.Figures debezium, Figures lb) {
         String table = String.format("""
 
@@ -357,14 +368,14 @@ class ReplicationBenchmarkIT {
                   lag p99 (ms)           %10.1f   %10.1f    %6.2f
                   burst (rows/s)         %10.0f   %10.0f    %6.2f
                   burst, Debezium embedded engine alone (same connector configuration, own slot, changes counted
-                    and discarded, in the test JVM: C2 and a large heap): %.0f rows/s, %.2f of PostgreSQL's own
+                    and discarded, in the test JVM: %s): %.0f rows/s, %.2f of PostgreSQL's own
                   Lifeboat's capture alone (source to Kafka, the service's producedChanges): %.0f rows/s
                   service resident memory during the burst: %d MB (peak)
                 """, Instant.now(), Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
                 RATE, STEADY_SECONDS, lb.rows(), BURST,
                 pg.p50(), lb.p50(), lb.p50() / pg.p50(), pg.p95(), lb.p95(), lb.p95() / pg.p95(),
                 pg.p99(), lb.p99(), lb.p99() / pg.p99(), pg.burstRowsPerSecond(), lb.burstRowsPerSecond(),
-                lb.burstRowsPerSecond() / pg.burstRowsPerSecond(), debezium.burstRowsPerSecond(),
+                lb.burstRowsPerSecond() / pg.burstRowsPerSecond(), testJvm(), debezium.burstRowsPerSecond(),
                 debezium.burstRowsPerSecond() / pg.burstRowsPerSecond(), lb.capturedRowsPerSecond(),
                 PEAK_RSS.get() >> 20);
         if (pg.warmUp() != null && lb.warmUp() != null) {
