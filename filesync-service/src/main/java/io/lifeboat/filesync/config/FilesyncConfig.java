@@ -79,9 +79,13 @@ public interface FilesyncConfig {
         @WithDefault("16")
         int workers();
 
-        /** Files above this size are copied as multipart uploads. */
+        /**
+         * Files above this size are copied as multipart uploads. High, as rclone's 200 MiB upload cutoff: stores on a
+         * filesystem (S3Proxy, MinIO) assemble a multipart object by writing all of it once more on completion, while
+         * a single PUT streams through in bounded memory just the same.
+         */
         @WithName("multipart-threshold")
-        @WithDefault("32M")
+        @WithDefault("200M")
         io.quarkus.runtime.configuration.MemorySize multipartThreshold();
 
         /** Size of each part; the S3 minimum is 5 MiB. Memory use does not depend on it (parts are streamed). */
