@@ -72,14 +72,19 @@ class MirroringTest {
                     && ((FileMirrored) e.payload()).key().equals(fromHome), LANDS).payload();
             assertThat(mirrored.linkId()).isEqualTo("home-to-offsite-files");
             assertThat(mirrored.originSite()).isEqualTo("home");
-            // The copies' own notifications arrive too (origin = the other site) and are recognised as echoes:
-            // wait for them, then check that each file was mirrored exactly once.
-            files.awaitEvent(e -> e.type() == EventTypes.FILE_ARRIVED && e.key().equals(BUCKET + "/" + fromHome)
-                    && ((io.lifeboat.events.FileArrived) e.payload()).siteId().equals("offsite"), LANDS);
+            // The copies' own notifications arrive too (origin = the other site) and are recognised as echoes
+            // where they come in: no file.arrived for them. Wait for those decisions, then check that each file was
+            // mirrored exactly once.
             awaitDecision("offsite-to-home-files", fromHome, "ECHO");
             awaitDecision("home-to-offsite-files", fromOffsite, "ECHO");
             assertThat(countMirrored(files, fromHome)).isEqualTo(1);
             assertThat(countMirrored(files, fromOffsite)).isEqualTo(1);
+            // A new version of the same key puts its arrival behind anything the copy's notification could have
+            // produced (one key, one partition): up to it, no arrival of the copy at offsite.
+            home.putObject(b -> b.bucket(BUCKET).key(fromHome).contentType("text/csv"), RequestBody.fromString("h2\n"));
+            files.awaitEvent(e -> e.type() == EventTypes.FILE_ARRIVED && e.key().equals(BUCKET + "/" + fromHome)
+                    && ((io.lifeboat.events.FileArrived) e.payload()).size() == 3, LANDS);
+            assertThat(arrivalSites(files, fromHome)).containsExactly("home", "home");
         }
     }
 
@@ -251,6 +256,25 @@ class MirroringTest {
                 return false;
             }
         }).count();
+    }
+
+    /** The sites of the file.arrived events about a key, in the order they were published. */
+    private static List<String> arrivalSites(TopicReader files, String key) {
+        io.lifeboat.events.kafka.EventReader reader = new io.lifeboat.events.kafka.EventReader(262144);
+        List<String> sites = new java.util.ArrayList<>();
+        for (var r : files.seen()) {
+            if (r.key() == null || !r.key().equals(BUCKET + "/" + key)) {
+                continue;
+            }
+            try {
+                if (reader.read(r.headers(), r.value()).payload() instanceof io.lifeboat.events.FileArrived a) {
+                    sites.add(a.siteId());
+                }
+            } catch (io.lifeboat.events.kafka.UnreadableEvent e) {
+                // not an event
+            }
+        }
+        return sites;
     }
 
     private static long countUnder(S3Client s3, String under) {

@@ -7,6 +7,9 @@ import java.util.Map;
 
 import io.lifeboat.events.kafka.DeadLetters;
 import io.lifeboat.filesync.config.FilesyncConfig;
+import io.lifeboat.filesync.mirror.MirrorOutcome;
+import io.lifeboat.filesync.mirror.MirrorService;
+import io.lifeboat.filesync.store.BucketLink;
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.Sites;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,15 +32,19 @@ public class BucketNotificationConsumer {
     private static final Duration AWAIT = Duration.ofSeconds(130);
 
     private final Map<String, SiteBucket> siteByTopic = new HashMap<>();
+    private final Sites sites;
     private final ArrivalPublisher arrivals;
+    private final MirrorService mirrors;
     private final DeadLetters deadLetters;
     private final MeterRegistry meters;
 
-    BucketNotificationConsumer(FilesyncConfig config, Sites sites, ArrivalPublisher arrivals, DeadLetters deadLetters,
-            MeterRegistry meters) {
+    BucketNotificationConsumer(FilesyncConfig config, Sites sites, ArrivalPublisher arrivals, MirrorService mirrors,
+            DeadLetters deadLetters, MeterRegistry meters) {
         config.sites().forEach((site, bucket) -> bucket.notificationTopic().filter(t -> !t.isBlank())
                 .ifPresent(topic -> siteByTopic.put(topic, sites.bucket(site).orElseThrow())));
+        this.sites = sites;
         this.arrivals = arrivals;
+        this.mirrors = mirrors;
         this.deadLetters = deadLetters;
         this.meters = meters;
     }
@@ -70,9 +77,34 @@ public class BucketNotificationConsumer {
                         site.whyNotMirrored(change.key()).orElse(""));
                 continue;
             }
+            if (isLifeboatsCopy(change)) {
+                skipAsEcho(site, change);
+                continue;
+            }
             arrivals.publish(change, ArrivalPublisher.VIA_NOTIFICATION);
             meters.counter("lifeboat.filesync.arrivals", "site", site.siteId(), "via", "notification").increment();
         }
+    }
+
+    /**
+     * The store announces the copies Lifeboat itself writes there, with their metadata: origin another site. Such a
+     * copy is never mirrored on (no echo), so its notification goes no further than this: no file.arrived for the
+     * mirroring side to read and pass over, which saved a Kafka write and read per copied file. The decision is
+     * recorded all the same, as the mirroring side did.
+     */
+    private static boolean isLifeboatsCopy(ObjectChange change) {
+        return change.change() == ObjectChange.Change.CREATED && change.originSite() != null
+                && !change.originSite().equals(change.siteId());
+    }
+
+    private void skipAsEcho(SiteBucket site, ObjectChange change) {
+        for (BucketLink link : sites.linksFrom(site.siteId())) {
+            mirrors.skipWithoutLooking(link, change.key(), MirrorOutcome.Kind.ECHO, "a copy of "
+                    + change.originSite() + "'s file (origin " + change.originSite() + "): mirroring it on would "
+                    + "echo");
+        }
+        meters.counter("lifeboat.filesync.arrivals", "site", site.siteId(), "via", "notification-of-own-copy")
+                .increment();
     }
 
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
