@@ -26,7 +26,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import io.lifeboat.filesync.store.s3.Listed;
 
 /**
  * Sees arrivals at stores that send no notifications (sites with {@code arrivals=scanner}): lists the bucket in key
@@ -110,7 +110,7 @@ public class ArrivalScanner {
         int sincePage = 0;
         long announced = 0;
         String last = cursor.after();
-        for (S3Object object : bucket.list(cursor.after(), config.pageSize())) {
+        for (Listed object : bucket.list(cursor.after(), config.pageSize())) {
             String key = object.key();
             last = key;
             if (bucket.mirrors(key)) {

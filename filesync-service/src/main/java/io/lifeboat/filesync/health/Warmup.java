@@ -18,7 +18,6 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Warms the copy path at start-up, before the service reports ready, so that the first files after a start are not
@@ -86,11 +85,8 @@ public class Warmup implements HealthCheck {
     private void warm(SiteBucket bucket, byte[] content) {
         try {
             for (int i = 0; i < ROUNDS; i++) {
-                bucket.s3().putObject(b -> b.bucket(bucket.bucket()).key(probeKey)
-                                .contentType("application/octet-stream")
-                                .metadata(Map.of("lifeboat-purpose", "warm-up")),
-                        RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(content),
-                                content.length, "application/octet-stream"));
+                bucket.s3().put(bucket.bucket(), probeKey, Map.of("lifeboat-purpose", "warm-up"),
+                        "application/octet-stream", null, content.length, new java.io.ByteArrayInputStream(content));
                 bucket.get(probeKey).ifPresent(in -> {
                     try (in) {
                         in.transferTo(java.io.OutputStream.nullOutputStream());

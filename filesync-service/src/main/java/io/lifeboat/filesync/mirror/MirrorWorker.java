@@ -23,12 +23,8 @@ import io.lifeboat.filesync.store.BucketLink;
 import io.lifeboat.filesync.store.LifeboatMetadata;
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.StoredObject;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import io.lifeboat.filesync.store.s3.ObjectStream;
+import io.lifeboat.filesync.store.s3.S3Http;
 
 /**
  * Mirrors one key over one link, deciding from what both stores hold now (never from what an event said): skip as
@@ -130,15 +126,15 @@ public final class MirrorWorker {
      * The decisions are the same as with a HEAD first: an echo is left alone, anything else is copied.
      */
     private MirrorOutcome copyNew(SiteBucket from, SiteBucket to, String key) {
-        Optional<ResponseInputStream<GetObjectResponse>> opened = from.get(key);
+        Optional<ObjectStream> opened = from.get(key);
         if (opened.isEmpty()) {
             return new MirrorOutcome(Kind.SOURCE_GONE, "no longer at " + from.siteId()
                     + " (removed since it arrived); nothing to copy", 0, 0, null, null);
         }
-        ResponseInputStream<GetObjectResponse> in = opened.get();
+        ObjectStream in = opened.get();
         boolean readThrough = false;
         try {
-            StoredObject source = from.describe(key, in.response());
+            StoredObject source = from.describe(key, in.info());
             if (!source.originSite().equals(from.siteId())) {
                 return outcome(Kind.ECHO, source, null, 0, "a copy of " + source.originSite() + "'s file (origin "
                         + source.originSite() + "): the link from " + source.originSite() + " carries it, copying "
@@ -196,13 +192,8 @@ public final class MirrorWorker {
         byte[] md5 = size <= MD5_LIMIT ? md5(content) : null;
         Map<String, String> metadata = copyMetadata(source, sha256);
         String contentType = contentType(source);
-        PutObjectResponse put = to.s3().putObject(b -> {
-            b.bucket(to.bucket()).key(toKey).metadata(metadata).contentType(contentType).contentLength((long) size);
-            if (md5 != null) {
-                b.contentMD5(Base64.getEncoder().encodeToString(md5));
-            }
-        }, RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content), size, contentType));
-        String etag = put.eTag() == null ? "" : put.eTag().replace("\"", "");
+        String etag = to.s3().put(to.bucket(), toKey, metadata, contentType,
+                md5 == null ? null : Base64.getEncoder().encodeToString(md5), size, new ByteArrayInputStream(content));
         if (md5 == null || !etag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
             // Larger, or a store whose ETag is not the content's MD5 (encryption, some gateways): check by a HEAD.
             verify(to, toKey, size, sha256);
@@ -225,7 +216,7 @@ public final class MirrorWorker {
     }
 
     /** Returns the connection to the pool when the body was read through; drops it rather than read the rest. */
-    private static void closeOrAbort(ResponseInputStream<?> in, boolean readThrough) {
+    private static void closeOrAbort(ObjectStream in, boolean readThrough) {
         try {
             if (!readThrough) {
                 in.abort();
@@ -320,9 +311,7 @@ public final class MirrorWorker {
         Map<String, String> metadata = copyMetadata(source, sha256);
         try (VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), sha256)) {
             if (source.size() <= multipartThreshold) {
-                to.s3().putObject(b -> b.bucket(to.bucket()).key(toKey).metadata(metadata)
-                                .contentType(contentType(source)).contentLength(source.size()),
-                        RequestBody.fromInputStream(in, source.size()));
+                to.s3().put(to.bucket(), toKey, metadata, contentType(source), null, source.size(), in);
             } else {
                 uploadInParts(in, source, to, toKey, metadata);
             }
@@ -336,25 +325,20 @@ public final class MirrorWorker {
 
     private void uploadInParts(VerifyingInputStream in, StoredObject source, SiteBucket to, String toKey,
             Map<String, String> metadata) {
-        S3Client s3 = to.s3();
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(to.bucket()).key(toKey).metadata(metadata)
-                .contentType(contentType(source))).uploadId();
+        S3Http s3 = to.s3();
+        String uploadId = s3.createMultipartUpload(to.bucket(), toKey, metadata, contentType(source));
         boolean completed = false;
         try {
-            List<CompletedPart> parts = new ArrayList<>();
+            List<String> partEtags = new ArrayList<>();
             long remaining = source.size();
             for (int number = 1; remaining > 0; number++) {
                 long length = Math.min(partSize, remaining);
-                int partNumber = number;
-                String etag = s3.uploadPart(b -> b.bucket(to.bucket()).key(toKey).uploadId(uploadId)
-                                .partNumber(partNumber).contentLength(length),
-                        RequestBody.fromInputStream(new BoundedInputStream(in, length), length)).eTag();
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+                partEtags.add(s3.uploadPart(to.bucket(), toKey, uploadId, number, length,
+                        new BoundedInputStream(in, length)));
                 remaining -= length;
             }
             // The verifying stream has checked size and SHA-256 with the last byte of the last part.
-            s3.completeMultipartUpload(b -> b.bucket(to.bucket()).key(toKey).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
+            s3.completeMultipartUpload(to.bucket(), toKey, uploadId, partEtags);
             completed = true;
         } finally {
             if (!completed) {
@@ -363,9 +347,9 @@ public final class MirrorWorker {
         }
     }
 
-    private static void abortQuietly(S3Client s3, String bucket, String key, String uploadId) {
+    private static void abortQuietly(S3Http s3, String bucket, String key, String uploadId) {
         try {
-            s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+            s3.abortMultipartUpload(bucket, key, uploadId);
         } catch (RuntimeException e) {
             // The store may be the reason we are here; an unfinished upload is invisible, and stores expire them.
         }

@@ -36,7 +36,7 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import io.lifeboat.filesync.store.s3.Listed;
 
 /**
  * Compares both listings of a link (key and size from the listing; checksum and origin metadata by HEAD where the
@@ -151,15 +151,15 @@ public class Reconciler {
                 TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.parallelism() * 4),
                 r -> new Thread(r, "reconcile-" + link.linkId()), new ThreadPoolExecutor.CallerRunsPolicy());
         try {
-            Iterator<S3Object> source = link.source().list(null, 1000).iterator();
-            Iterator<S3Object> target = link.target().list(null, 1000).iterator();
-            S3Object t = next(target);
+            Iterator<Listed> source = link.source().list(null, 1000).iterator();
+            Iterator<Listed> target = link.target().list(null, 1000).iterator();
+            Listed t = next(target);
             while (source.hasNext()) {
-                S3Object s = source.next();
+                Listed s = source.next();
                 while (t != null && S3_ORDER.compare(t.key(), s.key()) < 0) {
                     t = next(target);
                 }
-                S3Object match = t != null && t.key().equals(s.key()) ? t : null;
+                Listed match = t != null && t.key().equals(s.key()) ? t : null;
                 if (!link.source().mirrors(s.key()) || !link.target().mirrors(s.key())) {
                     continue;
                 }
@@ -188,9 +188,9 @@ public class Reconciler {
         return report;
     }
 
-    private void compareAndRepair(BucketLink link, S3Object source, S3Object target, Counts counts) {
+    private void compareAndRepair(BucketLink link, Listed source, Listed target, Counts counts) {
         try {
-            if (target != null && target.size().longValue() == source.size().longValue()
+            if (target != null && target.size() == source.size()
                     && sameByMetadata(link.source(), link.target(), source.key())) {
                 return;
             }
@@ -236,7 +236,7 @@ public class Reconciler {
         return t.originSite().equals(s.originSite()) && t.sourceEtag().filter(s.etag()::equals).isPresent();
     }
 
-    private static S3Object next(Iterator<S3Object> iterator) {
+    private static Listed next(Iterator<Listed> iterator) {
         return iterator.hasNext() ? iterator.next() : null;
     }
 

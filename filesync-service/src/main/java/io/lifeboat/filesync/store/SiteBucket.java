@@ -7,20 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 import io.lifeboat.filesync.config.FilesyncConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import io.lifeboat.filesync.store.s3.Listed;
+import io.lifeboat.filesync.store.s3.ObjectInfo;
+import io.lifeboat.filesync.store.s3.ObjectStream;
+import io.lifeboat.filesync.store.s3.S3Failure;
+import io.lifeboat.filesync.store.s3.S3Http;
 
 /**
  * One site's bucket, through the plain S3 API, and which of its keys Lifeboat mirrors. Thread-safe.
@@ -33,11 +24,11 @@ public final class SiteBucket implements AutoCloseable {
     private final String siteId;
     private final String bucket;
     private final URI endpoint;
-    private final S3Client s3;
+    private final S3Http s3;
     private final List<String> include;
     private final List<String> exclude;
 
-    SiteBucket(String siteId, String bucket, URI endpoint, S3Client s3, List<String> include, List<String> exclude) {
+    SiteBucket(String siteId, String bucket, URI endpoint, S3Http s3, List<String> include, List<String> exclude) {
         this.siteId = siteId;
         this.bucket = bucket;
         this.endpoint = endpoint;
@@ -56,30 +47,8 @@ public final class SiteBucket implements AutoCloseable {
     public static SiteBucket connect(String siteId, URI endpoint, String region, String accessKey, String secretKey,
             boolean pathStyle, String bucket, List<String> include, List<String> exclude, int maxConnections,
             Duration requestTimeout) {
-        S3Client s3 = S3Client.builder()
-                .endpointOverride(endpoint)
-                .region(Region.of(region))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-                .forcePathStyle(pathStyle)
-                // The body is not signed over http either (see there): Lifeboat's own SHA-256 proves each copy.
-                .putAuthScheme(new UnsignedPayloadAuthScheme())
-                // No "Expect: 100-continue" round trip before each upload's body: the stores are known, and a refused
-                // upload is retried as a whole anyway.
-                .serviceConfiguration(S3Configuration.builder().expectContinueEnabled(false).build())
-                // Checksums only where the API demands them: S3Proxy and older MinIO reject the SDK's defaults. The
-                // content is verified end to end by Lifeboat's own SHA-256 instead.
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                // Lifeboat retries whole copies with its own backoff; a streamed body cannot be replayed anyway.
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallAttemptTimeout(requestTimeout))
-                .httpClient(Apache5HttpClient.builder()
-                        .maxConnections(maxConnections)
-                        .connectionTimeout(Duration.ofSeconds(2))
-                        .connectionAcquisitionTimeout(requestTimeout)
-                        .socketTimeout(requestTimeout)
-                        .build())
-                .build();
+        // Lifeboat retries whole copies with its own backoff; a streamed body cannot be replayed anyway.
+        S3Http s3 = new S3Http(endpoint, region, accessKey, secretKey, pathStyle, maxConnections, requestTimeout);
         return new SiteBucket(siteId, bucket, endpoint, s3, include, exclude);
     }
 
@@ -95,7 +64,7 @@ public final class SiteBucket implements AutoCloseable {
         return endpoint;
     }
 
-    public S3Client s3() {
+    public S3Http s3() {
         return s3;
     }
 
@@ -123,79 +92,54 @@ public final class SiteBucket implements AutoCloseable {
     }
 
     public Optional<StoredObject> head(String key) {
-        return unlessMissing(() -> s3.headObject(b -> b.bucket(bucket).key(key))).map(head -> new StoredObject(siteId,
-                key, head.contentLength(), head.eTag(), head.lastModified(), head.contentType(), head.metadata()));
+        return s3.head(bucket, key).map(info -> describe(key, info));
     }
 
     /**
      * The current version of an object, its description (size, ETag, time, metadata) with its content in one request;
      * empty if there is none. The caller closes the stream (or aborts it when it stops reading early).
      */
-    public Optional<ResponseInputStream<GetObjectResponse>> get(String key) {
-        return unlessMissing(() -> s3.getObject(b -> b.bucket(bucket).key(key)));
+    public Optional<ObjectStream> get(String key) {
+        return s3.get(bucket, key, null);
     }
 
-    /** The answer of a request about one key, or empty when the key does not exist (a 404, typed or not). */
-    private static <T> Optional<T> unlessMissing(java.util.function.Supplier<T> request) {
-        try {
-            return Optional.of(request.get());
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
-    }
-
-    /** What a GET's answer tells about the version it returns (the same as a HEAD would). */
-    public StoredObject describe(String key, GetObjectResponse response) {
-        return new StoredObject(siteId, key, response.contentLength(), response.eTag(), response.lastModified(),
-                response.contentType(), response.metadata());
+    /** What a HEAD's or GET's answer tells about the version it describes. */
+    public StoredObject describe(String key, ObjectInfo info) {
+        return new StoredObject(siteId, key, info.size(), info.etag(), info.lastModified(), info.contentType(),
+                info.metadata());
     }
 
     /**
      * The content of exactly the version described by {@code etag}: if the object was replaced meanwhile the store
-     * answers 412 and the caller starts over with a fresh HEAD.
+     * answers 412 (or 404 when it is gone) and the caller starts over with a fresh HEAD.
      */
     public InputStream open(String key, String etag) {
-        return s3.getObject(b -> b.bucket(bucket).key(key).ifMatch(quoted(etag)));
+        return s3.get(bucket, key, etag).orElseThrow(() -> new S3Failure("GET " + bucket + "/" + key, 404,
+                "NoSuchKey", "removed since it was seen"));
     }
 
     /** Every object, in key order, page by page as the iteration goes (never the whole listing in memory). */
-    public Iterable<S3Object> list(String startAfter, int pageSize) {
-        return s3.listObjectsV2Paginator(b -> {
-            b.bucket(bucket).maxKeys(pageSize);
-            if (startAfter != null && !startAfter.isEmpty()) {
-                b.startAfter(startAfter);
-            }
-        }).contents();
+    public Iterable<Listed> list(String startAfter, int pageSize) {
+        return s3.list(bucket, startAfter, pageSize);
     }
 
     public void delete(String key) {
-        s3.deleteObject(b -> b.bucket(bucket).key(key));
+        s3.delete(bucket, key);
     }
 
     /** Whether the store answers at all (any answer, even an error about the bucket, means it is up). */
     public boolean reachable() {
         try {
-            s3.headBucket(b -> b.bucket(bucket));
-            return true;
-        } catch (S3Exception answered) {
+            s3.headBucket(bucket);
             return true;
         } catch (RuntimeException unreachable) {
             return false;
         }
     }
 
-    private static String quoted(String etag) {
-        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
-    }
-
     @Override
     public void close() {
-        s3.close();
+        // Idle connections are the JDK's keep-alive cache's to close.
     }
 
     @Override
