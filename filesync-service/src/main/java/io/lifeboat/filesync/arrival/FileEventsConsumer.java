@@ -8,6 +8,8 @@ import io.lifeboat.events.Event;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.FileArrived;
 import io.lifeboat.events.FileRemoved;
+import io.lifeboat.events.EventType;
+import io.lifeboat.events.kafka.CloudEventHeaders;
 import io.lifeboat.events.kafka.EventInbox;
 import io.lifeboat.filesync.config.FilesyncConfig;
 import io.lifeboat.filesync.mirror.MirrorOutcome;
@@ -32,6 +34,7 @@ import org.jboss.logging.Logger;
 public class FileEventsConsumer {
 
     private static final Logger LOG = Logger.getLogger(FileEventsConsumer.class);
+    private static final Set<EventType<?>> TAKEN = Set.of(EventTypes.FILE_ARRIVED, EventTypes.FILE_REMOVED);
 
     private final EventInbox inbox;
     private final Sites sites;
@@ -48,7 +51,10 @@ public class FileEventsConsumer {
     @Incoming("files")
     @Blocking(value = "mirror-workers", ordered = false)
     public void onFileEvent(ConsumerRecord<String, byte[]> record) {
-        Optional<Event<?>> event = inbox.open(record, Set.of(EventTypes.FILE_ARRIVED, EventTypes.FILE_REMOVED));
+        if (isAnotherKnownType(record)) {
+            return;
+        }
+        Optional<Event<?>> event = inbox.open(record, TAKEN);
         if (event.isEmpty()) {
             return;
         }
@@ -63,6 +69,16 @@ public class FileEventsConsumer {
             // channel. Reconciliation will find the file.
             LOG.errorf(e, "file event %s-%d@%d not handled", record.topic(), record.partition(), record.offset());
         }
+    }
+
+    /**
+     * The topic also carries what this service says itself (file.mirrored, one per copy, …): known by their type
+     * header alone, they are passed over without being parsed and checked against their schema, which was as much
+     * work again per file. A record without a known type still goes through the inbox, and to the dead-letter topic.
+     */
+    private static boolean isAnotherKnownType(ConsumerRecord<String, byte[]> record) {
+        String type = CloudEventHeaders.text(record.headers(), CloudEventHeaders.TYPE);
+        return type != null && EventTypes.byName(type).filter(t -> !TAKEN.contains(t)).isPresent();
     }
 
     private void onArrived(FileArrived arrived) {
