@@ -27,7 +27,7 @@ final class SandboxServices {
             "heartbeat-service", List.of("-Xmx96m", "-XX:TieredStopAtLevel=1"),
             "failover-service", List.of("-Xmx96m", "-XX:TieredStopAtLevel=1"),
             // C2 stays: SHA-256 of every copied file runs several times slower without it.
-            "filesync-service", List.of("-Xmx96m"));
+            "filesync-service", List.of("-Xmx64m"));
 
     private final TwoSiteWorld world;
     private final Path repository;

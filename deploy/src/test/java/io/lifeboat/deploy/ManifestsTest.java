@@ -35,11 +35,8 @@ class ManifestsTest {
     private static final Path K8S = Path.of("k8s");
     private static final Path README = Path.of("README.md");
     private static final long MAX_MEMORY_LIMIT = 256L * 1024 * 1024;
-    /**
-     * filesync-service peaks at 295–326 MB resident when it copies 100 MB files 16 at a time (its README, benchmark):
-     * over the 256 MB target, so its pod gets room rather than an OOM kill in the middle of a copy.
-     */
-    private static final Map<String, Long> MEMORY_LIMIT_EXCEPTIONS = Map.of("filesync-service", 384L * 1024 * 1024);
+    /** Pods allowed a higher limit than {@link #MAX_MEMORY_LIMIT}: none since filesync-service fits in 256Mi. */
+    private static final Map<String, Long> MEMORY_LIMIT_EXCEPTIONS = Map.of();
     private static final Pattern SENSITIVE = Pattern.compile("PASSWORD|SECRET|TOKEN|ACCESS_KEY|CREDENTIAL", Pattern.CASE_INSENSITIVE);
     private static final Pattern SITE_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -62,7 +62,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>System properties: {@code tests.bench.latency.seconds} (60), {@code tests.bench.warmup.seconds} (15: the same traffic
  * before each latency run, reported apart), {@code tests.bench.rate} (20 files/s),
- * {@code tests.bench.mixed.mb} (1024), {@code tests.bench.small.count} (2000), {@code tests.bench.heap} (-Xmx96m, the pod's),
+ * {@code tests.bench.mixed.mb} (1024), {@code tests.bench.small.count} (2000), {@code tests.bench.heap} (-Xmx64m, the pod's),
  * {@code tests.bench.jvm.extra} (more JVM options for the service, space-separated, e.g. for diagnostics).
  */
 @Tag("benchmark")
@@ -75,7 +75,7 @@ class FilesyncBenchmarkIT {
     static final int WARMUP_SECONDS = Integer.getInteger("tests.bench.warmup.seconds", 15);
     static final long MIXED_BYTES = Long.getLong("tests.bench.mixed.mb", 1024) * MB;
     static final int SMALL_COUNT = Integer.getInteger("tests.bench.small.count", 2000);
-    static final String HEAP = System.getProperty("tests.bench.heap", "-Xmx96m");
+    static final String HEAP = System.getProperty("tests.bench.heap", "-Xmx64m");
     /** The service's JVM options besides the heap, as its pod runs it. */
     /** Its pod's (deploy/k8s/base/filesync-service, JAVA_OPTS_APPEND), but the heap. */
     static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=128m",

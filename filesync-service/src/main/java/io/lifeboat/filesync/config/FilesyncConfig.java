@@ -96,9 +96,10 @@ public interface FilesyncConfig {
         /**
          * Heap that whole files may take while copied, together: a file up to a quarter of it is read once into
          * memory (hashed as it comes) instead of streamed and read twice; beyond, or while it is full, files stream.
+         * 16M fits the pod's 64 MiB heap (its 256Mi limit); more only with a larger heap.
          */
         @WithName("memory-buffer")
-        @WithDefault("32M")
+        @WithDefault("16M")
         io.quarkus.runtime.configuration.MemorySize memoryBuffer();
 
         /** Attempts per file before giving up (an alert and file.mirror-failed; reconciliation retries later). */

@@ -51,7 +51,7 @@ public final class MirrorWorker {
     private static final int MD5_LIMIT = 2 * 1024 * 1024;
 
     /** The default of {@code lifeboat.filesync.mirror.memory-buffer}. */
-    public static final long DEFAULT_MEMORY_BUFFER = 32 * 1024 * 1024;
+    public static final long DEFAULT_MEMORY_BUFFER = 16 * 1024 * 1024;
 
     private final long multipartThreshold;
     private final long partSize;
