@@ -125,7 +125,10 @@ public interface FilesyncConfig {
         @WithDefault("false")
         boolean propagateDeletes();
 
-        /** Connections per store (copies in parallel need one each, plus listings and HEADs). */
+        /**
+         * Idle connections kept open per store for the next request (the JDK's {@code http.maxConnections}, unless
+         * set on the command line). Requests in flight are bounded by the workers, not by this.
+         */
         @WithName("max-connections")
         @WithDefault("32")
         int maxConnections();
