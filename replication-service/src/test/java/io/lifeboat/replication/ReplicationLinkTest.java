@@ -12,6 +12,7 @@ import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.kafka.DeadLetters;
 import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.events.testing.TopicReader;
+import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.testing.KafkaResource;
 import io.lifeboat.loopback.testing.SharedServers;
 import io.quarkus.test.common.ResourceArg;
@@ -357,5 +358,54 @@ class ReplicationLinkTest {
         awaitEqual();
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('first write at home after the switchover')");
         given().get("/links/it").then().body("state", equalTo("PROMOTED")).body("targetSite", equalTo("home"));
+    }
+
+    /**
+     * A planned PROMOTE refused because its drain could not reach the source's end (the source down at that moment)
+     * is refused again, at once, while the source stays down, and succeeds with nothing lost when retried after it
+     * is back: the retry drains again from where capture stopped.
+     */
+    @Test
+    @Order(12)
+    void aRefusedPlannedPromotionSucceedsWhenRetriedOnceTheSourceAnswersAgain() throws Exception {
+        CommandFinished reversed = command(CommandName.REVERSE, 8, "it", Map.of());
+        assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
+        awaitEqual();
+        await().atMost(SOON).untilAsserted(() -> given().get("/links/it").then().body("sourceSite", equalTo("home"))
+                .body("state", equalTo("STREAMING")));
+        exec(home(), "INSERT INTO demo.customers (name) VALUES ('written at home before it went away')");
+
+        PostgresServer homeServer = SharedServers.postgres("home");
+        homeServer.stop();
+        try {
+            CommandFinished refused = command(CommandName.PROMOTE, 8, "it", Map.of("planned", "true"));
+            assertThat(refused.outcome()).as(refused.reason()).isEqualTo(CommandOutcome.REFUSED);
+            assertThat(refused.reason()).contains("planned promotion refused").contains("source unreachable");
+            given().get("/links/it").then().body("state", equalTo("DRAINED"))
+                    .body("reason", containsString("planned promotion refused"));
+
+            // Retried while home is still down: refused again with the reason, without waiting out drain-timeout.
+            Instant retried = Instant.now();
+            CommandFinished again = command(CommandName.PROMOTE, 8, "it", Map.of("planned", "true"));
+            assertThat(again.outcome()).as(again.reason()).isEqualTo(CommandOutcome.REFUSED);
+            assertThat(again.reason()).contains("source unreachable");
+            assertThat(Duration.between(retried, Instant.now())).isLessThan(Duration.ofSeconds(60));
+        } finally {
+            homeServer.start();
+        }
+
+        // Written after the refused drain stopped capture: only a drain run again can bring it to offsite.
+        exec(home(), "INSERT INTO demo.customers (name) VALUES ('written at home after it came back')");
+        CommandFinished fenced = command(CommandName.FENCE, 8, "home", Map.of());
+        assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
+
+        CommandFinished promoted = command(CommandName.PROMOTE, 8, "it", Map.of("planned", "true"));
+        assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
+        assertThat(promoted.details()).containsEntry("dataLossWindowMs", "0").doesNotContainKey("sourceLostAt");
+        try (Connection h = home(); Connection o = offsite()) {
+            assertThat(DemoSchema.checksums(o)).as("every row of home at offsite").isEqualTo(DemoSchema.checksums(h));
+        }
+        given().get("/links/it").then().body("state", equalTo("PROMOTED")).body("targetSite", equalTo("offsite"));
+        exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('first write at offsite after the retried switchover')");
     }
 }

@@ -233,11 +233,13 @@ public final class ReplicationLink implements AutoCloseable {
     }
 
     private synchronized void startCapture() {
-        if (closed || capturing) {
+        // A restart scheduled before a drain or reversal took the link must not start capture behind its back.
+        if (closed || capturing || state == LinkState.DRAINED || state == LinkState.PROMOTED
+                || state == LinkState.REVERSING) {
             return;
         }
         capturing = true;
-        if (state != LinkState.PAUSED) {
+        if (state != LinkState.PAUSED && state != LinkState.DRAINING) {
             changeState(LinkState.SNAPSHOTTING.equals(state) ? state : LinkState.STREAMING.equals(state) ? state
                     : LinkState.STARTING, "capture starting from " + definition.source());
         }
@@ -356,14 +358,44 @@ public final class ReplicationLink implements AutoCloseable {
 
     /** Applies everything the source has produced, then stops both halves. */
     public synchronized Map<String, String> drain(String why) throws Exception {
-        if (state == LinkState.DRAINED || state == LinkState.PROMOTED) {
+        return drain(why, true);
+    }
+
+    /**
+     * @param toSourceEnd whether a link already DRAINED short of the source's end (or not known to have reached it,
+     *                    after a restart) is drained again; an unplanned promotion takes what it has
+     */
+    private Map<String, String> drain(String why, boolean toSourceEnd) throws Exception {
+        boolean again = state == LinkState.DRAINED && !drainedToSourceEnd && toSourceEnd;
+        if (state == LinkState.PROMOTED || (state == LinkState.DRAINED && !again)) {
             return finalPosition();
         }
-        changeState(LinkState.DRAINING, why);
+        changeState(LinkState.DRAINING, again ? "draining again, capture resuming from its stored offsets if "
+                + definition.source().site() + " answers: the last drain is not known to have reached the end of its"
+                + " WAL (" + reason + "); " + why : why);
         drainedToSourceEnd = false;
-        String sourceNote = catchUpWithSource();
-        stopCapture();
-        ApplierStatus done = applier.drain().get(definition.drainTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        String sourceNote;
+        ApplierStatus done;
+        try {
+            if (again) {
+                try {
+                    preflight(); // also fills in the tables when the source was away at start
+                    startCapture();
+                } catch (SQLException unreachable) {
+                    // No capture is started: catchUpWithSource finds the source unreachable too and says so.
+                }
+            }
+            sourceNote = catchUpWithSource();
+            stopCapture();
+            done = applier.drain().get(definition.drainTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (again) {
+                // The stored phase is still DRAINED, and so is the link: a later retry drains again.
+                stopCapture();
+                changeState(LinkState.DRAINED, "draining again failed, still drained as before: " + e.getMessage());
+            }
+            throw e;
+        }
         persist(PersistedLink.Phase.DRAINED, definition, connectorName);
         changeState(LinkState.DRAINED, "drained: " + sourceNote + "; applied up to " + positionText(done.applied()));
         Map<String, String> details = new java.util.LinkedHashMap<>(finalPosition());
@@ -413,11 +445,13 @@ public final class ReplicationLink implements AutoCloseable {
             // A retry of a PROMOTE whose answer was lost: the same outcome again, not a refusal that strands a runbook.
             return Map.of("result", "link " + id() + " is already PROMOTED at " + definition.target().site());
         }
-        Map<String, String> details = new java.util.LinkedHashMap<>(drain("drain before promotion: " + why));
+        Map<String, String> details = new java.util.LinkedHashMap<>(drain("drain before promotion: " + why, planned));
         if (planned && !drainedToSourceEnd) {
-            throw new IllegalStateException("planned promotion refused: the drain did not capture everything "
+            String refusal = "planned promotion refused: the drain did not capture everything "
                     + definition.source().site() + " had written (" + details.getOrDefault("source", "source not checked")
-                    + "); promoting now could lose data");
+                    + "); promoting now could lose data. PROMOTE again once it answers: the drain then runs again";
+            changeState(LinkState.DRAINED, refusal);
+            throw new Refused(refusal);
         }
         Map<String, TableShape> tables = applier.withConnection(c -> {
             Map<String, TableShape> t = replicated(TableCatalog.read(c, definition.schemas()));
