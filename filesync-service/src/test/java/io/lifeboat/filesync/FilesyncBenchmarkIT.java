@@ -63,7 +63,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>System properties: {@code tests.bench.latency.seconds} (60), {@code tests.bench.warmup.seconds} (15: the same traffic
  * before each latency run, reported apart), {@code tests.bench.rate} (20 files/s),
  * {@code tests.bench.mixed.mb} (1024), {@code tests.bench.small.count} (2000), {@code tests.bench.heap} (-Xmx64m, the pod's),
- * {@code tests.bench.jvm.extra} (more JVM options for the service, space-separated, e.g. for diagnostics).
+ * {@code tests.bench.jvm.extra} (more JVM options for the service, space-separated, e.g. for diagnostics; "{n}" in
+ * them becomes the number of the service's start, 1, 2, ...).
  */
 @Tag("benchmark")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -93,6 +94,7 @@ class FilesyncBenchmarkIT {
     static ServiceUnderTest service;
     static final AtomicLong peakRss = new AtomicLong();
     static ScheduledExecutorService rssSampler;
+    static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeAll
     static void start() {
@@ -145,7 +147,9 @@ class FilesyncBenchmarkIT {
         env.put("MALLOC_ARENA_MAX", "2");
         List<String> jvm = new ArrayList<>(List.of(HEAP));
         jvm.addAll(JVM_OPTIONS);
-        String diagnostics = System.getProperty("tests.bench.jvm.extra", "").trim();
+        // "{n}" in them becomes the service start's number (1, 2, ...), e.g. one JFR recording file per process.
+        String diagnostics = System.getProperty("tests.bench.jvm.extra", "").trim()
+                .replace("{n}", Integer.toString(STARTS.incrementAndGet()));
         if (!diagnostics.isEmpty()) {
             jvm.addAll(List.of(diagnostics.split("\\s+")));
         }
@@ -274,48 +278,137 @@ class FilesyncBenchmarkIT {
     }
 
     private void throughput(String dataset, String prefix, List<Long> sizes) throws Exception {
-        stopService();
-        // What earlier runs left for filesync (the scanner run leaves the home store's notifications unread) is
-        // handled first, so that the figures are for this data set only.
-        startService(Map.of());
-        awaitCaughtUp();
-        stopService();
         long bytes = sizes.stream().mapToLong(Long::longValue).sum();
-        ExecutorService uploaders = Executors.newFixedThreadPool(8);
-        List<Future<?>> uploads = new ArrayList<>();
-        for (int i = 0; i < sizes.size(); i++) {
-            String key = prefix + "f" + i + ".bin";
-            long size = sizes.get(i);
-            long seed = i;
-            uploads.add(uploaders.submit(() -> GeneratedContent.put(homeS3, key, size, seed)));
+        String base = prefix.substring(0, prefix.length() - 1);
+        String warmPrefix = base + "-warm/";
+        String coldPrefix = base + "-cold/";
+        // The service that ran the runs before keeps running (the first throughput run starts one: the scanner run's
+        // service was configured differently). It first handles whatever those runs left in Kafka (the scanner run
+        // leaves the home store's notifications unread), so that the figures are for this data set only.
+        if (service == null) {
+            startService(Map.of());
         }
-        for (Future<?> f : uploads) {
-            f.get();
-        }
-        uploaders.shutdown();
+        awaitCaughtUp();
 
-        long rcloneMs = rclone(prefix, "bench-rclone/" + prefix);
+        // Warm: the running service is frozen (SIGSTOP) while the data set is uploaded, so its notifications wait in
+        // Kafka, then released: timed from its release until every file is offsite, as rclone is timed from its start
+        // with everything in place. Its consumers keep their group membership if it is frozen for less than the
+        // session timeout; if not, they rejoin after the release (counted in the figure). Every file.mirrored of the
+        // data set is counted per key: nothing may be lost, and a copy made twice would show as a duplicate.
+        long warmMs;
+        long frozenMs;
+        Map<String, Integer> warmCopies;
+        try (MirroredCounter counter = new MirroredCounter(warmPrefix)) {
+            service.freeze();
+            long frozenAt = System.nanoTime();
+            try {
+                upload(warmPrefix, sizes);
+            } finally {
+                frozenMs = (System.nanoTime() - frozenAt) / 1_000_000;
+                long released = System.nanoTime();
+                service.resume();
+                await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> count(offsiteS3, warmPrefix) == sizes.size());
+                warmMs = (System.nanoTime() - released) / 1_000_000;
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> counter.keys() == sizes.size());
+            warmCopies = counter.copiesPerKey();
+        }
+        long duplicates = warmCopies.values().stream().filter(n -> n > 1).count();
+        if (warmCopies.size() != sizes.size()) {
+            throw new AssertionError("warm run: " + warmCopies.size() + " of " + sizes.size() + " files reported mirrored");
+        }
+
+        // Cold: the service stopped, the data set uploaded, rclone and the loop timed, then the service started with
+        // the arrivals' notifications waiting in Kafka, as after an outage of its own. It keeps running for the next run.
+        stopService();
+        upload(coldPrefix, sizes);
+        long rcloneMs = rclone(coldPrefix, "bench-rclone/" + coldPrefix);
         long loopMs = timed(() -> {
-            for (S3Object o : homeS3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents()) {
+            for (S3Object o : homeS3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(coldPrefix)).contents()) {
                 byte[] body = homeS3.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray();
                 offsiteS3.putObject(b -> b.bucket(BUCKET).key("bench-loop/" + o.key()), RequestBody.fromBytes(body));
             }
         });
-        // filesync: started with the arrivals' notifications waiting in Kafka, as after an outage of its own.
         long begin = System.nanoTime();
         startService(Map.of());
         long ready = System.nanoTime();
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> count(offsiteS3, prefix) == sizes.size());
-        long filesyncMs = (System.nanoTime() - ready) / 1_000_000;
+                .until(() -> count(offsiteS3, coldPrefix) == sizes.size());
+        long coldMs = (System.nanoTime() - ready) / 1_000_000;
         long withStartMs = (System.nanoTime() - begin) / 1_000_000;
         report("throughput, %s, %d MB (load %s):", dataset, bytes / MB, load());
-        report("  filesync        %6d ms  %7.1f MB/s  %7.1f files/s  (%d ms including its JVM start)", filesyncMs,
-                mbps(bytes, filesyncMs), fps(sizes.size(), filesyncMs), withStartMs);
-        report("  rclone copy     %6d ms  %7.1f MB/s  %7.1f files/s", rcloneMs, mbps(bytes, rcloneMs),
-                fps(sizes.size(), rcloneMs));
-        report("  GET-then-PUT    %6d ms  %7.1f MB/s  %7.1f files/s  (one at a time, in memory)", loopMs,
+        report("  filesync, warm (running service, backlog released)  %6d ms  %7.1f MB/s  %7.1f files/s  (%.2fx rclone;"
+                + " frozen %d ms while uploading; %d of %d files copied twice)", warmMs, mbps(bytes, warmMs),
+                fps(sizes.size(), warmMs), rcloneMs / (double) warmMs, frozenMs, duplicates, sizes.size());
+        report("  filesync, cold (started with the backlog)           %6d ms  %7.1f MB/s  %7.1f files/s  (%.2fx rclone;"
+                + " %d ms including its JVM start)", coldMs, mbps(bytes, coldMs), fps(sizes.size(), coldMs),
+                rcloneMs / (double) coldMs, withStartMs);
+        report("  rclone copy                                         %6d ms  %7.1f MB/s  %7.1f files/s", rcloneMs,
+                mbps(bytes, rcloneMs), fps(sizes.size(), rcloneMs));
+        report("  GET-then-PUT loop (one at a time, in memory)        %6d ms  %7.1f MB/s  %7.1f files/s", loopMs,
                 mbps(bytes, loopMs), fps(sizes.size(), loopMs));
+    }
+
+    private static void upload(String prefix, List<Long> sizes) throws Exception {
+        ExecutorService uploaders = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> uploads = new ArrayList<>();
+            for (int i = 0; i < sizes.size(); i++) {
+                String key = prefix + "f" + i + ".bin";
+                long size = sizes.get(i);
+                long seed = i;
+                uploads.add(uploaders.submit(() -> GeneratedContent.put(homeS3, key, size, seed)));
+            }
+            for (Future<?> f : uploads) {
+                f.get();
+            }
+        } finally {
+            uploaders.shutdown();
+        }
+    }
+
+    /** Counts the file.mirrored events of the keys under a prefix, per key, from the moment it is made. */
+    private static final class MirroredCounter implements AutoCloseable {
+        private final Map<String, Integer> copies = new ConcurrentHashMap<>();
+        private final KafkaConsumer<String, byte[]> files = consumer();
+        private volatile boolean running = true;
+        private final Thread thread;
+
+        MirroredCounter(String prefix) {
+            thread = new Thread(() -> {
+                EventReader reader = new EventReader(EventReader.DEFAULT_MAX_PAYLOAD_BYTES);
+                while (running) {
+                    for (ConsumerRecord<String, byte[]> r : files.poll(Duration.ofMillis(100))) {
+                        try {
+                            var event = reader.read(r.headers(), r.value());
+                            if (event.type() == EventTypes.FILE_MIRRORED
+                                    && ((FileMirrored) event.payload()).key().startsWith(prefix)) {
+                                copies.merge(((FileMirrored) event.payload()).key(), 1, Integer::sum);
+                            }
+                        } catch (UnreadableEvent ignored) {
+                            // not ours
+                        }
+                    }
+                }
+                files.close();
+            }, "bench-mirrored-counter");
+            thread.start();
+        }
+
+        int keys() {
+            return copies.size();
+        }
+
+        Map<String, Integer> copiesPerKey() {
+            return Map.copyOf(copies);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(10_000);
+        }
     }
 
     private long rclone(String from, String to) throws Exception {

@@ -94,6 +94,24 @@ public final class ServiceUnderTest implements AutoCloseable {
         throw new IllegalStateException(field + " not in /proc/" + pid + "/status");
     }
 
+    /** Stops the whole process (SIGSTOP): its consumers, heartbeats and timers with it, as if it were frozen. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a {@link #freeze() frozen} process go on (SIGCONT). */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        long pid = pid().orElseThrow(() -> new IllegalStateException("filesync-service is not running"));
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + pid + " failed");
+        }
+    }
+
     private Optional<Long> pid() {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
