@@ -297,6 +297,7 @@ class FilesyncBenchmarkIT {
         // data set is counted per key: nothing may be lost, and a copy made twice would show as a duplicate.
         long warmMs;
         long frozenMs;
+        long warmCpuMs;
         Map<String, Integer> warmCopies;
         try (MirroredCounter counter = new MirroredCounter(warmPrefix)) {
             service.freeze();
@@ -305,11 +306,13 @@ class FilesyncBenchmarkIT {
                 upload(warmPrefix, sizes);
             } finally {
                 frozenMs = (System.nanoTime() - frozenAt) / 1_000_000;
+                long cpuBefore = service.cpuMillis();
                 long released = System.nanoTime();
                 service.resume();
                 await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
                         .until(() -> count(offsiteS3, warmPrefix) == sizes.size());
                 warmMs = (System.nanoTime() - released) / 1_000_000;
+                warmCpuMs = service.cpuMillis() - cpuBefore;
             }
             await().atMost(Duration.ofMinutes(2)).until(() -> counter.keys() == sizes.size());
             warmCopies = counter.copiesPerKey();
@@ -337,13 +340,15 @@ class FilesyncBenchmarkIT {
                 .until(() -> count(offsiteS3, coldPrefix) == sizes.size());
         long coldMs = (System.nanoTime() - ready) / 1_000_000;
         long withStartMs = (System.nanoTime() - begin) / 1_000_000;
+        long coldCpuMs = service.cpuMillis();
         report("throughput, %s, %d MB (load %s):", dataset, bytes / MB, load());
         report("  filesync, warm (running service, backlog released)  %6d ms  %7.1f MB/s  %7.1f files/s  (%.2fx rclone;"
-                + " frozen %d ms while uploading; %d of %d files copied twice)", warmMs, mbps(bytes, warmMs),
-                fps(sizes.size(), warmMs), rcloneMs / (double) warmMs, frozenMs, duplicates, sizes.size());
+                + " frozen %d ms while uploading; %d of %d files copied twice; service CPU %.1f s, %.2f ms per file)",
+                warmMs, mbps(bytes, warmMs), fps(sizes.size(), warmMs), rcloneMs / (double) warmMs, frozenMs,
+                duplicates, sizes.size(), warmCpuMs / 1000.0, warmCpuMs / (double) sizes.size());
         report("  filesync, cold (started with the backlog)           %6d ms  %7.1f MB/s  %7.1f files/s  (%.2fx rclone;"
-                + " %d ms including its JVM start)", coldMs, mbps(bytes, coldMs), fps(sizes.size(), coldMs),
-                rcloneMs / (double) coldMs, withStartMs);
+                + " %d ms including its JVM start; service CPU %.1f s including its start)", coldMs, mbps(bytes, coldMs),
+                fps(sizes.size(), coldMs), rcloneMs / (double) coldMs, withStartMs, coldCpuMs / 1000.0);
         report("  rclone copy                                         %6d ms  %7.1f MB/s  %7.1f files/s", rcloneMs,
                 mbps(bytes, rcloneMs), fps(sizes.size(), rcloneMs));
         report("  GET-then-PUT loop (one at a time, in memory)        %6d ms  %7.1f MB/s  %7.1f files/s", loopMs,
