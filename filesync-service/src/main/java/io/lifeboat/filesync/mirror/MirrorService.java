@@ -41,6 +41,9 @@ public class MirrorService {
     private final Alerts alerts;
     private final MeterRegistry meters;
     private final KeyLocks locks = new KeyLocks(1024);
+    /** One per link, built once: a timer with percentiles is looked up (tags hashed, id compared) at every build. */
+    private final java.util.concurrent.ConcurrentMap<String, Timer> durations =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     MirrorService(FilesyncConfig config, LinkActivities activities, EventPublisher publisher, Alerts alerts,
             MeterRegistry meters) {
@@ -128,8 +131,9 @@ public class MirrorService {
         boolean wrote = outcome.kind() == Kind.COPIED || outcome.kind() == Kind.CONFLICT_SOURCE_WON;
         if (wrote) {
             meters.counter("lifeboat.filesync.files.mirrored", "link", link.linkId()).increment();
-            Timer.builder("lifeboat.filesync.mirror.duration").tag("link", link.linkId())
-                    .publishPercentiles(0.5, 0.95, 0.99).register(meters).record(Duration.ofMillis(durationMs));
+            durations.computeIfAbsent(link.linkId(), id -> Timer.builder("lifeboat.filesync.mirror.duration")
+                    .tag("link", id).publishPercentiles(0.5, 0.95, 0.99).register(meters))
+                    .record(Duration.ofMillis(durationMs));
             activity.mirrored(key, decision);
             publishQuietly(() -> publisher.publishAndAwait(EventTypes.FILE_MIRRORED, new FileMirrored(link.linkId(),
                     link.sourceSite(), link.targetSite(), link.target().bucket(), key, outcome.size(),
