@@ -298,12 +298,16 @@ class FilesyncBenchmarkIT {
         long warmMs;
         long frozenMs;
         long warmCpuMs;
+        long rcloneMs;
         Map<String, Integer> warmCopies;
         try (MirroredCounter counter = new MirroredCounter(warmPrefix)) {
             service.freeze();
             long frozenAt = System.nanoTime();
             try {
                 upload(warmPrefix, sizes);
+                // rclone right before filesync, on the same files, while the service is frozen (no CPU of its own):
+                // the other load on the machine varies from one minute to the next, so the two are timed together.
+                rcloneMs = rclone(warmPrefix, "bench-rclone/" + warmPrefix);
             } finally {
                 frozenMs = (System.nanoTime() - frozenAt) / 1_000_000;
                 long cpuBefore = service.cpuMillis();
@@ -322,17 +326,18 @@ class FilesyncBenchmarkIT {
             throw new AssertionError("warm run: " + warmCopies.size() + " of " + sizes.size() + " files reported mirrored");
         }
 
-        // Cold: the service stopped, the data set uploaded, rclone and the loop timed, then the service started with
-        // the arrivals' notifications waiting in Kafka, as after an outage of its own. It keeps running for the next run.
-        stopService();
-        upload(coldPrefix, sizes);
-        long rcloneMs = rclone(coldPrefix, "bench-rclone/" + coldPrefix);
         long loopMs = timed(() -> {
-            for (S3Object o : homeS3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(coldPrefix)).contents()) {
+            for (S3Object o : homeS3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(warmPrefix)).contents()) {
                 byte[] body = homeS3.getObjectAsBytes(b -> b.bucket(BUCKET).key(o.key())).asByteArray();
                 offsiteS3.putObject(b -> b.bucket(BUCKET).key("bench-loop/" + o.key()), RequestBody.fromBytes(body));
             }
         });
+        // Cold: the service stopped, the data set uploaded again (other keys), then the service started with the
+        // arrivals' notifications waiting in Kafka, as after an outage of its own. It keeps running for the next run.
+        // Its consumers start with the JVM, before it reports ready (which waits for its warm-up): the honest figure
+        // runs from the process's start; the one from readiness is shown as well.
+        stopService();
+        upload(coldPrefix, sizes);
         long begin = System.nanoTime();
         startService(Map.of());
         long ready = System.nanoTime();
@@ -346,9 +351,10 @@ class FilesyncBenchmarkIT {
                 + " frozen %d ms while uploading; %d of %d files copied twice; service CPU %.1f s, %.2f ms per file)",
                 warmMs, mbps(bytes, warmMs), fps(sizes.size(), warmMs), rcloneMs / (double) warmMs, frozenMs,
                 duplicates, sizes.size(), warmCpuMs / 1000.0, warmCpuMs / (double) sizes.size());
-        report("  filesync, cold (started with the backlog)           %6d ms  %7.1f MB/s  %7.1f files/s  (%.2fx rclone;"
-                + " %d ms including its JVM start; service CPU %.1f s including its start)", coldMs, mbps(bytes, coldMs),
-                fps(sizes.size(), coldMs), rcloneMs / (double) coldMs, withStartMs, coldCpuMs / 1000.0);
+        report("  filesync, cold (started with the backlog)           %6d ms  %7.1f MB/s  %7.1f files/s  (%.2fx rclone,"
+                + " from its JVM start; from its readiness %d ms, %.2fx; service CPU %.1f s including its start)",
+                withStartMs, mbps(bytes, withStartMs), fps(sizes.size(), withStartMs), rcloneMs / (double) withStartMs,
+                coldMs, rcloneMs / (double) coldMs, coldCpuMs / 1000.0);
         report("  rclone copy                                         %6d ms  %7.1f MB/s  %7.1f files/s", rcloneMs,
                 mbps(bytes, rcloneMs), fps(sizes.size(), rcloneMs));
         report("  GET-then-PUT loop (one at a time, in memory)        %6d ms  %7.1f MB/s  %7.1f files/s", loopMs,
@@ -385,6 +391,10 @@ class FilesyncBenchmarkIT {
                 EventReader reader = new EventReader(EventReader.DEFAULT_MAX_PAYLOAD_BYTES);
                 while (running) {
                     for (ConsumerRecord<String, byte[]> r : files.poll(Duration.ofMillis(100))) {
+                        if (!EventTypes.FILE_MIRRORED.name().equals(io.lifeboat.events.kafka.CloudEventHeaders.text(
+                                r.headers(), io.lifeboat.events.kafka.CloudEventHeaders.TYPE))) {
+                            continue; // the benchmark's own CPU competes with the service's: only what it counts
+                        }
                         try {
                             var event = reader.read(r.headers(), r.value());
                             if (event.type() == EventTypes.FILE_MIRRORED
