@@ -35,6 +35,7 @@ public class Warmup implements HealthCheck {
     private static final Logger LOG = Logger.getLogger(Warmup.class);
     static final Duration LIMIT = Duration.ofSeconds(10);
     private static final int ROUNDS = 3;
+    static final Duration STALE_SCRATCH = Duration.ofHours(1);
 
     private final Sites sites;
     private final boolean enabled;
@@ -73,6 +74,7 @@ public class Warmup implements HealthCheck {
             md5.digest();
             for (SiteBucket bucket : sites.buckets()) {
                 warm(bucket, content);
+                removeStaleScratch(bucket, java.time.Instant.now().minus(STALE_SCRATCH));
             }
             LOG.infof("copy path warmed in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
         } catch (NoSuchAlgorithmException | RuntimeException e) {
@@ -105,6 +107,36 @@ public class Warmup implements HealthCheck {
                 LOG.debugf("warm-up key %s at %s not removed: %s", probeKey, bucket, e.getMessage());
             }
         }
+    }
+
+    /**
+     * A large copy goes through a scratch key that is removed right after; a crash in between leaves it behind (never
+     * mirrored, but it takes room). Those older than {@link #STALE_SCRATCH} (no copy takes that long) are removed at
+     * start.
+     */
+    static int removeStaleScratch(SiteBucket bucket, java.time.Instant before) {
+        int removed = 0;
+        try {
+            String start = SiteBucket.SCRATCH_PREFIX.substring(0, SiteBucket.SCRATCH_PREFIX.length() - 1);
+            for (io.lifeboat.filesync.store.s3.Listed listed : bucket.list(start, 100)) {
+                if (!listed.key().startsWith(SiteBucket.SCRATCH_PREFIX)) {
+                    if (listed.key().compareTo(SiteBucket.SCRATCH_PREFIX) < 0) {
+                        continue; // e.g. ".lifeboat-scratch.x" sorts between
+                    }
+                    break;
+                }
+                if (listed.lastModified() != null && listed.lastModified().isBefore(before)) {
+                    bucket.delete(listed.key());
+                    removed++;
+                }
+            }
+            if (removed > 0) {
+                LOG.infof("removed %d scratch key(s) left at %s by an interrupted copy", removed, bucket);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("scratch keys at %s not checked: %s", bucket, e.getMessage());
+        }
+        return removed;
     }
 
     @Override

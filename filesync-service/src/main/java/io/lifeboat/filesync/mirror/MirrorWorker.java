@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.Semaphore;
 
 import io.lifeboat.filesync.mirror.MirrorOutcome.Kind;
@@ -39,9 +40,12 @@ import io.lifeboat.filesync.store.s3.S3Http;
  * with its Content-MD5 (the store refuses a body that does not match) and verified by the ETag the store answers (the
  * MD5 of what it stored), above by a HEAD (size and checksum metadata). Larger files stream: the source is read in
  * 64 KiB pieces straight into the upload, one part at a time above the multipart threshold, so memory does not grow
- * with the file; a native one (no checksum yet) is then read twice, once to hash it and once to copy it while checking
- * the hash again, and verified by a HEAD. A copy that does not match is never completed, so the final key only ever
- * holds verified content (a single PUT is atomic; a multipart upload becomes visible only when completed).
+ * with the file. One that carries its checksum already is uploaded under its key while the hash is checked; a native
+ * one (no checksum yet) is read once, uploaded under a scratch key of the target while hashed, then copied by the
+ * store under its final key with the checksum in its metadata (CopyObject), verified by a HEAD, and the scratch key
+ * removed (above 5 GiB, what one CopyObject takes, it is read twice: once to hash, once to copy). A copy that does not
+ * match is never completed, so the final key only ever holds verified content (a single PUT and a CopyObject are
+ * atomic; a multipart upload becomes visible only when completed).
  */
 public final class MirrorWorker {
 
@@ -49,6 +53,8 @@ public final class MirrorWorker {
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final int BUFFER = 64 * 1024;
     private static final int MD5_LIMIT = 2 * 1024 * 1024;
+    /** The largest object one CopyObject takes (S3's limit). */
+    static final long COPY_OBJECT_LIMIT = 5L * 1024 * 1024 * 1024;
 
     /** The default of {@code lifeboat.filesync.mirror.memory-buffer}. */
     public static final long DEFAULT_MEMORY_BUFFER = 16 * 1024 * 1024;
@@ -152,8 +158,12 @@ public final class MirrorWorker {
             } else if (source.sha256().isPresent()) {
                 // Its checksum is known: one pass, checked as it goes.
                 copied = upload(in, from, source, source.sha256().get(), to, key);
+            } else if (source.size() <= COPY_OBJECT_LIMIT) {
+                // Too large to hold: read once, uploaded to a scratch key while hashed, then copied by the store
+                // under its final key with its checksum.
+                copied = uploadOnceThenCopy(in, from, source, to, key);
             } else {
-                // Too large to hold: this read hashes it, a second one (of the same version) copies it.
+                // Over what one server-side copy takes: this read hashes it, a second one (same version) copies it.
                 String sha256 = hashOf(in, from, source);
                 copied = copy(from, source, sha256, to, key);
             }
@@ -162,6 +172,45 @@ public final class MirrorWorker {
                     + " and verified (" + source.size() + " bytes, SHA-256 " + abbreviated(copied.sha256) + ")");
         } finally {
             closeOrAbort(in, readThrough);
+        }
+    }
+
+    /**
+     * A native file too large for memory, read once: its metadata must carry its SHA-256, and the metadata of an S3
+     * object is fixed when its upload starts, so it is uploaded under a scratch key of the target ({@link
+     * SiteBucket#SCRATCH_PREFIX}: never mirrored) while hashed, then copied by the store itself (CopyObject, metadata
+     * replaced: origin, source ETag, SHA-256) under its final key, which so only ever shows the whole, hashed content,
+     * verified by a HEAD; the scratch key is removed in every case (one left by a crash is never mirrored).
+     */
+    private Copied uploadOnceThenCopy(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to,
+            String toKey) {
+        String scratch = SiteBucket.SCRATCH_PREFIX + UUID.randomUUID();
+        String contentType = contentType(source);
+        try {
+            String sha256;
+            try (VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), null)) {
+                if (source.size() <= multipartThreshold) {
+                    to.s3().put(to.bucket(), scratch, Map.of(), contentType, null, source.size(), in);
+                } else {
+                    uploadInParts(in, source, to, scratch, Map.of());
+                }
+                if (in.read() >= 0) {
+                    throw new IOException("source is longer than the " + source.size() + " bytes it announced");
+                }
+                sha256 = in.hex();
+            } catch (IOException e) {
+                throw new UncheckedIOException("copying " + from.siteId() + ":" + source.key() + " to " + to.siteId()
+                        + ":" + scratch + " failed: " + e.getMessage(), e);
+            }
+            to.s3().copy(to.bucket(), scratch, toKey, copyMetadata(source, sha256), contentType);
+            verify(to, toKey, source.size(), sha256);
+            return new Copied(sha256, source.size());
+        } finally {
+            try {
+                to.s3().delete(to.bucket(), scratch);
+            } catch (RuntimeException e) {
+                // The store may be why we are here; a scratch key is never mirrored.
+            }
         }
     }
 

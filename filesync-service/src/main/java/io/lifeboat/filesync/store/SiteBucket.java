@@ -20,6 +20,11 @@ public final class SiteBucket implements AutoCloseable {
 
     /** Lifeboat's own scratch keys (the start-up warm-up's probe): never mirrored, never reported. */
     public static final String RESERVED_PREFIX = ".lifeboat-warmup/";
+    /**
+     * Where a large new file is uploaded while it is hashed, before a server-side copy puts it under its final key with
+     * its checksum: never mirrored, never reported, removed right after (see {@code MirrorWorker}).
+     */
+    public static final String SCRATCH_PREFIX = ".lifeboat-scratch/";
 
     private final String siteId;
     private final String bucket;
@@ -70,7 +75,8 @@ public final class SiteBucket implements AutoCloseable {
 
     /** Whether Lifeboat mirrors this key: under an include prefix (if any are set) and under no exclude prefix. */
     public boolean mirrors(String key) {
-        if (key.startsWith(RESERVED_PREFIX) || exclude.stream().anyMatch(key::startsWith)) {
+        if (key.startsWith(RESERVED_PREFIX) || key.startsWith(SCRATCH_PREFIX)
+                || exclude.stream().anyMatch(key::startsWith)) {
             return false;
         }
         return include.isEmpty() || include.stream().anyMatch(key::startsWith);
@@ -80,6 +86,9 @@ public final class SiteBucket implements AutoCloseable {
     public Optional<String> whyNotMirrored(String key) {
         if (key.startsWith(RESERVED_PREFIX)) {
             return Optional.of("key is under Lifeboat's own scratch prefix '" + RESERVED_PREFIX + "'");
+        }
+        if (key.startsWith(SCRATCH_PREFIX)) {
+            return Optional.of("key is under Lifeboat's own scratch prefix '" + SCRATCH_PREFIX + "'");
         }
         Optional<String> excluded = exclude.stream().filter(key::startsWith).findFirst();
         if (excluded.isPresent()) {

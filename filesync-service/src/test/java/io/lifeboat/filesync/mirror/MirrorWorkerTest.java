@@ -103,6 +103,57 @@ class MirrorWorkerTest {
     }
 
     @Test
+    void readsALargeNativeFileOnceThroughAScratchKeyBothWaysAndLeavesNoScratchBehind() {
+        // Over the in-memory limit (a quarter of the 16 MiB buffer): one file streamed in a single PUT, one in parts.
+        String there = prefix + "large-from-home.csv";
+        byte[] a = new byte[6 * 1024 * 1024 + 3];
+        new Random(11).nextBytes(a);
+        home.putObject(b -> b.bucket(BUCKET).key(there).contentType("text/csv"), RequestBody.fromBytes(a));
+        String back = prefix + "large-from-offsite.zip";
+        byte[] z = new byte[9 * 1024 * 1024 + 5];
+        new Random(12).nextBytes(z);
+        offsite.putObject(b -> b.bucket(BUCKET).key(back), RequestBody.fromBytes(z));
+
+        MirrorOutcome toOffsite = worker.mirror(homeToOffsite, there);
+        MirrorOutcome toHome = worker.mirror(offsiteToHome, back);
+
+        assertThat(toOffsite.kind()).isEqualTo(Kind.COPIED);
+        assertThat(toHome.kind()).isEqualTo(Kind.COPIED);
+        HeadObjectResponse copyA = Stores.head(offsite, there).orElseThrow();
+        assertThat(copyA.contentLength()).isEqualTo(a.length);
+        assertThat(copyA.contentType()).isEqualTo("text/csv");
+        assertThat(copyA.metadata()).containsEntry(LifeboatMetadata.SHA256, Stores.sha256(a))
+                .containsEntry(LifeboatMetadata.ORIGIN_SITE, "home").containsKey(LifeboatMetadata.SOURCE_ETAG);
+        assertThat(Stores.sha256(offsite, there)).isEqualTo(Stores.sha256(a));
+        assertThat(Stores.head(home, back).orElseThrow().metadata())
+                .containsEntry(LifeboatMetadata.SHA256, Stores.sha256(z))
+                .containsEntry(LifeboatMetadata.ORIGIN_SITE, "offsite");
+        assertThat(Stores.sha256(home, back)).isEqualTo(Stores.sha256(z));
+        for (S3Client store : List.of(home, offsite)) {
+            assertThat(store.listObjectsV2(b -> b.bucket(BUCKET).prefix(SiteBucket.SCRATCH_PREFIX)).contents())
+                    .as("scratch keys left behind").isEmpty();
+        }
+        // Mirrored once, never again, and the copies are no echo sources either.
+        assertThat(worker.mirror(homeToOffsite, there).kind()).isEqualTo(Kind.IDENTICAL);
+        assertThat(worker.mirror(offsiteToHome, there).kind()).isEqualTo(Kind.ECHO);
+    }
+
+    @Test
+    void neverMirrorsAScratchKey() {
+        String scratch = SiteBucket.SCRATCH_PREFIX + UUID.randomUUID();
+        home.putObject(b -> b.bucket(BUCKET).key(scratch), RequestBody.fromBytes(new byte[] {1, 2, 3}));
+        try {
+            MirrorOutcome outcome = worker.mirror(homeToOffsite, scratch);
+            assertThat(outcome.kind()).isEqualTo(Kind.EXCLUDED);
+            assertThat(outcome.reason()).contains(SiteBucket.SCRATCH_PREFIX);
+            assertThat(Stores.head(offsite, scratch)).isEmpty();
+            assertThat(homeToOffsite.source().mirrors(scratch)).isFalse();
+        } finally {
+            home.deleteObject(b -> b.bucket(BUCKET).key(scratch));
+        }
+    }
+
+    @Test
     void replacesAnOlderCopyFromTheSameOriginAndRepairsACorruptedOne() {
         String key = prefix + "changing.csv";
         home.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("version 1"));

@@ -184,6 +184,22 @@ public final class S3Http {
         }
     }
 
+    /**
+     * Server-side copy of an object within the store (CopyObject, up to 5 GiB) under a new key, with the given metadata
+     * in place of the source's ({@code x-amz-metadata-directive: REPLACE}). The new key appears whole or not at all.
+     */
+    public void copy(String bucket, String fromKey, String toKey, Map<String, String> metadata, String contentType) {
+        Map<String, String> signed = metadataHeaders(metadata);
+        signed.put("x-amz-copy-source", "/" + SigV4.encode(bucket, true) + "/" + SigV4.encode(fromKey, false));
+        signed.put("x-amz-metadata-directive", "REPLACE");
+        Request request = new Request("PUT", bucket, toKey, Map.of(), signed, Map.of("Content-Type", contentType));
+        // Like a multipart completion, a failure can come as "200 OK" with an <Error> body.
+        String answer = call(request, null);
+        if (answer.contains("<Error>")) {
+            throw failure(request.describe() + " (copy of " + fromKey + ")", 200, answer);
+        }
+    }
+
     public void abortMultipartUpload(String bucket, String key, String uploadId) {
         call(new Request("DELETE", bucket, key, Map.of("uploadId", uploadId), new HashMap<>(), Map.of()), null);
     }
