@@ -63,6 +63,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>System properties: {@code tests.bench.latency.seconds} (60), {@code tests.bench.warmup.seconds} (15: the same traffic
  * before each latency run, reported apart), {@code tests.bench.rate} (20 files/s),
  * {@code tests.bench.mixed.mb} (1024), {@code tests.bench.small.count} (2000), {@code tests.bench.heap} (-Xmx64m, the pod's),
+ * {@code tests.bench.service.env} (more environment for the service, "NAME=value,..."),
  * {@code tests.bench.jvm.extra} (more JVM options for the service, space-separated, e.g. for diagnostics; "{n}" in
  * them becomes the number of the service's start, 1, 2, ...).
  */
@@ -143,6 +144,12 @@ class FilesyncBenchmarkIT {
                 "LIFEBOAT_FILESYNC_SITES_HOME_EXCLUDE_PREFIXES", "bench-rclone/,bench-loop/",
                 "LIFEBOAT_FILESYNC_RECONCILE_ON_START", "false"));
         env.putAll(extra);
+        // tests.bench.service.env: more environment for the service, "NAME=value,NAME=value" (e.g. to compare settings).
+        for (String pair : System.getProperty("tests.bench.service.env", "").split(",")) {
+            if (pair.contains("=")) {
+                env.put(pair.substring(0, pair.indexOf('=')).trim(), pair.substring(pair.indexOf('=') + 1).trim());
+            }
+        }
         // As in its pod (deploy/k8s: JAVA_OPTS_APPEND and MALLOC_ARENA_MAX).
         env.put("MALLOC_ARENA_MAX", "2");
         List<String> jvm = new ArrayList<>(List.of(HEAP));
