@@ -3,6 +3,7 @@ package io.lifeboat.filesync.health;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +12,7 @@ import io.lifeboat.events.service.ServiceIdentity;
 import io.lifeboat.filesync.config.FilesyncConfig;
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.Sites;
+import io.lifeboat.filesync.store.s3.Listed;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -74,7 +76,7 @@ public class Warmup implements HealthCheck {
             md5.digest();
             for (SiteBucket bucket : sites.buckets()) {
                 warm(bucket, content);
-                removeStaleScratch(bucket, java.time.Instant.now().minus(STALE_SCRATCH));
+                removeStaleScratch(bucket, Instant.now().minus(STALE_SCRATCH));
             }
             LOG.infof("copy path warmed in %d ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin));
         } catch (NoSuchAlgorithmException | RuntimeException e) {
@@ -114,11 +116,11 @@ public class Warmup implements HealthCheck {
      * mirrored, but it takes room). Those older than {@link #STALE_SCRATCH} (no copy takes that long) are removed at
      * start.
      */
-    static int removeStaleScratch(SiteBucket bucket, java.time.Instant before) {
+    static int removeStaleScratch(SiteBucket bucket, Instant before) {
         int removed = 0;
         try {
             String start = SiteBucket.SCRATCH_PREFIX.substring(0, SiteBucket.SCRATCH_PREFIX.length() - 1);
-            for (io.lifeboat.filesync.store.s3.Listed listed : bucket.list(start, 100)) {
+            for (Listed listed : bucket.list(start, 100)) {
                 if (!listed.key().startsWith(SiteBucket.SCRATCH_PREFIX)) {
                     if (listed.key().compareTo(SiteBucket.SCRATCH_PREFIX) < 0) {
                         continue; // e.g. ".lifeboat-scratch.x" sorts between

@@ -419,13 +419,8 @@ public final class MirrorWorker {
 
     /** Reads one version of an object through, for its SHA-256 (a native upload carries none). */
     static String hash(SiteBucket bucket, StoredObject object) {
-        try (InputStream raw = bucket.open(object.key(), object.etag());
-             VerifyingInputStream in = new VerifyingInputStream(raw, object.size(), null)) {
-            byte[] buffer = new byte[BUFFER];
-            while (in.read(buffer, 0, buffer.length) >= 0) {
-                // hashing
-            }
-            return in.hex();
+        try (InputStream raw = bucket.open(object.key(), object.etag())) {
+            return hashOf(raw, bucket, object);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + bucket.siteId() + ":" + object.key() + " for its checksum "
                     + "failed: " + e.getMessage(), e);

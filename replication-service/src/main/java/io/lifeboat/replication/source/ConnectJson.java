@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
@@ -150,7 +152,7 @@ final class ConnectJson {
      * the tables).
      */
     private static final Map<Schema, Schema> EQUAL_SCHEMAS =
-            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+            Collections.synchronizedMap(new IdentityHashMap<>());
 
     private static boolean sameSchema(Schema actual, Schema expected) {
         if (actual == expected || EQUAL_SCHEMAS.get(actual) == expected) {
