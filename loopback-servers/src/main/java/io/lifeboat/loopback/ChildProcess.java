@@ -48,6 +48,10 @@ final class ChildProcess {
         return process.isAlive();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     int exitValue() {
         return process.exitValue();
     }

@@ -1,6 +1,7 @@
 package io.lifeboat.loopback;
 
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /**
  * What every server run as a child process shares: running or not, a clean stop (SIGTERM, then SIGKILL after a
@@ -18,6 +19,11 @@ abstract class ChildServer implements AutoCloseable {
 
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
+    }
+
+    /** The running process's id (for its CPU time and memory in /proc), empty while stopped. */
+    public synchronized OptionalLong pid() {
+        return isRunning() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
     }
 
     /** SIGTERM, so the server shuts down cleanly; SIGKILL only if it has not within the grace period. */

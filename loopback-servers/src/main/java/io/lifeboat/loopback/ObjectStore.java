@@ -75,8 +75,13 @@ public final class ObjectStore extends ChildServer {
      * format real MinIO sends to a Kafka target (see {@code child.BucketNotifications}), keyed {@code bucket/key}.
      */
     public synchronized ObjectStore notifyTo(String bootstrapServers, String topic) {
+        return notifyTo(bootstrapServers, topic, "");
+    }
+
+    /** The same for keys under {@code prefix} only, as MinIO's {@code mc event add --prefix}. */
+    public synchronized ObjectStore notifyTo(String bootstrapServers, String topic, String prefix) {
         notifications = Map.of("LIFEBOAT_S3_NOTIFY_BOOTSTRAP", bootstrapServers, "LIFEBOAT_S3_NOTIFY_TOPIC", topic,
-                "LIFEBOAT_S3_NOTIFY_REGION", REGION);
+                "LIFEBOAT_S3_NOTIFY_REGION", REGION, "LIFEBOAT_S3_NOTIFY_PREFIX", prefix);
         return this;
     }
 

@@ -1,6 +1,9 @@
 package io.lifeboat.filesync.config;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +73,10 @@ public final class ConfigCheck {
         if (mirror.multipartThreshold().asLongValue() < mirror.partSize().asLongValue()) {
             problems.add("lifeboat.filesync.mirror.multipart-threshold: must not be below mirror.part-size");
         }
+        if (mirror.spoolSize().asLongValue() > 0 && !writableDirectory(mirror.spoolDir())) {
+            problems.add("lifeboat.filesync.mirror.spool-dir: " + mirror.spoolDir() + " is not a writable directory "
+                    + "(or set lifeboat.filesync.mirror.spool-size=0 to copy without a spool)");
+        }
         if (mirror.maxAttempts() < 1) {
             problems.add("lifeboat.filesync.mirror.max-attempts: must be at least 1");
         }
@@ -83,6 +90,16 @@ public final class ConfigCheck {
             problems.add("lifeboat.filesync.lag.interval: must be between 1 ms and 1 s (dashboards expect one a second)");
         }
         return problems;
+    }
+
+    private static boolean writableDirectory(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            Files.delete(Files.createTempFile(directory, "lifeboat-spool-check-", ".tmp"));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String missing(String key, String site, String suffix) {

@@ -102,6 +102,23 @@ public interface FilesyncConfig {
         @WithDefault("16M")
         io.quarkus.runtime.configuration.MemorySize memoryBuffer();
 
+        /**
+         * Local directory a native file too large for memory passes through once (read from the source while hashed,
+         * then uploaded with its checksum), so the target store writes it once. Files are unlinked at creation:
+         * nothing is left behind, even by a crash. In the pod: an emptyDir of its own.
+         */
+        @WithName("spool-dir")
+        @WithDefault("${java.io.tmpdir}")
+        java.nio.file.Path spoolDir();
+
+        /**
+         * Bytes spooled at once, together (0: no spool). A file that finds no room is uploaded under a scratch key of
+         * the target and copied by the store under its final key, which costs the store a second write.
+         */
+        @WithName("spool-size")
+        @WithDefault("1G")
+        io.quarkus.runtime.configuration.MemorySize spoolSize();
+
         /** Attempts per file before giving up (an alert and file.mirror-failed; reconciliation retries later). */
         @WithName("max-attempts")
         @WithDefault("5")

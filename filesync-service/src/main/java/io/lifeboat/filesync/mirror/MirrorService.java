@@ -50,7 +50,8 @@ public class MirrorService {
         this.config = config.mirror();
         this.worker = new MirrorWorker(this.config.multipartThreshold().asLongValue(),
                 this.config.partSize().asLongValue(), this.config.conflictPrefix(),
-                this.config.memoryBuffer().asLongValue());
+                this.config.memoryBuffer().asLongValue(),
+                new Spool(this.config.spoolDir(), this.config.spoolSize().asLongValue()));
         this.activities = activities;
         this.publisher = publisher;
         this.alerts = alerts;

@@ -3,6 +3,7 @@ package io.lifeboat.filesync.mirror;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -65,12 +66,15 @@ public final class MirrorWorker {
     /** Bytes of heap that whole files being copied may take together; a file larger than a quarter streams. */
     private final Semaphore memory;
     private final long inMemoryLimit;
+    private final Spool spool;
 
     public MirrorWorker(long multipartThreshold, long partSize, String conflictPrefix) {
-        this(multipartThreshold, partSize, conflictPrefix, DEFAULT_MEMORY_BUFFER);
+        this(multipartThreshold, partSize, conflictPrefix, DEFAULT_MEMORY_BUFFER, Spool.off());
     }
 
-    public MirrorWorker(long multipartThreshold, long partSize, String conflictPrefix, long memoryBuffer) {
+    public MirrorWorker(long multipartThreshold, long partSize, String conflictPrefix, long memoryBuffer,
+            Spool spool) {
+        this.spool = spool;
         this.multipartThreshold = multipartThreshold;
         this.partSize = partSize;
         this.conflictPrefix = conflictPrefix;
@@ -147,6 +151,7 @@ public final class MirrorWorker {
                         + "it on would echo");
             }
             Copied copied;
+            Optional<Spool.SpooledFile> spooled;
             int reserved = source.size() <= inMemoryLimit && memory.tryAcquire((int) source.size())
                     ? (int) source.size() : -1;
             if (reserved >= 0) {
@@ -158,6 +163,8 @@ public final class MirrorWorker {
             } else if (source.sha256().isPresent()) {
                 // Its checksum is known: one pass, checked as it goes.
                 copied = upload(in, from, source, source.sha256().get(), to, key);
+            } else if ((spooled = spool.reserve(source.size())).isPresent()) {
+                copied = spoolThenUpload(in, from, source, to, key, spooled.get());
             } else if (source.size() <= COPY_OBJECT_LIMIT) {
                 // Too large to hold: read once, uploaded to a scratch key while hashed, then copied by the store
                 // under its final key with its checksum.
@@ -176,7 +183,31 @@ public final class MirrorWorker {
     }
 
     /**
-     * A native file too large for memory, read once: its metadata must carry its SHA-256, and the metadata of an S3
+     * A native file too large for memory, read once from the source into the {@link Spool} while hashed, then
+     * uploaded from there with its checksum. The local round trip is checked with a CRC32C taken on the way in,
+     * before the last byte is sent: hashing the content a second time would prove nothing more about it.
+     */
+    private Copied spoolThenUpload(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to,
+            String toKey, Spool.SpooledFile spooled) {
+        try (spooled) {
+            VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), null);
+            VerifyingInputStream.Fingerprint written = VerifyingInputStream.crc32cFingerprint();
+            OutputStream out = spooled.writer();
+            byte[] buffer = new byte[BUFFER];
+            for (int n; (n = in.read(buffer, 0, buffer.length)) >= 0; ) {
+                written.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+            return send(new VerifyingInputStream(spooled.reader(), source.size(), written.hex(),
+                    VerifyingInputStream.crc32cFingerprint()), from, source, in.hex(), to, toKey);
+        } catch (IOException e) {
+            throw new UncheckedIOException("spooling " + from.siteId() + ":" + source.key() + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A native file too large for memory and for the spool, read once: its metadata must carry its SHA-256, and the metadata of an S3
      * object is fixed when its upload starts, so it is uploaded under a scratch key of the target ({@link
      * SiteBucket#SCRATCH_PREFIX}: never mirrored) while hashed, then copied by the store itself (CopyObject, metadata
      * replaced: origin, source ETag, SHA-256) under its final key, which so only ever shows the whole, hashed content,
@@ -357,8 +388,14 @@ public final class MirrorWorker {
     /** Streams {@code raw} (the source's content) to the target, checking size and SHA-256 before the last byte. */
     private Copied upload(InputStream raw, SiteBucket from, StoredObject source, String sha256, SiteBucket to,
             String toKey) {
+        return send(new VerifyingInputStream(raw, source.size(), sha256), from, source, sha256, to, toKey);
+    }
+
+    /** Sends content that {@code in} checks as it goes, in one PUT or in parts; then verifies what the target holds. */
+    private Copied send(VerifyingInputStream checked, SiteBucket from, StoredObject source, String sha256,
+            SiteBucket to, String toKey) {
         Map<String, String> metadata = copyMetadata(source, sha256);
-        try (VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), sha256)) {
+        try (VerifyingInputStream in = checked) {
             if (source.size() <= multipartThreshold) {
                 to.s3().put(to.bucket(), toKey, metadata, contentType(source), null, source.size(), in);
             } else {

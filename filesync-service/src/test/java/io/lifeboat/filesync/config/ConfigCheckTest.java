@@ -23,7 +23,8 @@ class ConfigCheckTest {
                 "lifeboat.filesync.sites.home.notification-topic", "t",
                 "lifeboat.filesync.sites.offsite.endpoint", "ftp://nowhere",
                 "lifeboat.filesync.sites.offsite.arrivals", "scanner",
-                "lifeboat.filesync.mirror.part-size", "1M")));
+                "lifeboat.filesync.mirror.part-size", "1M",
+                "lifeboat.filesync.mirror.spool-dir", "/dev/null/spool")));
 
         assertThat(problems).anyMatch(p -> p.startsWith("lifeboat.filesync.sites.home.bucket:"))
                 .anyMatch(p -> p.startsWith("lifeboat.filesync.sites.offsite.endpoint: not an http(s) URL"))
@@ -32,8 +33,15 @@ class ConfigCheckTest {
                 .anyMatch(p -> p.startsWith("lifeboat.filesync.sites.offsite.secret-key: missing")
                         && p.contains("LIFEBOAT_OFFSITE_S3_SECRET_KEY"))
                 .anyMatch(p -> p.startsWith("lifeboat.filesync.sites.offsite.bucket: missing"))
-                .anyMatch(p -> p.startsWith("lifeboat.filesync.mirror.part-size"));
+                .anyMatch(p -> p.startsWith("lifeboat.filesync.mirror.part-size"))
+                .anyMatch(p -> p.startsWith("lifeboat.filesync.mirror.spool-dir: /dev/null/spool is not a writable"));
         assertThat(String.join("\n", problems)).doesNotContain("very-secret-value").doesNotContain("AKIAEXAMPLE");
+    }
+
+    @Test
+    void aSpoolTurnedOffNeedsNoDirectory() {
+        assertThat(ConfigCheck.problems(mapping(Map.of("lifeboat.filesync.mirror.spool-dir", "/dev/null/spool",
+                "lifeboat.filesync.mirror.spool-size", "0")))).noneMatch(p -> p.contains("spool-dir"));
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.lifeboat.filesync.mirror;
 import static io.lifeboat.filesync.testing.Stores.BUCKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
@@ -17,6 +20,7 @@ import io.lifeboat.filesync.testing.Stores;
 import io.lifeboat.loopback.ObjectStore;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -136,6 +140,43 @@ class MirrorWorkerTest {
         // Mirrored once, never again, and the copies are no echo sources either.
         assertThat(worker.mirror(homeToOffsite, there).kind()).isEqualTo(Kind.IDENTICAL);
         assertThat(worker.mirror(offsiteToHome, there).kind()).isEqualTo(Kind.ECHO);
+    }
+
+    @Test
+    void readsALargeNativeFileOnceThroughTheLocalSpoolAndLeavesNothingOnDisk(@TempDir Path spoolDir)
+            throws Exception {
+        // 4 MiB in memory at most; 16 MiB of spool: the 6 MiB file goes in one PUT, the 9 MiB one in parts (over the
+        // 8 MiB threshold), both from the spool; the 17 MiB one finds no room and takes the scratch key.
+        Spool spool = new Spool(spoolDir, 16 * 1024 * 1024);
+        MirrorWorker spooling = new MirrorWorker(8 * 1024 * 1024, 5 * 1024 * 1024, ".lifeboat-conflicts/",
+                MirrorWorker.DEFAULT_MEMORY_BUFFER, spool);
+        List<byte[]> contents = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int size : new int[] {6 * 1024 * 1024 + 3, 9 * 1024 * 1024 + 5, 17 * 1024 * 1024 + 1}) {
+            byte[] content = new byte[size];
+            new Random(size).nextBytes(content);
+            String key = prefix + "spooled-" + size + ".bin";
+            home.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
+            contents.add(content);
+            keys.add(key);
+        }
+
+        for (int i = 0; i < keys.size(); i++) {
+            MirrorOutcome outcome = spooling.mirror(homeToOffsite, keys.get(i));
+            assertThat(outcome.kind()).isEqualTo(Kind.COPIED);
+            assertThat(Stores.sha256(offsite, keys.get(i))).isEqualTo(Stores.sha256(contents.get(i)));
+            assertThat(Stores.head(offsite, keys.get(i)).orElseThrow().metadata())
+                    .containsEntry(LifeboatMetadata.SHA256, Stores.sha256(contents.get(i)))
+                    .containsEntry(LifeboatMetadata.ORIGIN_SITE, "home");
+        }
+
+        assertThat(spool.filesSpooled()).as("files that went through the spool").isEqualTo(2);
+        try (var left = Files.list(spoolDir)) {
+            assertThat(left.toList()).as("spool files left on disk").isEmpty();
+        }
+        assertThat(offsite.listObjectsV2(b -> b.bucket(BUCKET).prefix(SiteBucket.SCRATCH_PREFIX)).contents())
+                .as("scratch keys left behind").isEmpty();
+        assertThat(spooling.mirror(homeToOffsite, keys.get(0)).kind()).isEqualTo(Kind.IDENTICAL);
     }
 
     @Test

@@ -95,12 +95,14 @@ public final class ServiceUnderTest implements AutoCloseable {
     }
 
     /** CPU time the process has used so far (user and system, all its threads), in milliseconds, from /proc. */
-    public long cpuMillis() throws IOException {
-        long pid = pid().orElseThrow(() -> new IllegalStateException("filesync-service is not running"));
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        // After the command name in parentheses: state is field 3, utime 14 and stime 15 (clock ticks of 10 ms).
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+    public long cpuMillis() {
+        return ProcessCpu.millis(pid().orElseThrow(() -> new IllegalStateException("filesync-service is not running")));
+    }
+
+    /** The same per thread, a pool's threads summed. */
+    public Map<String, Long> cpuMillisByThread() {
+        return ProcessCpu.millisByThread(pid().orElseThrow(
+                () -> new IllegalStateException("filesync-service is not running")));
     }
 
     /** Stops the whole process (SIGSTOP): its consumers, heartbeats and timers with it, as if it were frozen. */

@@ -49,8 +49,14 @@ public final class Stores {
 
     /** A site's store with bucket {@link #BUCKET}, announcing every object on its notification topic, as MinIO does. */
     public static ObjectStore start(KafkaBroker kafka, String site, Path dataDir) {
+        return start(kafka, site, dataDir, "");
+    }
+
+    /** The same, announcing only keys under {@code notifiedPrefix} (MinIO's {@code mc event add --prefix}). */
+    public static ObjectStore start(KafkaBroker kafka, String site, Path dataDir, String notifiedPrefix) {
         kafka.createTopic(notificationTopic(site), 1, false);
-        ObjectStore store = new ObjectStore(site, dataDir).notifyTo(kafka.bootstrapServers(), notificationTopic(site)).start();
+        ObjectStore store = new ObjectStore(site, dataDir)
+                .notifyTo(kafka.bootstrapServers(), notificationTopic(site), notifiedPrefix).start();
         store.createBucket(BUCKET);
         return store;
     }

@@ -47,6 +47,8 @@ public final class BucketNotifications extends ForwardingBlobStore {
     static final String BOOTSTRAP_ENV = "LIFEBOAT_S3_NOTIFY_BOOTSTRAP";
     static final String TOPIC_ENV = "LIFEBOAT_S3_NOTIFY_TOPIC";
     static final String REGION_ENV = "LIFEBOAT_S3_NOTIFY_REGION";
+    /** Only keys under this prefix are announced, as MinIO's {@code mc event add --prefix}. */
+    static final String PREFIX_ENV = "LIFEBOAT_S3_NOTIFY_PREFIX";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OWNER = "lifeboat-loopback";
@@ -54,6 +56,7 @@ public final class BucketNotifications extends ForwardingBlobStore {
     private final KafkaProducer<String, String> producer;
     private final String topic;
     private final String region;
+    private final String prefix;
     // MinIO's sequencer orders events per object; a counter gives the same guarantee here.
     private final AtomicLong sequencer = new AtomicLong(System.nanoTime());
     // S3Proxy keeps a stub blob named after each open multipart upload's id (filesystem backends): its own
@@ -66,11 +69,13 @@ public final class BucketNotifications extends ForwardingBlobStore {
         return thread;
     });
 
-    BucketNotifications(BlobStore backend, KafkaProducer<String, String> producer, String topic, String region) {
+    BucketNotifications(BlobStore backend, KafkaProducer<String, String> producer, String topic, String region,
+            String prefix) {
         super(backend);
         this.producer = producer;
         this.topic = topic;
         this.region = region;
+        this.prefix = prefix;
     }
 
     /** The backend itself unless {@code LIFEBOAT_S3_NOTIFY_BOOTSTRAP} and {@code LIFEBOAT_S3_NOTIFY_TOPIC} are set. */
@@ -92,7 +97,7 @@ public final class BucketNotifications extends ForwardingBlobStore {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
         KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         Runtime.getRuntime().addShutdownHook(new Thread(producer::close, "bucket-notifications-close"));
-        return new BucketNotifications(backend, producer, topic, region);
+        return new BucketNotifications(backend, producer, topic, region, env.getOrDefault(PREFIX_ENV, ""));
     }
 
     @Override
@@ -186,6 +191,9 @@ public final class BucketNotifications extends ForwardingBlobStore {
     }
 
     private void send(String eventName, String bucket, String key, Map<String, Object> object) {
+        if (!key.startsWith(prefix)) {
+            return;
+        }
         Map<String, Object> s3 = new LinkedHashMap<>();
         s3.put("s3SchemaVersion", "1.0");
         s3.put("configurationId", "Config");

@@ -103,6 +103,32 @@ class BucketNotificationsTest {
         assertThat(delete.path("Key").asText()).isEqualTo("exports/" + key);
     }
 
+    @Test
+    void announcesOnlyKeysUnderItsPrefixWhenGivenOne(KafkaBroker kafka) throws Exception {
+        String filtered = "bucket-events-" + UUID.randomUUID();
+        kafka.createTopic(filtered, 1, false);
+        try (ObjectStore prefixed = new ObjectStore("offsite", workDir.resolve("prefixed"))
+                .notifyTo(kafka.bootstrapServers(), filtered, "in/").start();
+                KafkaConsumer<String, String> events = new KafkaConsumer<>(Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                        ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                        new StringDeserializer(), new StringDeserializer())) {
+            prefixed.createBucket("exports");
+            events.subscribe(List.of(filtered));
+            try (S3Client s3 = client(prefixed)) {
+                s3.putObject(b -> b.bucket("exports").key("out/not-announced.csv"), RequestBody.fromString("x"));
+                s3.putObject(b -> b.bucket("exports").key("in/marker"), RequestBody.fromString(""));
+            }
+            List<String> keys = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                events.poll(Duration.ofMillis(200)).forEach(r -> keys.add(r.key()));
+                return keys.contains("exports/in/marker");
+            });
+            assertThat(keys).containsExactly("exports/in/marker");
+        }
+    }
+
     private static List<ConsumerRecord<String, String>> awaitRecordsUntil(String lastKey) {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
@@ -112,6 +138,10 @@ class BucketNotificationsTest {
     }
 
     private static S3Client client() {
+        return client(store);
+    }
+
+    private static S3Client client(ObjectStore store) {
         return S3Client.builder()
                 .endpointOverride(store.endpoint())
                 .region(Region.of(store.region()))
