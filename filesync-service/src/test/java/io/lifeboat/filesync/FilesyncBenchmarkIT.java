@@ -404,7 +404,7 @@ class FilesyncBenchmarkIT {
      * CPU used so far by every process of a run, in ms (rclone's as that of the children this JVM has waited for),
      * and the service's per thread: what a copy costs the machine, and where, for filesync and rclone alike.
      */
-    private record CpuSnapshot(Map<String, Long> processes, Map<String, Long> serviceThreads) {
+    private record CpuSnapshot(Map<String, Long> processes, long serviceKernel, Map<String, Long> serviceThreads) {
 
         static CpuSnapshot take() {
             Map<String, Long> processes = new java.util.LinkedHashMap<>();
@@ -413,7 +413,7 @@ class FilesyncBenchmarkIT {
             processes.put("home store", ProcessCpu.millis(home.pid().orElseThrow()));
             processes.put("offsite store", ProcessCpu.millis(offsite.pid().orElseThrow()));
             processes.put("broker", ProcessCpu.millis(kafka.pid().orElseThrow()));
-            return new CpuSnapshot(processes, service.cpuMillisByThread());
+            return new CpuSnapshot(processes, service.kernelCpuMillis(), service.cpuMillisByThread());
         }
 
         /** "total 6.1 s, 3.05 ms per file: service 3.1 s, ... (service threads: ...)". */
@@ -431,7 +431,8 @@ class FilesyncBenchmarkIT {
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .map(t -> String.format("%s %.2f", t.getKey(), t.getValue() / 1000.0)).toList();
             return String.format("total %.2f s, %.2f ms per file%s%s", total / 1000.0, total / (double) files, parts,
-                    threads.isEmpty() ? "" : " (service threads, s: " + String.join(", ", threads) + ")");
+                    threads.isEmpty() ? "" : " (service: in the kernel " + String.format("%.2f s", (serviceKernel
+                            - before.serviceKernel) / 1000.0) + "; threads, s: " + String.join(", ", threads) + ")");
         }
     }
 

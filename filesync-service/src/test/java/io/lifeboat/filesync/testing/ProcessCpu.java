@@ -22,6 +22,12 @@ public final class ProcessCpu {
         return ticks(read(Path.of("/proc", Long.toString(pid), "stat")), 11) * 10;
     }
 
+    /** The part of it spent in the kernel (system calls: sockets, files), in milliseconds. */
+    public static long kernelMillis(long pid) {
+        String[] fields = fields(read(Path.of("/proc", Long.toString(pid), "stat")));
+        return Long.parseLong(fields[12]) * 10;
+    }
+
     /**
      * CPU of the children this JVM has started and waited for (cutime and cstime): a short-lived tool's CPU, read as
      * the difference around its run.
@@ -51,8 +57,12 @@ public final class ProcessCpu {
 
     /** Two fields summed, counted from the one after the command name (state is 0 there; utime 11, stime 12). */
     private static long ticks(String stat, int first) {
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] fields = fields(stat);
         return Long.parseLong(fields[first]) + Long.parseLong(fields[first + 1]);
+    }
+
+    private static String[] fields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     private static String read(Path stat) {

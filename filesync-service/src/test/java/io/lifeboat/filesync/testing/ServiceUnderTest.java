@@ -99,6 +99,12 @@ public final class ServiceUnderTest implements AutoCloseable {
         return ProcessCpu.millis(pid().orElseThrow(() -> new IllegalStateException("filesync-service is not running")));
     }
 
+    /** The part of it spent in the kernel. */
+    public long kernelCpuMillis() {
+        return ProcessCpu.kernelMillis(pid().orElseThrow(
+                () -> new IllegalStateException("filesync-service is not running")));
+    }
+
     /** The same per thread, a pool's threads summed. */
     public Map<String, Long> cpuMillisByThread() {
         return ProcessCpu.millisByThread(pid().orElseThrow(
