@@ -42,9 +42,10 @@ import io.lifeboat.filesync.store.s3.S3Http;
  * MD5 of what it stored), above by a HEAD (size and checksum metadata). Larger files stream: the source is read in
  * 64 KiB pieces straight into the upload, one part at a time above the multipart threshold, so memory does not grow
  * with the file. One that carries its checksum already is uploaded under its key while the hash is checked; a native
- * one (no checksum yet) is read once, uploaded under a scratch key of the target while hashed, then copied by the
- * store under its final key with the checksum in its metadata (CopyObject), verified by a HEAD, and the scratch key
- * removed (above 5 GiB, what one CopyObject takes, it is read twice: once to hash, once to copy). A copy that does not
+ * one (no checksum yet) is read once into the local {@link Spool} while hashed and uploaded from there; one that
+ * finds no room in the spool is uploaded under a scratch key of the target while hashed, then copied by the store
+ * under its final key with the checksum in its metadata (CopyObject), verified by a HEAD, and the scratch key removed
+ * (above 5 GiB, what one CopyObject takes, it is read twice: once to hash, once to copy). A copy that does not
  * match is never completed, so the final key only ever holds verified content (a single PUT and a CopyObject are
  * atomic; a multipart upload becomes visible only when completed).
  */
