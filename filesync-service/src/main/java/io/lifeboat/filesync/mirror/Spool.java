@@ -3,13 +3,15 @@ package io.lifeboat.filesync.mirror;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jboss.logging.Logger;
 
 /**
  * Local disk that a native file too large for memory passes through on its way to the target. Its SHA-256 must be in
@@ -19,12 +21,15 @@ import java.util.Optional;
  *
  * <p>A spooled file is unlinked the moment it is created and reached only through its open channel: nothing of it
  * outlives the copy, a crash or a SIGKILL (the kernel frees it with the process), so there is nothing to clean up, and
- * instances may share the directory. The bytes spooled at once are bounded by the budget; a file that finds no room
- * takes the scratch-key way.
+ * instances may share the directory. The bytes spooled at once are bounded by the budget; a file that finds no room,
+ * or a directory that cannot take one, sends the copy the scratch-key way.
  */
 public final class Spool {
 
+    private static final Logger LOG = Logger.getLogger(Spool.class);
+
     private final Path directory;
+    private final AtomicBoolean unusable = new AtomicBoolean();
     private long free;
     private long filesSpooled;
 
@@ -38,24 +43,35 @@ public final class Spool {
         return new Spool(null, 0);
     }
 
-    /** Room for {@code size} bytes, or empty while the budget has none. */
+    /**
+     * Room for {@code size} bytes, or empty while the budget has none, or while the directory cannot take a file
+     * (removed, read-only, full): copies then take the scratch-key way rather than fail.
+     */
     Optional<SpooledFile> reserve(long size) {
         synchronized (this) {
             if (directory == null || size > free) {
                 return Optional.empty();
             }
             free -= size;
-            filesSpooled++;
         }
         try {
             Path path = Files.createTempFile(directory, "lifeboat-spool-", ".part");
             FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             Files.delete(path);
+            if (unusable.compareAndSet(true, false)) {
+                LOG.infof("the spool in %s takes files again", directory);
+            }
+            synchronized (this) {
+                filesSpooled++;
+            }
             return Optional.of(new SpooledFile(channel, size));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             release(size);
-            throw new UncheckedIOException("cannot spool in " + directory + " (lifeboat.filesync.mirror.spool-dir): "
-                    + e.getMessage(), e);
+            if (unusable.compareAndSet(false, true)) {
+                LOG.warnf("cannot spool in %s (lifeboat.filesync.mirror.spool-dir): %s; large files are copied "
+                        + "through a scratch key of the target until it can", directory, e.getMessage());
+            }
+            return Optional.empty();
         }
     }
 

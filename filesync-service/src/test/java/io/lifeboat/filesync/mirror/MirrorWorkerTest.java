@@ -180,6 +180,35 @@ class MirrorWorkerTest {
     }
 
     @Test
+    void copiesThroughAScratchKeyWhileTheSpoolDirectoryCannotTakeAFile(@TempDir Path dir) throws Exception {
+        Path spoolDir = dir.resolve("spool");
+        Spool spool = new Spool(spoolDir, 64 * 1024 * 1024);
+        MirrorWorker spooling = new MirrorWorker(8 * 1024 * 1024, 5 * 1024 * 1024, ".lifeboat-conflicts/",
+                MirrorWorker.DEFAULT_MEMORY_BUFFER, spool);
+        byte[] content = new byte[6 * 1024 * 1024 + 7];
+        new Random(21).nextBytes(content);
+        String first = prefix + "spool-gone.bin";
+        String second = prefix + "spool-back.bin";
+        for (String key : List.of(first, second)) {
+            home.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
+        }
+
+        assertThat(spooling.mirror(homeToOffsite, first).kind()).isEqualTo(Kind.COPIED);
+        assertThat(spool.filesSpooled()).as("files spooled while the directory is missing").isZero();
+        Files.createDirectories(spoolDir);
+        assertThat(spooling.mirror(homeToOffsite, second).kind()).isEqualTo(Kind.COPIED);
+        assertThat(spool.filesSpooled()).as("files spooled once it is back").isEqualTo(1);
+
+        for (String key : List.of(first, second)) {
+            assertThat(Stores.sha256(offsite, key)).isEqualTo(Stores.sha256(content));
+            assertThat(Stores.head(offsite, key).orElseThrow().metadata())
+                    .containsEntry(LifeboatMetadata.SHA256, Stores.sha256(content));
+        }
+        assertThat(offsite.listObjectsV2(b -> b.bucket(BUCKET).prefix(SiteBucket.SCRATCH_PREFIX)).contents())
+                .as("scratch keys left behind").isEmpty();
+    }
+
+    @Test
     void neverMirrorsAScratchKey() {
         String scratch = SiteBucket.SCRATCH_PREFIX + UUID.randomUUID();
         home.putObject(b -> b.bucket(BUCKET).key(scratch), RequestBody.fromBytes(new byte[] {1, 2, 3}));
