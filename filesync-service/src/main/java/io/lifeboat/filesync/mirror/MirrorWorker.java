@@ -196,10 +196,10 @@ public final class MirrorWorker {
             OutputStream out = spooled.writer();
             byte[] buffer = new byte[BUFFER];
             for (int n; (n = in.read(buffer, 0, buffer.length)) >= 0; ) {
-                written.update(buffer, 0, n);
+                written.update().bytes(buffer, 0, n);
                 out.write(buffer, 0, n);
             }
-            return send(new VerifyingInputStream(spooled.reader(), source.size(), written.hex(),
+            return send(new VerifyingInputStream(spooled.reader(), source.size(), written.hex().get(),
                     VerifyingInputStream.crc32cFingerprint()), from, source, in.hex(), to, toKey);
         } catch (IOException e) {
             throw new UncheckedIOException("spooling " + from.siteId() + ":" + source.key() + " failed: "

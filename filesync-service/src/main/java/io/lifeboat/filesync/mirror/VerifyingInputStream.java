@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -19,13 +20,11 @@ import java.util.zip.CRC32C;
  */
 final class VerifyingInputStream extends FilterInputStream {
 
-    /** A checksum over the bytes read, as hex. */
-    interface Fingerprint {
-        String name();
-
-        void update(byte[] buffer, int offset, int length);
-
-        String hex();
+    /** A checksum over the bytes read: its name, what takes the bytes, and its value so far in hex. */
+    record Fingerprint(String name, Update update, Supplier<String> hex) {
+        interface Update {
+            void bytes(byte[] buffer, int offset, int length);
+        }
     }
 
     private final Fingerprint fingerprint;
@@ -62,7 +61,7 @@ final class VerifyingInputStream extends FilterInputStream {
             }
             return n;
         }
-        fingerprint.update(buffer, offset, n);
+        fingerprint.update().bytes(buffer, offset, n);
         count += n;
         if (count > expectedSize) {
             throw new IOException("source is longer than the " + expectedSize + " bytes it announced: changed while read");
@@ -93,51 +92,24 @@ final class VerifyingInputStream extends FilterInputStream {
 
     /** The fingerprint (SHA-256 unless given another) of everything read so far, in hex; call once, at the end. */
     String hex() {
-        return fingerprint.hex();
+        return fingerprint.hex().get();
     }
 
     static Fingerprint sha256Fingerprint() {
         MessageDigest digest = sha256();
-        return new Fingerprint() {
-            @Override
-            public String name() {
-                return "SHA-256";
+        // The value is read at the last byte and again by the caller: a digest is reset by reading it, its clone not.
+        return new Fingerprint("SHA-256", digest::update, () -> {
+            try {
+                return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException(e);
             }
-
-            @Override
-            public void update(byte[] buffer, int offset, int length) {
-                digest.update(buffer, offset, length);
-            }
-
-            @Override
-            public String hex() {
-                try {
-                    return HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest());
-                } catch (CloneNotSupportedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        };
+        });
     }
 
     static Fingerprint crc32cFingerprint() {
         CRC32C crc = new CRC32C();
-        return new Fingerprint() {
-            @Override
-            public String name() {
-                return "CRC32C";
-            }
-
-            @Override
-            public void update(byte[] buffer, int offset, int length) {
-                crc.update(buffer, offset, length);
-            }
-
-            @Override
-            public String hex() {
-                return Long.toHexString(crc.getValue());
-            }
-        };
+        return new Fingerprint("CRC32C", crc::update, () -> Long.toHexString(crc.getValue()));
     }
 
     static MessageDigest sha256() {
