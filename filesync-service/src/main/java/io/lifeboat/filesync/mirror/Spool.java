@@ -5,10 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
@@ -55,9 +55,10 @@ public final class Spool {
             free -= size;
         }
         try {
-            Path path = Files.createTempFile(directory, "lifeboat-spool-", ".part");
-            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            Files.delete(path);
+            // On Linux the JDK unlinks a DELETE_ON_CLOSE file right after opening it: nothing is ever left behind.
+            FileChannel channel = FileChannel.open(directory.resolve("lifeboat-spool-" + UUID.randomUUID()),
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    StandardOpenOption.DELETE_ON_CLOSE);
             if (unusable.compareAndSet(true, false)) {
                 LOG.infof("the spool in %s takes files again", directory);
             }
