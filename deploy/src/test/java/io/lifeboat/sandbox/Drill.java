@@ -6,6 +6,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
 import java.net.URI;
@@ -17,6 +24,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +34,7 @@ import java.util.Set;
 
 /**
  * What a disaster drill against the running sandbox needs, as an operator would do it: the failover API, the
- * databases, DNS, and the change topic that tells which rows left home.
+ * databases, DNS, the object stores, and the topics that tell which rows left home and what the lag was.
  */
 final class Drill {
 
@@ -138,7 +146,31 @@ final class Drill {
      */
     Set<Long> measurementIdsInKafka() throws IOException {
         Set<Long> ids = new HashSet<>();
-        String topic = "lifeboat.cdc.main.demo.measurements";
+        for (ConsumerRecord<String, String> record : readToEnd("lifeboat.cdc.main.demo.measurements")) {
+            if (record.key() != null) {
+                JsonNode id = JSON.readTree(record.key()).findValue("id");
+                if (id != null && id.canConvertToLong()) {
+                    ids.add(id.asLong());
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The links that lag events of kind FILES have been published for, from the lag topic up to its end. */
+    Set<String> fileLinksOnTheLagTopic() throws IOException {
+        Set<String> links = new HashSet<>();
+        for (ConsumerRecord<String, String> record : readToEnd("lifeboat.replication.lag")) {
+            JsonNode lag = JSON.readTree(record.value());
+            if ("FILES".equals(lag.path("kind").asText())) {
+                links.add(lag.path("linkId").asText());
+            }
+        }
+        return links;
+    }
+
+    private List<ConsumerRecord<String, String>> readToEnd(String topic) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 "bootstrap.servers", endpoint("LIFEBOAT_KAFKA_BOOTSTRAP"), "isolation.level", "read_committed",
                 "enable.auto.commit", "false"), new StringDeserializer(), new StringDeserializer())) {
@@ -152,16 +184,26 @@ final class Drill {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
                 }
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.key() != null) {
-                        JsonNode id = JSON.readTree(record.key()).findValue("id");
-                        if (id != null && id.canConvertToLong()) {
-                            ids.add(id.asLong());
-                        }
-                    }
-                }
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
         }
-        return ids;
+        return records;
+    }
+
+    // --- the object stores ---------------------------------------------------------------------------------------
+
+    /** A client of a site's object store ({@code HOME}, {@code OFFSITE}), from the endpoints file. */
+    S3Client s3(String site) {
+        String prefix = "LIFEBOAT_" + site + "_S3_";
+        return S3Client.builder()
+                .endpointOverride(URI.create(endpoint(prefix + "ENDPOINT")))
+                .region(Region.of(endpoint(prefix + "REGION")))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        endpoint(prefix + "ACCESS_KEY"), endpoint(prefix + "SECRET_KEY"))))
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
     }
 }

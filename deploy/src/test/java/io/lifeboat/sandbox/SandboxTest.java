@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.FileReader;
 import java.io.IOException;
@@ -22,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -85,6 +90,25 @@ class SandboxTest {
         HttpResponse<String> links = get(endpoints.getProperty("LIFEBOAT_SERVICE_REPLICATION_SERVICE_URL") + "/links/main");
         assertThat(links.statusCode()).isEqualTo(200);
         assertThat(links.body()).contains("STREAMING");
+    }
+
+    /** The demo writer's export files reach offsite; a file put at offsite reaches home; the lag topic shows both links. */
+    @Test
+    void exportFilesAppearAtTheOtherSiteBothWaysAndTheLagTopicShowsIt() throws Exception {
+        Drill drill = new Drill(endpoints);
+        try (S3Client home = drill.s3("HOME"); S3Client offsite = drill.s3("OFFSITE")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !exportKeys(home).isEmpty());
+            String written = exportKeys(home).get(0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> exportKeys(offsite).contains(written));
+
+            String putOffsite = "from-offsite/" + UUID.randomUUID() + ".csv";
+            offsite.putObject(b -> b.bucket("exports").key(putOffsite), RequestBody.fromString("id,value\n1,2\n"));
+            await().atMost(Duration.ofSeconds(60)).until(() -> exportKeys(home).contains(putOffsite));
+            assertThat(home.getObjectAsBytes(b -> b.bucket("exports").key(putOffsite)).asUtf8String())
+                    .isEqualTo("id,value\n1,2\n");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> drill.fileLinksOnTheLagTopic()
+                .containsAll(Set.of("home-to-offsite-files", "offsite-to-home-files")));
     }
 
     @Test
@@ -162,6 +186,12 @@ class SandboxTest {
         return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .filter(p -> reaper.map(r -> !r.equals(p)).orElse(true))
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
+    }
+
+    /** The keys in bucket {@code exports}, but for Lifeboat's own (conflicts, scratch, warm-up). */
+    private static List<String> exportKeys(S3Client s3) {
+        return s3.listObjectsV2Paginator(b -> b.bucket("exports")).contents().stream().map(S3Object::key)
+                .filter(key -> !key.startsWith(".lifeboat-")).toList();
     }
 
     private static long count(String site, String table) throws Exception {

@@ -208,6 +208,15 @@ class ReplicationLinkTest {
         given().post("/links/it/drift/check").then().statusCode(200).body("size()", equalTo(0));
     }
 
+    /** Failback's switchover: the active site fenced, then a planned PROMOTE, done with nothing lost. */
+    private void fenceThenPromotePlanned(long epoch, String activeSite) {
+        CommandFinished fenced = command(CommandName.FENCE, epoch, activeSite, Map.of());
+        assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
+        CommandFinished promoted = command(CommandName.PROMOTE, epoch, "it", Map.of("planned", "true"));
+        assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
+        assertThat(promoted.details()).containsEntry("dataLossWindowMs", "0").doesNotContainKey("sourceLostAt");
+    }
+
     private CommandFinished command(CommandName name, long epoch, String target, Map<String, String> parameters) {
         String id = UUID.randomUUID().toString();
         try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
@@ -349,12 +358,7 @@ class ReplicationLinkTest {
     @Order(11)
     void aPlannedPromotionAfterTheActiveSiteIsFencedLosesNothing() throws Exception {
         exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('last write at offsite before the switchover')");
-        CommandFinished fenced = command(CommandName.FENCE, 7, "offsite", Map.of());
-        assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
-
-        CommandFinished promoted = command(CommandName.PROMOTE, 7, "it", Map.of("planned", "true"));
-        assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
-        assertThat(promoted.details()).containsEntry("dataLossWindowMs", "0").doesNotContainKey("sourceLostAt");
+        fenceThenPromotePlanned(7, "offsite");
         awaitEqual();
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('first write at home after the switchover')");
         given().get("/links/it").then().body("state", equalTo("PROMOTED")).body("targetSite", equalTo("home"));
@@ -396,12 +400,7 @@ class ReplicationLinkTest {
 
         // Written after the refused drain stopped capture: only a drain run again can bring it to offsite.
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('written at home after it came back')");
-        CommandFinished fenced = command(CommandName.FENCE, 8, "home", Map.of());
-        assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
-
-        CommandFinished promoted = command(CommandName.PROMOTE, 8, "it", Map.of("planned", "true"));
-        assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
-        assertThat(promoted.details()).containsEntry("dataLossWindowMs", "0").doesNotContainKey("sourceLostAt");
+        fenceThenPromotePlanned(8, "home");
         try (Connection h = home(); Connection o = offsite()) {
             assertThat(DemoSchema.checksums(o)).as("every row of home at offsite").isEqualTo(DemoSchema.checksums(h));
         }
