@@ -12,10 +12,20 @@ import java.time.Instant;
  * @param sourcePosition    the newest position produced at the source (an LSN for databases), where known
  * @param appliedPosition   the newest position applied at the target
  * @param retainedWalBytes  WAL the source's replication slot holds back (databases only)
+ * @param consistency       whether the standby is a state the source had (databases only; null for files, and
+ *                          from producers older than this field: treat as not known to be consistent)
  */
 public record ReplicationLag(String linkId, LinkKind kind, String sourceSite, String targetSite, long lagMs,
         long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition, Long retainedWalBytes,
-        LinkState state, Instant measuredAt) implements EventPayload {
+        LinkState state, Instant measuredAt, StandbyConsistency consistency) implements EventPayload {
+
+    /** The same measurement without the consistency verdict (file links, old producers). */
+    public ReplicationLag(String linkId, LinkKind kind, String sourceSite, String targetSite, long lagMs,
+            long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition,
+            Long retainedWalBytes, LinkState state, Instant measuredAt) {
+        this(linkId, kind, sourceSite, targetSite, lagMs, pendingEvents, pendingBytes, sourcePosition,
+                appliedPosition, retainedWalBytes, state, measuredAt, null);
+    }
 
     @Override
     public String subject() {
