@@ -35,6 +35,14 @@ public interface DnsConfig {
     @WithDefault("portal")
     List<String> records();
 
+    /**
+     * The TXT name (relative to the zone) that carries the DR epoch of the last switch; every switch checks and
+     * replaces it in the same update. Two DR arrangements sharing a zone need two names.
+     */
+    @WithName("epoch-record")
+    @WithDefault("_lifeboat-epoch")
+    String epochRecord();
+
     /** The TTL written with the new records, in seconds. */
     @WithDefault("30")
     int ttl();

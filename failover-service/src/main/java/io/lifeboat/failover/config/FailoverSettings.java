@@ -117,6 +117,19 @@ public final class FailoverSettings {
         if (names.isEmpty()) {
             throw new InvalidConfig(D + "records", "at least one name is needed");
         }
+        String epochRecord = d.epochRecord().trim();
+        if (epochRecord.isEmpty() || !epochRecord.matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?")) {
+            throw new InvalidConfig(D + "epoch-record", "'" + d.epochRecord() + "' is not a DNS name");
+        }
+        String e = trimDot(epochRecord).toLowerCase(Locale.ROOT);
+        for (String n : names) {
+            // Below a zone cut the record would be occluded: never answered, yet still checked by prerequisites.
+            String cut = trimDot(n).toLowerCase(Locale.ROOT);
+            if (mode == DnsMode.DELEGATION && (e.equals(cut) || e.endsWith("." + cut))) {
+                throw new InvalidConfig(D + "epoch-record", "'" + epochRecord + "' is at or below the delegated name '"
+                        + n + "': choose a name the zone itself holds");
+            }
+        }
         if (d.ttl() < 0 || d.ttl() > 86400) {
             throw new InvalidConfig(D + "ttl", "must be between 0 and 86400 seconds, was " + d.ttl());
         }
@@ -153,8 +166,8 @@ public final class FailoverSettings {
             }
             sites.put(site, new DnsTarget(site, addresses, nameservers));
         });
-        return new DnsSettings(mode, server, verify, zone, names, d.ttl(), d.tsig().keyName().trim(), algorithm,
-                secret, sites);
+        return new DnsSettings(mode, server, verify, zone, names, epochRecord, d.ttl(), d.tsig().keyName().trim(),
+                algorithm, secret, sites);
     }
 
     public static ApiTokens tokens(ApiConfig a) {

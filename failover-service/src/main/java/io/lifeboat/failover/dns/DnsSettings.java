@@ -10,11 +10,12 @@ import java.util.Map;
  * @param server        the primary that takes updates
  * @param verifyServers every authoritative server asked during verification
  * @param names         names relative to the zone
+ * @param epochRecord   the TXT name (relative to the zone, or absolute) that holds the epoch of the last switch
  * @param sites         what DNS says for each site when it is active
  */
 public record DnsSettings(DnsMode mode, HostPort server, List<HostPort> verifyServers, String zone,
-        List<String> names, int ttlSeconds, String tsigKeyName, String tsigAlgorithm, String tsigSecret,
-        Map<String, DnsTarget> sites) {
+        List<String> names, String epochRecord, int ttlSeconds, String tsigKeyName, String tsigAlgorithm,
+        String tsigSecret, Map<String, DnsTarget> sites) {
 
     public DnsSettings {
         verifyServers = List.copyOf(verifyServers);
@@ -31,8 +32,8 @@ public record DnsSettings(DnsMode mode, HostPort server, List<HostPort> verifySe
     }
 
     public DnsSettings withSecret(String otherSecret) {
-        return new DnsSettings(mode, server, verifyServers, zone, names, ttlSeconds, tsigKeyName, tsigAlgorithm,
-                otherSecret, sites);
+        return new DnsSettings(mode, server, verifyServers, zone, names, epochRecord, ttlSeconds, tsigKeyName,
+                tsigAlgorithm, otherSecret, sites);
     }
 
     public Duration ttl() {
@@ -42,8 +43,8 @@ public record DnsSettings(DnsMode mode, HostPort server, List<HostPort> verifySe
     @Override
     public String toString() {
         return "DnsSettings[mode=" + mode + ", server=" + server + ", verifyServers=" + verifyServers + ", zone=" + zone
-                + ", names=" + names + ", ttl=" + ttlSeconds + ", tsigKeyName=" + tsigKeyName + ", tsigAlgorithm="
-                + tsigAlgorithm + ", tsigSecret=(hidden), sites=" + sites + "]";
+                + ", names=" + names + ", epochRecord=" + epochRecord + ", ttl=" + ttlSeconds + ", tsigKeyName="
+                + tsigKeyName + ", tsigAlgorithm=" + tsigAlgorithm + ", tsigSecret=(hidden), sites=" + sites + "]";
     }
 
     /** A server's address. */

@@ -12,6 +12,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
@@ -37,8 +38,13 @@ import java.util.stream.Collectors;
  * replaces the NS record set of each delegated name with the site's name servers. Both go in one update message:
  * the server applies all of it or nothing.
  *
+ * <p>The same message carries the epoch: it replaces the zone's epoch TXT record ({@code "epoch=7 active=offsite"})
+ * under an RFC 2136 prerequisite on the value read just before, so the DNS server itself refuses (NXRRSET, YXRRSET)
+ * the update of a leader superseded in between, and the epoch in DNS only ever grows ({@link ZoneEpoch}).
+ *
  * <p>Verification asks every configured authoritative server directly (no recursion, no cache) until each answers
- * exactly the new set, or the time is up.
+ * exactly the new set, or the time is up. Every query is TSIG-signed and an answer without a valid signature does
+ * not count, so a spoofed answer cannot declare a switch visible.
  */
 public final class Rfc2136DnsSwitcher implements DnsSwitcher {
 
@@ -48,6 +54,7 @@ public final class Rfc2136DnsSwitcher implements DnsSwitcher {
 
     private final DnsSettings settings;
     private final Name zone;
+    private final TSIG tsig;
 
     public Rfc2136DnsSwitcher(DnsSettings settings) {
         this.settings = settings;
@@ -56,58 +63,135 @@ public final class Rfc2136DnsSwitcher implements DnsSwitcher {
         } catch (TextParseException e) {
             throw new IllegalArgumentException("lifeboat.dns.zone: not a DNS name: " + settings.zone());
         }
+        this.tsig = new TSIG(algorithm(), settings.tsigKeyName(), settings.tsigSecret());
     }
 
     @Override
     public String describe() {
         return "RFC 2136 updates to " + settings.server() + " for zone " + settings.zone() + " ("
                 + settings.mode().name().toLowerCase() + " of " + settings.names() + ", TTL " + settings.ttlSeconds()
-                + " s, TSIG key " + settings.tsigKeyName() + " " + settings.tsigAlgorithm() + "), verified at "
-                + settings.verifyServers();
+                + " s, epoch in TXT " + settings.epochRecord() + ", TSIG key " + settings.tsigKeyName() + " "
+                + settings.tsigAlgorithm() + "), verified with signed queries at " + settings.verifyServers();
     }
 
+    /** Reads the zone's epoch record first: the switch replaces it only if it still holds what was read. */
     @Override
-    public String switchTo(DnsTarget target) throws DnsException {
+    public String switchTo(DnsTarget target, long epoch) throws DnsException {
+        return switchTo(target, epoch, readEpoch());
+    }
+
+    /**
+     * The switch given what the epoch record held when read ({@link #readEpoch()}). One update message carries the
+     * prerequisite on that value ("RRset exists, value dependent"; "RRset does not exist" before the first switch),
+     * the address (or NS) records and the new epoch record, so the server applies all of it or nothing. Apart from
+     * {@link #switchTo(DnsTarget, long)} so that a test can pause a leader between its read and its update.
+     */
+    public String switchTo(DnsTarget target, long epoch, ZoneEpoch seen) throws DnsException {
+        Name epochName = epochName();
+        ZoneEpoch.Admission admission = seen.admit(epoch, target.siteId());
+        if (!admission.allowed()) {
+            throw new EpochRefusedException("DNS switch of epoch " + epoch + " to " + target.siteId()
+                    + " not sent: " + admission.reason() + " (" + epochName + " at " + settings.server()
+                    + "); nothing changed", epoch, seen.describe(), null);
+        }
         Update update = new Update(zone);
+        if (seen.values().isEmpty()) {
+            update.absent(epochName, Type.TXT);
+        } else {
+            // RFC 2136 §2.4.2: prerequisite records carry TTL 0 and must match the whole RRset.
+            seen.values().forEach(v -> update.present(new TXTRecord(epochName, DClass.IN, 0, v)));
+        }
         try {
-            for (Name name : names()) {
-                if (settings.mode() == DnsMode.RECORDS) {
-                    update.delete(name, Type.A);
-                    update.delete(name, Type.AAAA);
-                    for (String address : target.addresses()) {
-                        InetAddress ip = InetAddress.getByName(address);
-                        update.add(ip.getAddress().length == 4
-                                ? new ARecord(name, DClass.IN, settings.ttlSeconds(), ip)
-                                : new AAAARecord(name, DClass.IN, settings.ttlSeconds(), ip));
-                    }
-                } else {
-                    update.delete(name, Type.NS);
-                    for (String ns : target.nameservers()) {
-                        update.add(new NSRecord(name, DClass.IN, settings.ttlSeconds(), absolute(ns)));
-                    }
-                }
-            }
+            addRecords(update, target);
         } catch (UnknownHostException | TextParseException e) {
             throw new DnsException("bad target for " + target.siteId() + ": " + e.getMessage(), e);
         }
-        SimpleResolver resolver = resolver(settings.server());
-        resolver.setTSIGKey(new TSIG(algorithm(), settings.tsigKeyName(), settings.tsigSecret()));
-        resolver.setTCP(true);
-        Message response;
-        try {
-            response = resolver.send(update);
-        } catch (IOException e) {
-            throw new DnsException("no answer from " + settings.server() + ": " + e.getMessage(), e);
-        }
+        update.delete(epochName, Type.TXT);
+        update.add(new TXTRecord(epochName, DClass.IN, settings.ttlSeconds(), ZoneEpoch.value(epoch, target.siteId())));
+        Message response = send(settings.server(), update, true);
         int rcode = response.getRcode();
-        if (rcode != Rcode.NOERROR) {
-            String tsigError = response.getTSIG() == null ? "" : ", TSIG " + Rcode.TSIGstring(response.getTSIG().getError());
-            throw new DnsException(settings.server() + " refused the update: " + Rcode.string(rcode) + tsigError);
+        if (rcode == Rcode.NXRRSET || rcode == Rcode.YXRRSET) {
+            throw refusedByServer(target, epoch, seen, Rcode.string(rcode));
         }
+        if (rcode != Rcode.NOERROR) {
+            throw new DnsException(settings.server() + " refused the update: " + Rcode.string(rcode) + tsigError(response));
+        }
+        requireSigned(settings.server(), response);
         String written = settings.names() + " → " + target.describe(settings.mode()) + " (TTL " + settings.ttlSeconds()
-                + " s) at " + settings.server();
+                + " s) at " + settings.server() + ", epoch " + epoch + " (" + admission.reason() + ")";
         LOG.infof("DNS switched for %s: %s", target.siteId(), written);
         return "DNS updated: " + written;
+    }
+
+    /** The epoch record as the primary holds it now, asked with a signed query (no cache in between). */
+    public ZoneEpoch readEpoch() throws DnsException {
+        Name epochName = epochName();
+        Message query = Message.newQuery(Record.newRecord(epochName, Type.TXT, DClass.IN));
+        Message answer = send(settings.server(), query, true);
+        int rcode = answer.getRcode();
+        if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+            throw new DnsException(settings.server() + " refused the query for the epoch record " + epochName + ": "
+                    + Rcode.string(rcode) + tsigError(answer));
+        }
+        requireSigned(settings.server(), answer);
+        List<String> values = new ArrayList<>();
+        for (Record r : answer.getSection(Section.ANSWER)) {
+            if (r instanceof TXTRecord txt && r.getName().equals(epochName)) {
+                // A record of several strings is not one Lifeboat wrote: kept apart so that it never reads as a mark.
+                values.add(String.join("\" \"", txt.getStrings()));
+            }
+        }
+        return new ZoneEpoch(values);
+    }
+
+    private EpochRefusedException refusedByServer(DnsTarget target, long epoch, ZoneEpoch seen, String rcode) {
+        String now;
+        try {
+            now = readEpoch().describe();
+        } catch (DnsException e) {
+            now = "(not readable: " + e.getMessage() + ")";
+        }
+        return new EpochRefusedException("DNS server " + settings.server() + " refused the switch of epoch " + epoch
+                + " to " + target.siteId() + " (" + rcode + "): the epoch record " + epochName() + " no longer holds "
+                + seen.describe() + " but " + now + ", so another leader switched DNS since this one read it; "
+                + "this leader is superseded and nothing changed", epoch, now, rcode);
+    }
+
+    private void addRecords(Update update, DnsTarget target) throws UnknownHostException, TextParseException {
+        for (Name name : names()) {
+            if (settings.mode() == DnsMode.RECORDS) {
+                update.delete(name, Type.A);
+                update.delete(name, Type.AAAA);
+                for (String address : target.addresses()) {
+                    InetAddress ip = InetAddress.getByName(address);
+                    update.add(ip.getAddress().length == 4
+                            ? new ARecord(name, DClass.IN, settings.ttlSeconds(), ip)
+                            : new AAAARecord(name, DClass.IN, settings.ttlSeconds(), ip));
+                }
+            } else {
+                update.delete(name, Type.NS);
+                for (String ns : target.nameservers()) {
+                    update.add(new NSRecord(name, DClass.IN, settings.ttlSeconds(), absolute(ns)));
+                }
+            }
+        }
+    }
+
+    /** Signed with the TSIG key; the answer's signature is checked by the resolver ({@link #requireSigned}). */
+    private Message send(DnsSettings.HostPort server, Message message, boolean tcp) throws DnsException {
+        try {
+            return signedResolver(server, tcp).send(message);
+        } catch (IOException e) {
+            throw new DnsException("no answer from " + server + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An unsigned or badly signed NOERROR could come from anyone on the path: it proves nothing. */
+    private void requireSigned(DnsSettings.HostPort server, Message answer) throws DnsException {
+        if (!answer.isVerified()) {
+            throw new DnsException("the answer of " + server + " is not signed with TSIG key "
+                    + settings.tsigKeyName() + ": not trusted");
+        }
     }
 
     @Override
@@ -160,10 +244,13 @@ public final class Rfc2136DnsSwitcher implements DnsSwitcher {
         for (int type : types) {
             Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
             query.getHeader().unsetFlag(org.xbill.DNS.Flags.RD);
-            Message answer = resolver(server).send(query);
+            Message answer = signedResolver(server, false).send(query);
             int rcode = answer.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-                throw new IOException(Rcode.string(rcode));
+                throw new IOException(Rcode.string(rcode) + tsigError(answer));
+            }
+            if (!answer.isVerified()) {
+                throw new IOException("answer not signed with TSIG key " + settings.tsigKeyName() + ": not trusted");
             }
             List<Record> records = new ArrayList<>(answer.getSection(Section.ANSWER));
             if (type == Type.NS) {
@@ -233,9 +320,25 @@ public final class Rfc2136DnsSwitcher implements DnsSwitcher {
         };
     }
 
-    private static SimpleResolver resolver(DnsSettings.HostPort server) {
+    /** Every query and update is signed, and the resolver checks the answer's signature ({@code isVerified}). */
+    private SimpleResolver signedResolver(DnsSettings.HostPort server, boolean tcp) {
         SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(server.host(), server.port()));
         resolver.setTimeout(QUERY_TIMEOUT);
+        resolver.setTSIGKey(tsig);
+        resolver.setTCP(tcp);
         return resolver;
+    }
+
+    private static String tsigError(Message answer) {
+        return answer.getTSIG() == null ? "" : ", TSIG " + Rcode.TSIGstring(answer.getTSIG().getError());
+    }
+
+    private Name epochName() {
+        String n = settings.epochRecord();
+        try {
+            return n.endsWith(".") ? Name.fromString(n) : Name.fromString(n, zone);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("lifeboat.dns.epoch-record: not a DNS name: " + n);
+        }
     }
 }

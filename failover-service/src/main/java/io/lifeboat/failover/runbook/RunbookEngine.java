@@ -108,7 +108,7 @@ public final class RunbookEngine {
             case SWITCH_DNS -> {
                 DnsTarget target = targets.apply(run.toSite());
                 try {
-                    String done = dns.switchTo(target);
+                    String done = dns.switchTo(target, run.epoch());
                     return complete(b, cx, run, step, done, Map.of("target", run.toSite()));
                 } catch (DnsSwitcher.DnsException | RuntimeException e) {
                     return attemptFailed(b, cx, run, step, "DNS update failed: " + e.getMessage());

@@ -70,6 +70,7 @@ class FailoverSettingsTest {
         assertThat(dns.mode()).isEqualTo(DnsMode.RECORDS);
         assertThat(dns.zone()).isEqualTo("app.lifeboat.test");
         assertThat(dns.names()).containsExactly("portal");
+        assertThat(dns.epochRecord()).isEqualTo("_lifeboat-epoch");
         assertThat(dns.verifyServers()).extracting(Object::toString).containsExactly("127.0.0.1:5353");
         assertThat(dns.target("offsite").addresses()).containsExactly("127.0.0.12", "::1");
     }
@@ -114,6 +115,19 @@ class FailoverSettingsTest {
         assertRefused("lifeboat.dns.tsig.algorithm", "md5", "lifeboat.dns.tsig.algorithm");
         assertRefused("lifeboat.api.operator-tokens", "short", "lifeboat.api.operator-tokens");
         assertRefused("lifeboat.dns.host", null, "lifeboat.dns.host");
+        assertRefused("lifeboat.dns.epoch-record", "epoch record", "lifeboat.dns.epoch-record: 'epoch record' is not a DNS name");
+    }
+
+    @Test
+    void theEpochRecordCannotLieBelowADelegatedName() {
+        Map<String, String> p = valid();
+        p.put("lifeboat.dns.mode", "delegation");
+        p.put("lifeboat.failover.sites.home.nameservers", "ns1.home.example");
+        p.put("lifeboat.failover.sites.offsite.nameservers", "ns1.offsite.example");
+        assertThat(dns(p).epochRecord()).isEqualTo("_lifeboat-epoch");
+        p.put("lifeboat.dns.epoch-record", "_lifeboat-epoch.portal");
+        assertThatThrownBy(() -> dns(p)).hasMessageContaining("lifeboat.dns.epoch-record")
+                .hasMessageContaining("below the delegated name 'portal'");
     }
 
     @Test

@@ -32,6 +32,7 @@ public final class Driver {
     public Function<CommandIssued, CommandOutcome> answer = c -> CommandOutcome.DONE;
     public Map<String, String> promoteDetails = Map.of("dataLossWindowMs", "400", "appliedPosition", "0/1A2B");
     public boolean dnsWorks = true;
+    public final List<Long> dnsEpochs = new ArrayList<>();
     public final RunbookEngine engine;
 
     public Driver() {
@@ -42,11 +43,12 @@ public final class Driver {
             }
 
             @Override
-            public String switchTo(DnsTarget target) throws DnsException {
+            public String switchTo(DnsTarget target, long epoch) throws DnsException {
                 if (!dnsWorks) {
                     throw new DnsException("REFUSED");
                 }
                 dnsSwitches.add(target.siteId());
+                dnsEpochs.add(epoch);
                 return "switched to " + target.siteId();
             }
 

@@ -56,6 +56,7 @@ class RunbookEngineTest {
         assertThat(driver.issued.get(0).target()).isEqualTo("home");
         assertThat(driver.issued.get(2).parameters()).containsKey("sourceLostAt");
         assertThat(driver.dnsSwitches).containsExactly("offsite");
+        assertThat(driver.dnsEpochs).containsExactly(2L);
         assertThat(steps()).filteredOn(st -> st.status() == StepStatus.COMPLETED).extracting(FailoverStep::name)
                 .containsExactly("fence-old-active", "drain", "promote", "switch-dns", "verify-dns", "done");
         assertThat(steps()).filteredOn(st -> st.status() != StepStatus.STARTED).allSatisfy(st ->
