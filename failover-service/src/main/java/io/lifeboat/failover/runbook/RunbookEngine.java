@@ -110,6 +110,10 @@ public final class RunbookEngine {
                 try {
                     String done = dns.switchTo(target, run.epoch());
                     return complete(b, cx, run, step, done, Map.of("target", run.toSite()));
+                } catch (DnsSwitcher.EpochRefusedException e) {
+                    // DNS holds a newer epoch: no attempt of this one can succeed, so none is made.
+                    return stuck(b, cx, run, step, "STUCK at step " + step.number() + " " + step.name()
+                            + ", not retried: " + e.getMessage(), e.getMessage());
                 } catch (DnsSwitcher.DnsException | RuntimeException e) {
                     return attemptFailed(b, cx, run, step, "DNS update failed: " + e.getMessage());
                 }
@@ -223,7 +227,12 @@ public final class RunbookEngine {
             b.step(run, step, StepStatus.FAILED, Duration.between(step.attemptStartedAt(), cx.now()).toMillis(), retrying);
             return startAttempt(b, cx, run, step, StepKind.of(step.name()), retrying);
         }
-        String stuck = "STUCK at step " + step.number() + " " + step.name() + " after " + max + " attempts: " + why;
+        return stuck(b, cx, run, step, "STUCK at step " + step.number() + " " + step.name() + " after " + max
+                + " attempts: " + why, why);
+    }
+
+    private Transition.Builder stuck(Transition.Builder b, Context cx, Run run, StepProgress step, String stuck,
+            String why) {
         StepProgress failed = step.finish(StepState.FAILED, cx.now(), why, Map.of());
         Run next = run.withStep(failed);
         b.state(b.state().withRun(next).withPhase(FailoverPhase.STUCK, stuck));

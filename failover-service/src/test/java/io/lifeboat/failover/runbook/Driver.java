@@ -32,6 +32,8 @@ public final class Driver {
     public Function<CommandIssued, CommandOutcome> answer = c -> CommandOutcome.DONE;
     public Map<String, String> promoteDetails = Map.of("dataLossWindowMs", "400", "appliedPosition", "0/1A2B");
     public boolean dnsWorks = true;
+    /** Stands for DNS holding a newer epoch than any switch of the run. */
+    public boolean dnsHoldsNewerEpoch = false;
     public final List<Long> dnsEpochs = new ArrayList<>();
     public final RunbookEngine engine;
 
@@ -46,6 +48,10 @@ public final class Driver {
             public String switchTo(DnsTarget target, long epoch) throws DnsException {
                 if (!dnsWorks) {
                     throw new DnsException("REFUSED");
+                }
+                if (dnsHoldsNewerEpoch) {
+                    throw new EpochRefusedException("DNS holds epoch " + (epoch + 1) + " (test)", epoch,
+                            "\"epoch=" + (epoch + 1) + " active=home\"", "NXRRSET");
                 }
                 dnsSwitches.add(target.siteId());
                 dnsEpochs.add(epoch);

@@ -234,4 +234,16 @@ class RunbookEngineTest {
         assertThat(s.run().current().name()).isEqualTo("switch-dns");
         assertThat(s.reason()).contains("DNS update failed: REFUSED");
     }
+
+    @Test
+    void aDnsSwitchRefusedForItsEpochEndsStuckAtOnceWithoutRetrying() {
+        driver.dnsHoldsNewerEpoch = true;
+        DrState s = driver.run(failingOver(), healthy(NOW), at(NOW));
+        assertThat(s.phase()).isEqualTo(FailoverPhase.STUCK);
+        assertThat(s.run().current().name()).isEqualTo("switch-dns");
+        assertThat(s.run().current().attempts()).isEqualTo(1);
+        assertThat(s.reason()).contains("not retried").contains("DNS holds epoch 3");
+        assertThat(driver.sent).anyMatch(o -> o.type() == EventTypes.ALERT_RAISED
+                && ((AlertRaised) o.payload()).reason().contains("not retried"));
+    }
 }
