@@ -90,9 +90,9 @@ public final class Rfc2136DnsSwitcher implements DnsSwitcher {
         Name epochName = epochName();
         ZoneEpoch.Admission admission = seen.admit(epoch, target.siteId());
         if (!admission.allowed()) {
-            throw new EpochRefusedException("DNS switch of epoch " + epoch + " to " + target.siteId()
+            throw logged(new EpochRefusedException("DNS switch of epoch " + epoch + " to " + target.siteId()
                     + " not sent: " + admission.reason() + " (" + epochName + " at " + settings.server()
-                    + "); nothing changed", epoch, seen.describe(), null);
+                    + "); nothing changed", epoch, seen.describe(), null));
         }
         Update update = new Update(zone);
         if (seen.values().isEmpty()) {
@@ -111,7 +111,7 @@ public final class Rfc2136DnsSwitcher implements DnsSwitcher {
         Message response = send(settings.server(), update, true);
         int rcode = response.getRcode();
         if (rcode == Rcode.NXRRSET || rcode == Rcode.YXRRSET) {
-            throw refusedByServer(target, epoch, seen, Rcode.string(rcode));
+            throw logged(refusedByServer(target, epoch, seen, Rcode.string(rcode)));
         }
         if (rcode != Rcode.NOERROR) {
             throw new DnsException(settings.server() + " refused the update: " + Rcode.string(rcode) + tsigError(response));
@@ -155,6 +155,15 @@ public final class Rfc2136DnsSwitcher implements DnsSwitcher {
                 + " to " + target.siteId() + " (" + rcode + "): the epoch record " + epochName() + " no longer holds "
                 + seen.describe() + " but " + now + ", so another leader switched DNS since this one read it; "
                 + "this leader is superseded and nothing changed", epoch, now, rcode);
+    }
+
+    /**
+     * Logged here, not only by the runbook: a superseded leader's own state write is fenced and never lands, so
+     * this line in its log is where an operator sees why it stopped.
+     */
+    private static EpochRefusedException logged(EpochRefusedException e) {
+        LOG.warn(e.getMessage());
+        return e;
     }
 
     private void addRecords(Update update, DnsTarget target) throws UnknownHostException, TextParseException {
