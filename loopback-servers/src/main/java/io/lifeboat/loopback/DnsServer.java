@@ -180,6 +180,9 @@ public final class DnsServer extends ChildServer {
         }
     }
 
+    // allow-update by key covers every name of the zone, failover-service's epoch TXT record (_lifeboat-epoch…)
+    // included, which each switch rewrites in the same update as the addresses; tests pick their own names. A
+    // production primary grants no more than needed with update-policy (failover-service README, DNS checklist).
     private String namedConf() {
         return """
                 // Written by lifeboat loopback-servers at every start; the port and the key may change between objects.
