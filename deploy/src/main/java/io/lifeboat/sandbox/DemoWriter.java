@@ -6,14 +6,18 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,6 +29,8 @@ import java.util.logging.Logger;
 /**
  * The SaaS at work: loads measurements into the database and receives customers' export files, always at the site
  * that DNS currently sends users to. When that site is lost, writes fail until DNS moves, as they would for real.
+ * Every row whose COMMIT returned goes to its {@link CommitLedger}: what the SaaS knows it saved, to check the sites
+ * against.
  */
 final class DemoWriter implements AutoCloseable {
 
@@ -50,10 +56,18 @@ final class DemoWriter implements AutoCloseable {
     /** When the last batch of rows was committed, and the longest wait between two such commits since a reset. */
     private volatile Instant lastCommit;
     private final AtomicLong longestGapMs = new AtomicLong();
+    private final CommitLedger ledger;
+    /** Held while a batch of rows is written: {@link #pause()} waits on it for the batch in flight. */
+    private final Object batch = new Object();
 
-    DemoWriter(Supplier<Optional<String>> activeSite, Map<String, SiteAccess> sites) {
+    DemoWriter(Supplier<Optional<String>> activeSite, Map<String, SiteAccess> sites, CommitLedger ledger) {
         this.activeSite = activeSite;
         this.sites = Map.copyOf(sites);
+        this.ledger = ledger;
+    }
+
+    CommitLedger ledger() {
+        return ledger;
     }
 
     void start() {
@@ -73,9 +87,15 @@ final class DemoWriter implements AutoCloseable {
         return failures.get();
     }
 
-    /** Stops writing (after the batch in flight), so that both sites can be compared at rest. */
+    /**
+     * Stops writing and returns once the batch in flight is over (committed, failed or in doubt, and recorded), so
+     * that a site read afterwards holds no row the ledger does not know of yet.
+     */
     void pause() {
         paused = true;
+        synchronized (batch) {
+            // nothing: entering is waiting for the batch in flight
+        }
     }
 
     void resume() {
@@ -95,37 +115,75 @@ final class DemoWriter implements AutoCloseable {
     }
 
     private void insertMeasurements() {
-        if (paused) {
-            return;
+        synchronized (batch) {
+            if (paused) {
+                return;
+            }
+            activeSite.get().map(sites::get).ifPresent(this::insertMeasurements);
         }
-        activeSite.get().map(sites::get).ifPresent(site -> {
-            try (Connection connection = DriverManager.getConnection(site.jdbcUrl(), site.user(), site.password());
-                 PreparedStatement insert = connection.prepareStatement("""
-                     INSERT INTO demo.measurements (customer_id, array_serial, sampled_at, iops, latency_ms, tags)
-                     VALUES (?, ?, ?, ?, ?, ?::jsonb)""")) {
+    }
+
+    /**
+     * Five rows in one transaction. Their ids come back before COMMIT; once COMMIT returns they are COMMITTED in
+     * the ledger; if COMMIT fails with no answer (the server died under it) they are IN_DOUBT; a failure before
+     * COMMIT leaves nothing to record.
+     */
+    private void insertMeasurements(SiteAccess site) {
+        Properties login = new Properties();
+        login.setProperty("user", site.user());
+        login.setProperty("password", site.password());
+        // A lost site must fail the batch soon, not hold pause() (and the test) for the TCP timeout.
+        login.setProperty("connectTimeout", "5");
+        login.setProperty("socketTimeout", "10");
+        try (Connection connection = DriverManager.getConnection(site.jdbcUrl(), login)) {
+            connection.setAutoCommit(false);
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO demo.measurements (customer_id, array_serial, sampled_at, iops, latency_ms, tags)
+                    VALUES (?, ?, ?, ?, ?, ?::jsonb), (?, ?, ?, ?, ?, ?::jsonb), (?, ?, ?, ?, ?, ?::jsonb),
+                           (?, ?, ?, ?, ?, ?::jsonb), (?, ?, ?, ?, ?, ?::jsonb)
+                    RETURNING id""")) {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 for (int i = 0; i < 5; i++) {
+                    int p = i * 6;
                     long customer = random.nextLong(1, 21);
-                    insert.setLong(1, customer);
-                    insert.setString(2, "ARR-" + customer + "-" + random.nextInt(1, 4));
-                    insert.setTimestamp(3, Timestamp.from(Instant.now()));
-                    insert.setInt(4, random.nextInt(500, 50_000));
-                    insert.setBigDecimal(5, java.math.BigDecimal.valueOf(random.nextDouble(0.1, 25.0)).setScale(3, java.math.RoundingMode.HALF_UP));
-                    insert.setString(6, "{\"source\":\"demo-writer\",\"site\":\"" + site.siteId() + "\"}");
-                    insert.addBatch();
+                    insert.setLong(p + 1, customer);
+                    insert.setString(p + 2, "ARR-" + customer + "-" + random.nextInt(1, 4));
+                    insert.setTimestamp(p + 3, Timestamp.from(Instant.now()));
+                    insert.setInt(p + 4, random.nextInt(500, 50_000));
+                    insert.setBigDecimal(p + 5, java.math.BigDecimal.valueOf(random.nextDouble(0.1, 25.0))
+                            .setScale(3, java.math.RoundingMode.HALF_UP));
+                    insert.setString(p + 6, "{\"source\":\"demo-writer\",\"site\":\"" + site.siteId() + "\"}");
                 }
-                insert.executeBatch();
-                rows.addAndGet(5);
-                Instant now = Instant.now();
-                Instant previous = lastCommit;
-                if (previous != null) {
-                    longestGapMs.accumulateAndGet(Duration.between(previous, now).toMillis(), Math::max);
+                try (ResultSet returned = insert.executeQuery()) {
+                    while (returned.next()) {
+                        ids.add(returned.getLong(1));
+                    }
                 }
-                lastCommit = now;
-            } catch (SQLException e) {
-                failed("insert at " + site.siteId() + ": " + e.getMessage());
             }
-        });
+            try {
+                connection.commit();
+            } catch (SQLException e) {
+                ledger.record(entries(site, ids, CommitLedger.Status.IN_DOUBT));
+                failed("commit at " + site.siteId() + " in doubt: " + e.getMessage());
+                return;
+            }
+            ledger.record(entries(site, ids, CommitLedger.Status.COMMITTED));
+            rows.addAndGet(ids.size());
+            Instant now = Instant.now();
+            Instant previous = lastCommit;
+            if (previous != null) {
+                longestGapMs.accumulateAndGet(Duration.between(previous, now).toMillis(), Math::max);
+            }
+            lastCommit = now;
+        } catch (SQLException e) {
+            failed("insert at " + site.siteId() + ": " + e.getMessage());
+        }
+    }
+
+    private static List<CommitLedger.Entry> entries(SiteAccess site, List<Long> ids, CommitLedger.Status status) {
+        Instant at = Instant.now();
+        return ids.stream().map(id -> new CommitLedger.Entry(at, site.siteId(), id, status)).toList();
     }
 
     private void receiveExport() {

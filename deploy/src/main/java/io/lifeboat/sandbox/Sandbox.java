@@ -108,11 +108,14 @@ public final class Sandbox implements AutoCloseable {
             access.put(site, new DemoWriter.SiteAccess(site, pg.jdbcUrl(DemoSchema.DATABASE), pg.user(), pg.password(),
                     s3Client(world.objectStore(site))));
         }
-        writer = new DemoWriter(this::activeSite, access);
+        writer = new DemoWriter(this::activeSite, access, new CommitLedger(workDir.resolve("demo-writer/committed.log")));
         writer.start();
         running.add(writer);
 
-        control = new SandboxControl(FreePorts.next(), Map.of("lose", this::lose, "restore", this::restore));
+        control = new SandboxControl(FreePorts.next(),
+                Map.of("lose", (site, query) -> lose(site, query.containsKey("crash")),
+                        "restore", (site, query) -> restore(site)),
+                writer.ledger());
         running.add(control);
 
         say("starting the Lifeboat services ...");
@@ -137,6 +140,8 @@ public final class Sandbox implements AutoCloseable {
         extra.put("LIFEBOAT_FAILOVER_URL", extra.get("LIFEBOAT_SERVICE_FAILOVER_SERVICE_URL"));
         extra.put("LIFEBOAT_API_TOKEN", tokens.operator());
         extra.put("LIFEBOAT_API_VIEWER_TOKEN", tokens.viewer());
+        extra.put("LIFEBOAT_SANDBOX_WRITER_COMMITTED_URL", control.url() + "/writer/committed");
+        extra.put("LIFEBOAT_SANDBOX_WRITER_COMMITTED_FILE", writer.ledger().file().toString());
         world.writeEndpoints(endpointsFile(), extra);
     }
 
@@ -169,7 +174,24 @@ public final class Sandbox implements AutoCloseable {
     }
 
     String lose(String site) {
+        return lose(site, false);
+    }
+
+    /**
+     * @param crash a power cut instead of an orderly stop: PostgreSQL (postmaster and every backend) and the object
+     *              store get SIGKILL, so PostgreSQL finishes no write in flight and must recover from its WAL on
+     *              restore. The portal stand-in lives in this JVM and cannot be killed apart: it closes its listener
+     *              and drops its connections at once, which is what its clients see of a power cut.
+     */
+    String lose(String site, boolean crash) {
         requireSite(site);
+        if (crash) {
+            world.postgres(site).kill();
+            world.objectStore(site).kill();
+            standIns.get(site).stop();
+            say("site " + site + " CRASHED: PostgreSQL and object store killed (SIGKILL), portal endpoint gone");
+            return "site " + site + " crashed: PostgreSQL and object store killed with SIGKILL, portal endpoint gone\n";
+        }
         standIns.get(site).stop();
         world.postgres(site).stop();
         world.objectStore(site).stop();
@@ -177,6 +199,7 @@ public final class Sandbox implements AutoCloseable {
         return "site " + site + " lost: portal endpoint, PostgreSQL and object store stopped\n";
     }
 
+    /** Starts what was lost; a crashed PostgreSQL replays its WAL first (crash recovery), as after a power cut. */
     String restore(String site) {
         requireSite(site);
         world.postgres(site).start();
@@ -214,7 +237,7 @@ public final class Sandbox implements AutoCloseable {
         table.append("\n  Try:  . ").append(endpointsFile()).append("\n")
                 .append("        PGPASSWORD=$LIFEBOAT_OFFSITE_PG_PASSWORD psql -h $LIFEBOAT_OFFSITE_PG_HOST -p $LIFEBOAT_OFFSITE_PG_PORT -U $LIFEBOAT_OFFSITE_PG_USER portal -c 'select count(*) from demo.measurements'\n")
                 .append("        dig @$LIFEBOAT_DNS_HOST -p $LIFEBOAT_DNS_PORT portal.$LIFEBOAT_DNS_ZONE A +short\n")
-                .append("        ./lifeboat lose home    /    ./lifeboat restore home\n")
+                .append("        ./lifeboat lose home [--crash]    /    ./lifeboat restore home\n")
                 .append("  Ctrl-C stops everything.\n");
         System.out.println(table);
     }

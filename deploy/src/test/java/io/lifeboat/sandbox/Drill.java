@@ -24,6 +24,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,7 +35,7 @@ import java.util.Set;
 
 /**
  * What a disaster drill against the running sandbox needs, as an operator would do it: the failover API, the
- * databases, DNS, the object stores, and the topics that tell which rows left home and what the lag was.
+ * databases, DNS, the object stores, the lag topic, and the demo writer's own record of what it committed.
  */
 final class Drill {
 
@@ -88,6 +89,41 @@ final class Drill {
         return state().path("verdicts").path(site).asText("");
     }
 
+    /** Whether replication-service reports the consistency of database link {@code main}'s standby (issue 12). */
+    boolean consistencyReported() throws IOException, InterruptedException {
+        for (JsonNode lag : state().path("lags")) {
+            if (lag.path("linkId").asText().equals("main")) {
+                return lag.path("consistency").isObject();
+            }
+        }
+        return false;
+    }
+
+    /**
+     * failover-service fails over on its own only when the standby is known to be consistent. A replication-service
+     * older than that report (the one this repository runs until its rewrite lands) makes it ask a person; then
+     * the drill approves, as an operator would, but only when that is the one question asked (any other reason
+     * fails the drill) and only while the link reports no consistency at all.
+     *
+     * @return whether it approved
+     */
+    boolean approveWhenAskedOnlyForUnreportedConsistency() throws IOException, InterruptedException {
+        JsonNode state = state();
+        if (!state.path("phase").asText().equals("AWAITING_APPROVAL")) {
+            return false;
+        }
+        String asked = state.path("pending").path("reason").asText();
+        if (consistencyReported()
+                || !asked.startsWith("standby not known to be consistent: the link reports no consistency (link main) (")) {
+            throw new AssertionError("failover-service asked a person for another reason: " + asked);
+        }
+        HttpResponse<String> approved = operatorPost("/approve", "drill: replication-service reports no consistency yet");
+        if (approved.statusCode() != 202) {
+            throw new AssertionError("approve answered " + approved.statusCode() + ": " + approved.body());
+        }
+        return true;
+    }
+
     HttpResponse<String> operatorPost(String path, String reason) throws IOException, InterruptedException {
         String body = JSON.writeValueAsString(Map.of("reason", reason));
         return HTTP.send(HttpRequest.newBuilder(URI.create(endpoint("LIFEBOAT_FAILOVER_URL") + path))
@@ -127,6 +163,18 @@ final class Drill {
         return sums;
     }
 
+    /** Every demo measurement at {@code site}, as the writer's ledger names it: the site that wrote it and its id. */
+    Set<LedgerCheck.Row> rows(String site) throws SQLException {
+        Set<LedgerCheck.Row> rows = new HashSet<>();
+        try (Connection connection = connect(site); ResultSet result = connection.createStatement()
+                .executeQuery("SELECT coalesce(tags->>'site', '?'), id FROM demo.measurements")) {
+            while (result.next()) {
+                rows.add(new LedgerCheck.Row(result.getString(1), result.getLong(2)));
+            }
+        }
+        return rows;
+    }
+
     Set<Long> measurementIds(String site) throws SQLException {
         Set<Long> ids = new HashSet<>();
         try (Connection connection = connect(site);
@@ -138,24 +186,29 @@ final class Drill {
         return ids;
     }
 
-    // --- what reached Kafka --------------------------------------------------------------------------------------
+    // --- what the writer committed, by its own record ------------------------------------------------------------
 
     /**
-     * The ids of every measurement whose change reached Kafka, read from the link's change topic up to its end:
-     * what the standby must have after a failover, whatever else was lost with home.
+     * The demo writer's ledger through the sandbox's control API: the rows of {@code site} (every site when null)
+     * whose COMMIT returned (or is in doubt) at or before {@code until} (ever, when null).
      */
-    Set<Long> measurementIdsInKafka() throws IOException {
-        Set<Long> ids = new HashSet<>();
-        for (ConsumerRecord<String, String> record : readToEnd("lifeboat.cdc.main.demo.measurements")) {
-            if (record.key() != null) {
-                JsonNode id = JSON.readTree(record.key()).findValue("id");
-                if (id != null && id.canConvertToLong()) {
-                    ids.add(id.asLong());
-                }
-            }
+    List<CommitLedger.Entry> ledger(String site, Instant until) throws IOException, InterruptedException {
+        StringBuilder url = new StringBuilder(endpoint("LIFEBOAT_SANDBOX_WRITER_COMMITTED_URL")).append('?');
+        if (site != null) {
+            url.append("site=").append(site).append('&');
         }
-        return ids;
+        if (until != null) {
+            url.append("until=").append(until);
+        }
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url.toString()))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return LedgerCheck.parse(response.body());
     }
+
+    // --- what reached Kafka --------------------------------------------------------------------------------------
 
     /** The links that lag events of kind FILES have been published for, from the lag topic up to its end. */
     Set<String> fileLinksOnTheLagTopic() throws IOException {

@@ -1,5 +1,6 @@
 package io.lifeboat.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.loopback.OrphanReaper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -129,14 +131,16 @@ class SandboxTest {
     }
 
     /**
-     * Last, the whole disaster cycle with the real services: home's portal and database stopped → DOWN verdict →
-     * automatic failover → DNS answers offsite and every row that left home through Kafka is there → the SaaS writes
-     * at offsite → home back → failback (reverse, catch up, planned switchover) → DNS answers home, the disaster-time
-     * rows are at home, and both sites hold the same rows, checked by checksum.
+     * Last, the whole disaster cycle with the real services: home's PostgreSQL, object store and portal killed (a
+     * power cut) → DOWN verdict → failover (automatic once the standby is reported consistent) → DNS answers offsite,
+     * and offsite holds every row the demo writer saw committed at home before the reported data-loss window and
+     * none it never wrote → the SaaS writes at offsite → home restored (PostgreSQL recovers from the crash) →
+     * failback (reverse, catch up, planned switchover) → DNS answers home, and each site, checked against the
+     * writer's own ledger and not against the other site, holds every row committed outside the loss window.
      */
     @Test
     @Order(Integer.MAX_VALUE)
-    void theWholeDisasterCycleLosesNothing() throws Exception {
+    void theWholeDisasterCycleLosesNothingTheWriterSawCommittedBeforeTheLossWindow() throws Exception {
         Drill drill = new Drill(endpoints);
         String control = endpoints.getProperty("LIFEBOAT_SANDBOX_CONTROL_URL");
         String portal = endpoints.getProperty("LIFEBOAT_HOME_PORTAL_URL");
@@ -145,22 +149,51 @@ class SandboxTest {
                 && drill.verdictOf("offsite").startsWith("UP") && drill.state().path("lags").size() > 0);
         await().atMost(Duration.ofSeconds(60)).until(() -> drill.count("OFFSITE", "SELECT count(*) FROM demo.measurements") > 0);
 
-        // Detect and decide: nobody approves anything.
-        assertThat(post(control + "/sites/home/lose").statusCode()).isEqualTo(200);
+        // A power cut at home; detect and decide.
+        assertThat(post(control + "/sites/home/lose?crash").body()).contains("crashed");
         assertThat(reachable(portal + "/health")).isFalse();
         assertThat(canConnect("HOME")).isFalse();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(get(observer + "/sites/home").body())
                 .contains("\"verdict\":\"DOWN\"").contains("down: 2/2 observers in 2 locations"));
-        await().atMost(Duration.ofSeconds(90)).until(() -> drill.phaseAndActiveSite().equals("ON_DR offsite"));
-        assertThat(drill.state().path("lastRun").path("decisionReason").asText()).startsWith("failover: home DOWN");
+        boolean consistencyReported = drill.consistencyReported();
+        boolean[] approved = {false};
+        await().atMost(Duration.ofSeconds(90)).until(() -> {
+            approved[0] |= !consistencyReported && drill.approveWhenAskedOnlyForUnreportedConsistency();
+            return drill.phaseAndActiveSite().equals("ON_DR offsite");
+        });
+        JsonNode failover = drill.state().path("lastRun");
+        if (consistencyReported) {
+            // Nobody approves anything.
+            assertThat(failover.path("decisionReason").asText()).startsWith("failover: home DOWN");
+        } else {
+            assertThat(approved[0]).isTrue();
+            assertThat(failover.path("decisionReason").asText()).contains("approved by")
+                    .contains("approved past: standby not known to be consistent: the link reports no consistency (link main)");
+        }
         assertThat(sandbox.activeSite()).contains("offsite");
 
-        // Operate from DR: every row that reached Kafka is at offsite, and the SaaS writes there now.
-        assertThat(drill.measurementIds("OFFSITE")).containsAll(drill.measurementIdsInKafka());
+        // Operate from DR: offsite holds what the writer saw committed at home before the data-loss window, and
+        // nothing it never wrote; then the SaaS writes there.
+        assertThat(failover.hasNonNull("dataLossWindowMs")).as("the promotion reports its data-loss window").isTrue();
+        Instant cutoff = Instant.parse(failover.path("outageSince").asText())
+                .minusMillis(failover.path("dataLossWindowMs").asLong());
+        List<CommitLedger.Entry> requiredAtOffsite;
+        sandbox.writer().pause();
+        try {
+            Set<LedgerCheck.Row> atOffsite = drill.rows("OFFSITE");
+            requiredAtOffsite = drill.ledger("home", cutoff);
+            LedgerCheck.Result promoted = LedgerCheck.check(requiredAtOffsite, drill.ledger(null, null), atOffsite);
+            assertThat(promoted.ok()).as("offsite at promotion against the writer's ledger (rows of home committed "
+                    + "up to " + cutoff + "): " + promoted).isTrue();
+        } finally {
+            sandbox.writer().resume();
+        }
+        assertThat(requiredAtOffsite).as("the check is not vacuous").hasSizeGreaterThan(20);
         String offsiteRows = "SELECT count(*) FROM demo.measurements WHERE tags->>'site' = 'offsite'";
         await().atMost(Duration.ofSeconds(30)).until(() -> drill.count("OFFSITE", offsiteRows) >= 20);
 
-        // Recover home and resume there.
+        // Recover home (PostgreSQL replays its WAL) and resume there.
+        Instant restored = Instant.now();
         assertThat(post(control + "/sites/home/restore").statusCode()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(90)).until(() -> drill.verdictOf("home").startsWith("UP"));
         assertThat(drill.operatorPost("/failback", "drill: home is back").statusCode()).isEqualTo(202);
@@ -168,11 +201,20 @@ class SandboxTest {
         assertThat(sandbox.activeSite()).contains("home");
         assertThat(drill.state().path("lastRun").path("writesUnavailableMs").asLong()).isPositive();
 
-        // Nothing lost: at rest, both sites hold the same rows, the disaster-time ones too.
+        // Nothing lost, by the writer's own ledger: every row it saw committed, but for home's inside the loss
+        // window (quarantined at REVERSE, not required), at each site, and no row it never wrote. Not one site
+        // against the other: REVERSE has just copied one onto the other, so they would agree whatever was lost.
         sandbox.writer().pause();
         try {
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(drill.checksums("HOME")).isEqualTo(drill.checksums("OFFSITE")));
+            List<CommitLedger.Entry> ledger = drill.ledger(null, null);
+            List<CommitLedger.Entry> required = ledger.stream().filter(e -> !(e.site().equals("home")
+                    && e.at().isAfter(cutoff) && e.at().isBefore(restored))).toList();
+            LedgerCheck.Result home = LedgerCheck.check(required, ledger, drill.rows("HOME"));
+            assertThat(home.ok()).as("home after failback against the writer's ledger: " + home).isTrue();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                LedgerCheck.Result offsite = LedgerCheck.check(required, ledger, drill.rows("OFFSITE"));
+                assertThat(offsite.ok()).as("offsite after failback against the writer's ledger: " + offsite).isTrue();
+            });
             assertThat(drill.count("HOME", offsiteRows)).isGreaterThanOrEqualTo(20);
         } finally {
             sandbox.writer().resume();

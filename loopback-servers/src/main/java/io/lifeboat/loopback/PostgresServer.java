@@ -182,18 +182,22 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /**
-     * SIGKILL to the postmaster, as a crash would end it; the next {@link #start()} runs crash recovery. zonky still
+     * SIGKILL to the postmaster and every process it started (backends, WAL writer, checkpointer), as a power cut
+     * ends them: none finishes a write in flight, and the next {@link #start()} runs crash recovery. zonky still
      * tries pg_ctl stop to release its lock and logs that no server was running: expected.
      */
     public synchronized void kill() {
         if (postgres == null) {
             return;
         }
+        // Read before the postmaster dies: its orphans are no longer its descendants. The children are killed too
+        // because a backend outliving its postmaster may still flush and acknowledge a COMMIT.
         List<ProcessHandle> children = postmaster.descendants().collect(Collectors.toList());
         postmaster.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
         awaitExit(postmaster, STOP_WAIT);
-        // Backends exit on their own when the postmaster dies; until they have, the next start finds shared memory
-        // in use and refuses.
+        // Until every one has exited, the next start finds shared memory in use and refuses. One forked after the
+        // list was read exits on its own once it sees the postmaster gone.
         children.forEach(child -> awaitExit(child, STOP_WAIT));
         try {
             postgres.close();

@@ -89,6 +89,31 @@ class PostgresServerTest {
         }
     }
 
+    /** A power cut: every process of the server dies at once, and the next start replays the WAL. */
+    @Test
+    void aKillEndsEveryProcessOfTheServerAndTheNextStartRecoversFromTheCrash() throws Exception {
+        try (Connection c = postgres.connect("app"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS crash_check (id int PRIMARY KEY)");
+            s.execute("INSERT INTO crash_check VALUES (1) ON CONFLICT DO NOTHING");
+        }
+        long postmaster = Long.parseLong(java.nio.file.Files.readAllLines(
+                postgres.workDir().resolve("data/postmaster.pid")).get(0).trim());
+        List<ProcessHandle> server = new ArrayList<>(ProcessHandle.of(postmaster).orElseThrow().descendants().toList());
+        server.add(ProcessHandle.of(postmaster).orElseThrow());
+        assertThat(server).hasSizeGreaterThan(3); // checkpointer, WAL writer, ... besides the postmaster
+        long logBefore = java.nio.file.Files.size(postgres.logFile());
+
+        postgres.kill();
+        assertThat(server).noneMatch(ProcessHandle::isAlive);
+        postgres.start();
+
+        String log = java.nio.file.Files.readString(postgres.logFile()).substring((int) logBefore);
+        assertThat(log).contains("was not properly shut down; automatic recovery in progress");
+        try (Connection c = postgres.connect("app"); Statement s = c.createStatement()) {
+            assertThat(single(s, "SELECT count(*) FROM crash_check")).isEqualTo("1");
+        }
+    }
+
     @Test
     void requiresThePassword() throws SQLException {
         try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("app"), postgres.user(),

@@ -30,7 +30,7 @@ public final class LifeboatCli {
             usage: lifeboat <command> [arguments]
               status                          active site, phase, epoch, lag per link, current step
               history                         the DR history, newest first
-              failover [--force] REASON...    move the service to the standby (force: past the data-loss bound)
+              failover [--force] REASON...    move the service to the standby (force: past the lag bound, an inconsistent standby)
               approve REASON...               approve the pending failover decision
               abort REASON...                 drop a pending decision, or stop the runbook in progress
               failback [--force] REASON...    reverse replication, catch up, switch back home with zero loss
@@ -200,7 +200,8 @@ public final class LifeboatCli {
         for (JsonNode lag : lags) {
             row("lag", String.format(Locale.ROOT, "%-24s %-8s %s → %s  %s  %s pending  %s", lag.path("linkId").asText(),
                     lag.path("kind").asText(), lag.path("sourceSite").asText(), lag.path("targetSite").asText(),
-                    millis(lag.path("lagMs").asLong()), lag.path("pendingEvents").asLong(), lag.path("state").asText()));
+                    millis(lag.path("lagMs").asLong()), lag.path("pendingEvents").asLong(), lag.path("state").asText())
+                    + consistency(lag));
         }
         JsonNode last = s.path("lastRun");
         if (!last.isMissingNode() && !last.isNull()) {
@@ -251,5 +252,18 @@ public final class LifeboatCli {
             case 503 -> "unavailable";
             default -> "error";
         };
+    }
+
+    /** A database link's standby consistency, as failover-service judges it; files links have none. */
+    static String consistency(JsonNode lag) {
+        if ("FILES".equals(lag.path("kind").asText())) {
+            return "";
+        }
+        JsonNode c = lag.path("consistency");
+        if (!c.isObject()) {
+            return "  consistency not reported";
+        }
+        String state = c.path("state").asText();
+        return "CONSISTENT".equals(state) ? "  consistent" : "  " + state + ": " + c.path("reason").asText();
     }
 }

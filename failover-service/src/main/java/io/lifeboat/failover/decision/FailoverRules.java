@@ -1,14 +1,10 @@
 package io.lifeboat.failover.decision;
 
 import io.lifeboat.events.FailoverPhase;
-import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.Severity;
 import io.lifeboat.events.SiteVerdictChanged;
-import io.lifeboat.events.Verdict;
-import io.lifeboat.events.VerdictEvidence;
 import io.lifeboat.failover.runbook.RunbookEngine;
 import io.lifeboat.failover.runbook.Runbooks;
-import io.lifeboat.failover.runbook.StepKind;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.PendingDecision;
 import io.lifeboat.failover.state.Run;
@@ -28,8 +24,9 @@ import java.util.UUID;
  *
  * <p>Automatic failover needs all of: a DOWN verdict for the ACTIVE site with quorum evidence (enough agreeing
  * observers in enough locations), held for the grace period; the standby UP; the last lag into the standby within
- * the allowed data loss (and not stale); no failover within the cooldown; mode {@code auto}. Anything less asks a
- * person (AWAITING_APPROVAL and an alert).
+ * the allowed data loss (and not stale); every database link into the standby known to be consistent (its copy
+ * complete, no table stopped, no gap); no failover within the cooldown; mode {@code auto}. Anything less asks a
+ * person (AWAITING_APPROVAL and an alert). The conditions themselves, in words, are {@link Conditions}.
  */
 public final class FailoverRules {
 
@@ -89,7 +86,7 @@ public final class FailoverRules {
                 b.state(b.state().withPending(pending).withPhase(FailoverPhase.DECIDING, deciding));
                 b.history("DECISION", "DECIDING", deciding + " (" + v.reason() + ")", cx.self());
                 b.reason(deciding);
-                String noQuorum = quorumProblem(v.evidence(), p);
+                String noQuorum = Conditions.quorumProblem(v.evidence(), p);
                 if (p.mode() == Mode.MANUAL) {
                     return awaitApproval(b, "mode manual: an operator decides (" + site + " DOWN by " + evidence + ")",
                             cx).build();
@@ -125,45 +122,12 @@ public final class FailoverRules {
     /** Time passed: a decision inside its grace period may now be ready. */
     public static Transition onTick(DrState s, Observations obs, Context cx) {
         if (s.phase() == FailoverPhase.ON_DR) {
-            return automaticReverse(s, obs, cx);
+            return AutomaticReverse.onTick(s, obs, cx);
         }
         if (s.phase() != FailoverPhase.DECIDING || s.pending() == null || s.pending().awaitingApproval()) {
             return Transition.quiet(s, "nothing pending");
         }
         return evaluate(Transition.from(s, cx), obs, cx).build();
-    }
-
-    /**
-     * With {@code failback.automatic-reverse}, home back and UP for {@code failback.home-stable-for} starts the
-     * failback by itself: reverse replication, reconciliation and catch-up run, and the run holds before the planned
-     * switchover until an operator approves it (the issue's "automatically where configured").
-     */
-    static Transition automaticReverse(DrState s, Observations obs, Context cx) {
-        Policy p = cx.policy();
-        String home = p.homeSite();
-        if (!p.automaticReverse() || home.equals(s.activeSite()) || s.run() != null) {
-            return Transition.quiet(s, "on DR; failback on an operator's request");
-        }
-        SiteVerdictChanged v = obs.verdict(home);
-        if (v == null || v.verdict() != Verdict.UP || v.since() == null) {
-            return Transition.quiet(s, "on DR; " + home + " is not UP");
-        }
-        Duration up = Duration.between(v.since(), cx.now());
-        if (up.compareTo(p.homeStableFor()) < 0) {
-            return Transition.quiet(s, "on DR; " + home + " UP for " + Words.duration(up) + " of "
-                    + Words.duration(p.homeStableFor()) + " before an automatic reverse");
-        }
-        Transition.Builder b = Transition.from(s, cx);
-        String why = "automatic reverse: " + home + " UP for " + Words.duration(up)
-                + " (failback.automatic-reverse); the switchover waits for an operator's approval";
-        b.decision("FAIL_BACK", why, home, v.transitionId(), cx.self());
-        Runbooks.start(b, cx, RunKind.FAILBACK, s.activeSite(), home, null, why, cx.self(), false);
-        Run run = b.state().run();
-        StepProgress catchUp = run.steps().stream().filter(st -> st.name().equals(StepKind.CATCH_UP.label()))
-                .findFirst().orElseThrow();
-        b.state(b.state().withRun(run.withStep(catchUp.withResult(SWITCHOVER, AWAITS_APPROVAL))));
-        b.alert(SWITCHOVER_APPROVAL, Severity.WARNING, home, why + ": POST /approve (lifeboat approve) when ready");
-        return b.reason(why).unsettled().build();
     }
 
     private static Transition.Builder evaluate(Transition.Builder b, Observations obs, Context cx) {
@@ -179,12 +143,13 @@ public final class FailoverRules {
         }
         List<String> problems = new ArrayList<>();
         String standby = s.standbySite();
-        String standbyProblem = standbyProblem(obs, standby);
+        String standbyProblem = Conditions.standbyProblem(obs, standby);
         if (standbyProblem != null) {
             problems.add(standbyProblem);
         }
-        LagCheck lag = lagCheck(obs, standby, pending.outageSince(), p);
+        Conditions.LagCheck lag = Conditions.lagCheck(obs, standby, pending.outageSince(), p);
         problems.addAll(lag.problems());
+        problems.addAll(Conditions.consistencyProblems(obs, standby, p));
         if (s.lastFailoverAt() != null && s.lastFailoverAt().plus(p.cooldown()).isAfter(cx.now())) {
             problems.add("last failover " + Words.duration(Duration.between(s.lastFailoverAt(), cx.now()))
                     + " ago, within the cooldown of " + Words.duration(p.cooldown()));
@@ -218,59 +183,6 @@ public final class FailoverRules {
         return b.reason(why);
     }
 
-    // --- the conditions, in words --------------------------------------------------------------------------------
-
-    static String quorumProblem(VerdictEvidence e, Policy p) {
-        int agreeing = e == null || e.agreeingObservers() == null ? 0 : e.agreeingObservers().size();
-        int locations = e == null || e.locations() == null ? 0 : e.locations().size();
-        if (agreeing >= p.minObservers() && locations >= p.minLocations()) {
-            return null;
-        }
-        return "no quorum: " + Words.evidence(e) + " agree (need " + p.minObservers() + " observers in "
-                + p.minLocations() + " locations)";
-    }
-
-    static String standbyProblem(Observations obs, String standby) {
-        SiteVerdictChanged sv = obs.verdict(standby);
-        if (sv == null) {
-            return "no verdict on standby " + standby + " yet (needs UP)";
-        }
-        if (sv.verdict() != Verdict.UP) {
-            return "standby " + standby + " is " + sv.verdict() + " (needs UP)";
-        }
-        return null;
-    }
-
-    record LagCheck(List<String> problems, long maxLagMs) {
-    }
-
-    /**
-     * The lag into the standby as it stood when the lost site started failing (after that it also counts the
-     * silence, so a later report can only overstate the risk): reported, recent enough, within the allowed loss.
-     */
-    static LagCheck lagCheck(Observations obs, String standby, Instant outageSince, Policy p) {
-        List<ReplicationLag> lags = outageSince == null ? obs.lagsInto(standby) : obs.lagsInto(standby, outageSince);
-        List<String> problems = new ArrayList<>();
-        if (lags.isEmpty()) {
-            problems.add("no replication lag reported into " + standby + " (data at risk unknown)");
-            return new LagCheck(problems, 0);
-        }
-        long max = 0;
-        for (ReplicationLag lag : lags) {
-            max = Math.max(max, lag.lagMs());
-            if (outageSince != null && lag.measuredAt() != null
-                    && lag.measuredAt().isBefore(outageSince.minus(p.lagStaleAfter()))) {
-                problems.add("last lag report of " + lag.linkId() + " is "
-                        + Words.duration(Duration.between(lag.measuredAt(), outageSince)) + " older than the outage");
-            }
-            if (lag.lagMs() > p.allowedDataLoss().toMillis()) {
-                problems.add("standby lag " + Words.millis(lag.lagMs()) + " exceeds allowed "
-                        + Words.duration(p.allowedDataLoss()) + " (link " + lag.linkId() + ")");
-            }
-        }
-        return new LagCheck(problems, max);
-    }
-
     private static String underWay(DrState s) {
         Run run = s.run();
         if (run == null) {
@@ -294,13 +206,14 @@ public final class FailoverRules {
         String from = s.activeSite();
         String to = s.standbySite();
         List<String> problems = new ArrayList<>();
-        String standbyProblem = standbyProblem(obs, to);
+        String standbyProblem = Conditions.standbyProblem(obs, to);
         if (standbyProblem != null) {
             problems.add(standbyProblem);
         }
         PendingDecision pending = s.pending();
         Instant outageSince = pending != null ? pending.outageSince() : cx.now();
-        problems.addAll(lagCheck(obs, to, outageSince, p).problems());
+        problems.addAll(Conditions.lagCheck(obs, to, outageSince, p).problems());
+        problems.addAll(Conditions.consistencyProblems(obs, to, p));
         if (!problems.isEmpty() && !force) {
             throw new Refused("refused: " + String.join("; ", problems) + "; add force to fail over anyway");
         }
@@ -308,7 +221,7 @@ public final class FailoverRules {
         String why = "operator " + actor + " failover to " + to + ": " + reason
                 + (problems.isEmpty() ? "" : " (forced past: " + String.join("; ", problems) + ")");
         b.operator(actor, role, "failover", s.stateId(), reason, "failover to " + to + " started"
-                + (force ? " (force)" : ""));
+                + (force ? " (force)" : "") + passed(problems));
         b.decision("FAIL_OVER", why, from, pending == null ? null : pending.transitionId(), actor);
         if (pending != null && pending.awaitingApproval()) {
             b.resolve(APPROVAL_NEEDED, pending.siteId(), why);
@@ -318,8 +231,12 @@ public final class FailoverRules {
         return b.reason(why).build();
     }
 
-    /** {@code POST /approve}: the pending decision goes ahead as a failover. */
-    public static Transition approve(DrState s, String actor, String role, String reason, Context cx) {
+    /**
+     * {@code POST /approve}: the pending decision goes ahead as a failover. A standby not known to be consistent is
+     * named in the audit (decision and operator event) as passed by this person, whatever the question was.
+     */
+    public static Transition approve(DrState s, Observations obs, String actor, String role, String reason,
+            Context cx) {
         requireReason(reason);
         Run run = s.run();
         StepProgress held = run == null ? null : run.steps().stream()
@@ -339,8 +256,12 @@ public final class FailoverRules {
             throw new Refused("nothing awaits approval (phase " + s.phase() + ")");
         }
         Transition.Builder b = Transition.from(s, cx);
-        String why = "approved by " + actor + ": " + reason + " (asked because: " + pending.reason() + ")";
-        b.operator(actor, role, "approve", s.stateId(), reason, "failover to " + s.standbySite() + " started");
+        List<String> inconsistent = Conditions.consistencyProblems(obs, s.standbySite(), cx.policy());
+        String why = "approved by " + actor + ": " + reason + " (asked because: " + pending.reason() + ")"
+                + (inconsistent.isEmpty() ? "" : "; standby not consistent, approved past: "
+                        + String.join("; ", inconsistent));
+        b.operator(actor, role, "approve", s.stateId(), reason, "failover to " + s.standbySite() + " started"
+                + passed(inconsistent));
         b.decision("APPROVED", why, pending.siteId(), pending.transitionId(), actor);
         b.resolve(APPROVAL_NEEDED, pending.siteId(), why);
         Runbooks.start(b, cx, RunKind.FAILOVER, s.activeSite(), s.standbySite(), pending.outageSince(), why, actor, true);
@@ -386,7 +307,7 @@ public final class FailoverRules {
             throw new Refused("failback needs phase ON_DR with " + home + " on standby (phase " + s.phase()
                     + ", active " + s.activeSite() + ")");
         }
-        String homeProblem = standbyProblem(obs, home);
+        String homeProblem = Conditions.standbyProblem(obs, home);
         if (homeProblem != null && !force) {
             throw new Refused("refused: " + homeProblem + "; add force to go ahead anyway");
         }
@@ -439,6 +360,11 @@ public final class FailoverRules {
 
     private static FailoverPhase runningPhase(Run run) {
         return run.kind() == RunKind.FAILOVER ? FailoverPhase.FAILING_OVER : FailoverPhase.FAILING_BACK;
+    }
+
+    /** What an operator's action went past, for its audit event's result. */
+    private static String passed(List<String> problems) {
+        return problems.isEmpty() ? "" : " past: " + String.join("; ", problems);
     }
 
     private static void requireReason(String reason) {

@@ -1,5 +1,7 @@
 package io.lifeboat.failover.decision;
 
+import io.lifeboat.events.ReplicationLag;
+import io.lifeboat.events.StandbyConsistency;
 import io.lifeboat.events.VerdictEvidence;
 
 import java.time.Duration;
@@ -37,5 +39,25 @@ public final class Words {
         int locations = e.locations() == null ? 0 : e.locations().size();
         return agreeing + "/" + e.reportingObservers() + " observers in " + locations
                 + (locations == 1 ? " location" : " locations");
+    }
+
+    /**
+     * Why a database link's standby is not known to be consistent, from its own report ("standby copy incomplete:
+     * 3 of 12 tables copied (link main)"), or null when it is. No verdict at all (an older replication-service)
+     * is not consistent either.
+     */
+    public static String inconsistency(ReplicationLag lag) {
+        StandbyConsistency c = lag.consistency();
+        String link = " (link " + lag.linkId() + ")";
+        if (c == null) {
+            return "standby not known to be consistent: the link reports no consistency" + link;
+        }
+        if (c.consistent()) {
+            return null;
+        }
+        if (c.reason() == null || c.reason().isBlank()) {
+            return "standby " + c.state() + ", not consistent" + link;
+        }
+        return c.reason() + link;
     }
 }

@@ -97,7 +97,7 @@ public class FailoverResource {
     @Path("approve")
     @Allowed(Role.OPERATOR)
     public Response approve(ActionRequest body) {
-        return act("approve", body, (s, obs, cx, op) -> FailoverRules.approve(s, op.actor(), op.role(), op.reason(), cx));
+        return act("approve", body, (s, obs, cx, op) -> FailoverRules.approve(s, obs, op.actor(), op.role(), op.reason(), cx));
     }
 
     @POST

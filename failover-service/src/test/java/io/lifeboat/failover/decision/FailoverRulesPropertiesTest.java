@@ -1,10 +1,13 @@
 package io.lifeboat.failover.decision;
 
+import io.lifeboat.events.Consistency;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.FailoverDecision;
 import io.lifeboat.events.FailoverPhase;
+import io.lifeboat.events.LinkKind;
 import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.SiteVerdictChanged;
+import io.lifeboat.events.StandbyConsistency;
 import io.lifeboat.events.Verdict;
 import io.lifeboat.events.VerdictEvidence;
 import io.lifeboat.failover.runbook.Driver;
@@ -34,14 +37,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FailoverRulesPropertiesTest {
 
-    sealed interface Step permits VerdictStep, LagStep, TickStep, DuplicateStep {
+    sealed interface Step permits VerdictStep, LagStep, FilesLagStep, TickStep, DuplicateStep {
     }
 
     /** @param aboutActive the active site at that moment, else the standby */
     record VerdictStep(boolean aboutActive, Verdict verdict, boolean quorum, int ageSeconds) implements Step {
     }
 
-    record LagStep(long lagMs) implements Step {
+    /** @param consistency what the database link says of its standby; null as an older replication-service */
+    record LagStep(long lagMs, StandbyConsistency consistency) implements Step {
+    }
+
+    /** A files link's report, which carries no consistency at all. */
+    record FilesLagStep(long lagMs) implements Step {
     }
 
     record TickStep(int seconds) implements Step {
@@ -50,18 +58,40 @@ class FailoverRulesPropertiesTest {
     record DuplicateStep() implements Step {
     }
 
+    /**
+     * The standby mostly consistent and no files links, so that automatic failovers (and second ones, which are
+     * rare: a files report older than the outage also asks a person) happen often enough.
+     */
     @Provide
     Arbitrary<List<Step>> sequences() {
+        return sequences(60, 0);
+    }
+
+    /** A standby that is often not consistent, and files links reporting beside it, for the properties about them. */
+    @Provide
+    Arbitrary<List<Step>> oftenInconsistent() {
+        return sequences(4, 1);
+    }
+
+    private static Arbitrary<List<Step>> sequences(int consistentWeight, int filesWeight) {
         Arbitrary<Step> verdict = Combinators.combine(Arbitraries.of(true, true, false),
                 Arbitraries.of(Verdict.DOWN, Verdict.DOWN, Verdict.UP, Verdict.UP, Verdict.DEGRADED),
                 Arbitraries.of(true, true, false), Arbitraries.integers().between(0, 12))
                 .as(VerdictStep::new);
-        Arbitrary<Step> lag = Arbitraries.longs().between(0, 12_000).map(LagStep::new);
+        Arbitrary<StandbyConsistency> consistency = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(consistentWeight, Arbitraries.just(CONSISTENT)),
+                net.jqwik.api.Tuple.of(4, Arbitraries.of(Consistency.COPYING, Consistency.TABLE_STOPPED,
+                        Consistency.GAP, Consistency.UNKNOWN).map(c -> new StandbyConsistency(c, "generated " + c, 1, 3))),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just((StandbyConsistency) null)));
+        Arbitrary<Step> lag = Combinators.combine(Arbitraries.longs().between(0, 12_000), consistency)
+                .as(LagStep::new);
+        Arbitrary<Step> filesLag = Arbitraries.longs().between(0, 3_000).map(FilesLagStep::new);
         Arbitrary<Step> tick = Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, Arbitraries.integers().between(1, 20)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(300, 700))).map(TickStep::new);
         Arbitrary<Step> dup = Arbitraries.just(new DuplicateStep());
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, verdict), net.jqwik.api.Tuple.of(3, lag),
+                net.jqwik.api.Tuple.of(filesWeight, filesLag),
                 net.jqwik.api.Tuple.of(3, tick), net.jqwik.api.Tuple.of(1, dup))
                 .list().ofMinSize(1).ofMaxSize(100);
     }
@@ -99,10 +129,11 @@ class FailoverRulesPropertiesTest {
                 }
                 t = onVerdict(last);
             } else if (step instanceof LagStep l) {
-                obs = obs.with(new ReplicationLag(LINK, io.lifeboat.events.LinkKind.DATABASE, state.activeSite(),
-                        state.standbySite(), l.lagMs(), 0, null, null, null, null,
-                        io.lifeboat.events.LinkState.STREAMING, now));
+                obs = obs.with(lag(state.activeSite(), state.standbySite(), l.lagMs(), now, l.consistency()));
                 t = Transition.quiet(state, "lag");
+            } else if (step instanceof FilesLagStep f) {
+                obs = obs.with(filesLag(state.activeSite(), state.standbySite(), f.lagMs(), now));
+                t = Transition.quiet(state, "files lag");
             } else {
                 now = now.plusSeconds(((TickStep) step).seconds());
                 t = FailoverRules.onTick(state, obs, cx());
@@ -127,7 +158,7 @@ class FailoverRulesPropertiesTest {
                         automaticFailovers.add(now);
                         SiteVerdictChanged cause = verdictsById.get(d.verdictTransitionId());
                         assertThat(cause).as("an automatic failover names the verdict it rests on").isNotNull();
-                        assertThat(FailoverRules.quorumProblem(cause.evidence(), POLICY))
+                        assertThat(Conditions.quorumProblem(cause.evidence(), POLICY))
                                 .as("never an automatic failover without quorum: " + d.reason()).isNull();
                         assertThat(Duration.between(cause.since(), now)).isGreaterThanOrEqualTo(POLICY.grace());
                         SiteVerdictChanged standby = obs.verdict(state.standbySite());
@@ -137,6 +168,13 @@ class FailoverRulesPropertiesTest {
                                 ? cause.evidence().failingSince() : cause.since();
                         assertThat(obs.lagsInto(state.standbySite(), outageSince)).isNotEmpty().allSatisfy(l ->
                                 assertThat(l.lagMs()).isLessThanOrEqualTo(POLICY.allowedDataLoss().toMillis()));
+                        List<ReplicationLag> databaseLinks = obs.lagsInto(state.standbySite()).stream()
+                                .filter(l -> l.kind() == LinkKind.DATABASE).toList();
+                        assertThat(databaseLinks).as("never an automatic failover while a database link is not "
+                                + "consistent: " + d.reason()).isNotEmpty().allSatisfy(l -> {
+                                    assertThat(l.consistency()).isNotNull();
+                                    assertThat(l.consistency().consistent()).isTrue();
+                                });
                     }
                 }
             }
@@ -153,6 +191,42 @@ class FailoverRulesPropertiesTest {
         World world = new World();
         steps.forEach(world::apply); // the assertions are in World.record
         assertThat(world.state.epoch()).isGreaterThanOrEqualTo(1);
+    }
+
+    /**
+     * The assertion is in World.record, as for the other conditions; here also that the property is not vacuous:
+     * some runs lose the active site while the standby is not consistent, and a person is asked for that reason.
+     */
+    @Property(tries = 1000)
+    void neverAnAutomaticFailoverWhileADatabaseLinkIsNotConsistent(@ForAll("oftenInconsistent") List<Step> steps) {
+        World world = new World();
+        boolean askedForConsistency = false;
+        for (Step step : steps) {
+            Transition t = world.apply(step);
+            askedForConsistency |= t.out().stream().filter(o -> o.type() == EventTypes.FAILOVER_DECIDED)
+                    .map(o -> (FailoverDecision) o.payload())
+                    .anyMatch(d -> d.action().equals("AWAIT_APPROVAL") && d.reason().contains("(link " + LINK + ")")
+                            && !d.reason().contains("standby lag"));
+        }
+        Statistics.label("asked because the standby was not consistent").collect(askedForConsistency);
+        Statistics.label("asked because the standby was not consistent")
+                .coverage(c -> c.check(true).percentage(p -> p > 2));
+    }
+
+    /** Files links carry no consistency: whatever they report, the consistency condition is the database links' alone. */
+    @Property(tries = 400)
+    void aFilesLinkNeverMakesTheStandbyInconsistent(@ForAll("oftenInconsistent") List<Step> steps) {
+        World world = new World();
+        for (Step step : steps) {
+            world.apply(step);
+            String standby = world.state.standbySite();
+            Map<String, ReplicationLag> databaseOnly = new HashMap<>(world.obs.lags());
+            databaseOnly.remove(FILES_LINK);
+            Observations withoutFiles = new Observations(world.obs.verdicts(), databaseOnly);
+            assertThat(Conditions.consistencyProblems(world.obs, standby, POLICY))
+                    .isEqualTo(Conditions.consistencyProblems(withoutFiles, standby, POLICY))
+                    .noneMatch(problem -> problem.contains(FILES_LINK));
+        }
     }
 
     @Property(tries = 2000)

@@ -291,7 +291,7 @@ class FailoverRulesTest {
 
         @Test
         void approveStartsTheFailoverAndAuditsWhoAndWhy() {
-            Transition t = FailoverRules.approve(awaiting(), "alice", "operator", "home is on fire", at(NOW));
+            Transition t = FailoverRules.approve(awaiting(), healthy(NOW), "alice", "operator", "home is on fire", at(NOW));
             assertThat(actions(t)).containsExactly("APPROVED");
             assertThat(t.next().phase()).isEqualTo(FailoverPhase.FAILING_OVER);
             assertThat(t.out()).anySatisfy(o -> assertThat(o.payload()).isInstanceOfSatisfying(
@@ -304,13 +304,13 @@ class FailoverRulesTest {
 
         @Test
         void approveWithNothingPendingIsRefused() {
-            assertThatThrownBy(() -> FailoverRules.approve(initial(), "alice", "operator", "why", at(NOW)))
+            assertThatThrownBy(() -> FailoverRules.approve(initial(), healthy(NOW), "alice", "operator", "why", at(NOW)))
                     .isInstanceOf(Refused.class).hasMessageContaining("nothing awaits approval");
         }
 
         @Test
         void aReasonIsRequired() {
-            assertThatThrownBy(() -> FailoverRules.approve(awaiting(), "alice", "operator", " ", at(NOW)))
+            assertThatThrownBy(() -> FailoverRules.approve(awaiting(), healthy(NOW), "alice", "operator", " ", at(NOW)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason");
         }
 
@@ -336,7 +336,7 @@ class FailoverRulesTest {
 
         @Test
         void abortStopsARunbook() {
-            DrState running = FailoverRules.approve(awaiting(), "alice", "operator", "go", at(NOW)).next();
+            DrState running = FailoverRules.approve(awaiting(), healthy(NOW), "alice", "operator", "go", at(NOW)).next();
             Transition t = FailoverRules.abort(running, "bob", "operator", "changed my mind", at(NOW));
             assertThat(t.next().run()).isNull();
             assertThat(t.next().lastRun().outcome()).isEqualTo("ABORTED");

@@ -217,7 +217,7 @@ class RunbookEngineTest {
         assertThat(held.activeSite()).isEqualTo("offsite");
         assertThat(driver.issued).extracting(c -> c.command()).containsExactly(CommandName.REVERSE);
 
-        Transition approved = FailoverRules.approve(held, "alice", "operator", "home checked", auto);
+        Transition approved = FailoverRules.approve(held, stable, "alice", "operator", "home checked", auto);
         assertThat(approved.reason()).isEqualTo("switchover to home approved by alice: home checked");
         DrState s = driver.run(approved.next(), stable, auto);
         assertThat(s.phase()).isEqualTo(FailoverPhase.NORMAL);

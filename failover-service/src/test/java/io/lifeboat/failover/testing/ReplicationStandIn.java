@@ -4,6 +4,7 @@ import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.events.Consistency;
 import io.lifeboat.events.Event;
 import io.lifeboat.events.EventPayload;
 import io.lifeboat.events.EventType;
@@ -11,6 +12,7 @@ import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.LinkKind;
 import io.lifeboat.events.LinkState;
 import io.lifeboat.events.ReplicationLag;
+import io.lifeboat.events.StandbyConsistency;
 import io.lifeboat.events.kafka.EventReader;
 import io.lifeboat.events.kafka.UnreadableEvent;
 import io.lifeboat.events.kafka.EventRecords;
@@ -53,6 +55,9 @@ public final class ReplicationStandIn implements AutoCloseable {
     private volatile String source;
     private volatile String target;
     private final AtomicLong lagMs = new AtomicLong(300);
+    /** Consistent unless a test says otherwise: failover-service fails over on its own only then. */
+    private volatile StandbyConsistency consistency = new StandbyConsistency(Consistency.CONSISTENT,
+            "every table copied (1 of 1), none stopped, no gap", 1, 1);
     private final AtomicLong newestEpoch = new AtomicLong(0);
     public final List<CommandIssued> received = new CopyOnWriteArrayList<>();
     /** How to answer a command: an outcome, or null to stay silent (an unreachable site). */
@@ -72,6 +77,11 @@ public final class ReplicationStandIn implements AutoCloseable {
 
     public void lag(long ms) {
         lagMs.set(ms);
+    }
+
+    /** What the lag reports say of the standby from now on (null: nothing, as an older replication-service). */
+    public void consistency(StandbyConsistency verdict) {
+        consistency = verdict;
     }
 
     public String direction() {
@@ -107,7 +117,7 @@ public final class ReplicationStandIn implements AutoCloseable {
                 if (System.currentTimeMillis() >= nextLag) {
                     publish("lifeboat.replication.lag", EventTypes.REPLICATION_LAG, new ReplicationLag(link,
                             LinkKind.DATABASE, source, target, lagMs.get(), 0, null, null, null, null,
-                            LinkState.STREAMING, Instant.now()));
+                            LinkState.STREAMING, Instant.now(), consistency));
                     nextLag = System.currentTimeMillis() + 300;
                 }
             }
