@@ -18,7 +18,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -55,13 +55,19 @@ final class DebeziumAlone {
             int burst) throws Exception {
         try (Connection h = home.connect(DATABASE)) {
             LifeboatSchema.ensure(h); // the heartbeat table the configuration includes
+            // Lifeboat owns its publications (Debezium's autocreate is off): the same tables as the link.
+            try (var s = h.createStatement()) {
+                s.execute("DROP PUBLICATION IF EXISTS lifeboat_" + LINK);
+                s.execute("CREATE PUBLICATION lifeboat_" + LINK + " FOR TABLE bench.events, "
+                        + LifeboatSchema.HEARTBEAT_TABLE);
+            }
         }
         PgEndpoint source = PgEndpoint.of("home", home.jdbcUrl(DATABASE), home.user(), home.password());
         PgEndpoint target = PgEndpoint.of("offsite", offsite.jdbcUrl(DATABASE), offsite.user(), offsite.password());
         LinkDefinition link = new LinkDefinition(LINK, source, target, List.of("bench"), List.of(), List.of(),
                 "lifeboat_" + LINK, "lifeboat_" + LINK, Duration.ofSeconds(1), 1L << 30, 1000, Duration.ofSeconds(60),
-                1);
-        Properties config = DebeziumProperties.of(link, Set.of("bench.events"), bootstrapServers,
+                1, Duration.ofSeconds(10));
+        Properties config = DebeziumProperties.of(link, Map.of("bootstrap.servers", bootstrapServers),
                 "bench.debezium-alone.offsets", (short) 1, "lifeboat.cdc");
 
         Counter counter = new Counter();

@@ -1,22 +1,13 @@
 package io.lifeboat.replication;
 
 import io.lifeboat.events.CommandFinished;
-import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
-import io.lifeboat.events.EventTypes;
-import io.lifeboat.events.json.EventJson;
-import io.lifeboat.events.kafka.CloudEventHeaders;
-import io.lifeboat.events.testing.TopicReader;
 import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
 import io.lifeboat.loopback.testing.SharedServers;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,8 +21,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -191,7 +180,7 @@ class RecoveryIT {
     @Order(2)
     void epochAndReversedDirectionSurviveASigkill() throws Exception {
         awaitEqual(Duration.ofSeconds(60));
-        Commands commands = new Commands(kafka.bootstrapServers());
+        Commands commands = new Commands(kafka.bootstrapServers(), "main");
         // The command consumer starts at the topic's end once it is assigned: probe until it answers.
         commands.probe(3);
         assertThat(commands.run(CommandName.DRAIN, 5, Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
@@ -222,46 +211,5 @@ class RecoveryIT {
         assertThat(old.reason()).isEqualTo("refused PAUSE: epoch 5 is older than 6");
         given().baseUri(service.url()).get("/links/main").then().statusCode(200)
                 .body("state", not(equalTo("PAUSED"))).body("sourceSite", equalTo("offsite"));
-    }
-
-    /** Publishes commands as CloudEvents (binary mode) the way failover-service does, and waits for outcomes. */
-    private record Commands(String bootstrap) {
-
-        CommandFinished run(CommandName name, long epoch, Map<String, String> parameters) throws Exception {
-            return run(name, epoch, parameters, Duration.ofSeconds(120));
-        }
-
-        CommandFinished run(CommandName name, long epoch, Map<String, String> parameters, Duration within)
-                throws Exception {
-            String id = UUID.randomUUID().toString();
-            try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events");
-                 KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                         new StringSerializer(), new ByteArraySerializer())) {
-                CommandIssued command = new CommandIssued(id, name, epoch, "main", "recovery-it", "test of " + name,
-                        parameters, Instant.now());
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>("lifeboat.commands", "main",
-                        EventJson.mapper().writeValueAsBytes(command));
-                record.headers().add(CloudEventHeaders.SPEC_VERSION, bytes("1.0"))
-                        .add(CloudEventHeaders.ID, bytes(id))
-                        .add(CloudEventHeaders.TYPE, bytes(EventTypes.COMMAND_ISSUED.name()))
-                        .add(CloudEventHeaders.SOURCE, bytes("/recovery-it/offsite"))
-                        .add(CloudEventHeaders.TIME, bytes(Instant.now().toString()))
-                        .add(CloudEventHeaders.CONTENT_TYPE, bytes("application/json"));
-                producer.send(record).get();
-                return (CommandFinished) events.awaitEvent(e -> e.type() == EventTypes.COMMAND_FINISHED
-                        && ((CommandFinished) e.payload()).commandId().equals(id), within).payload();
-            }
-        }
-
-        /** A harmless RESUME of a running link (refused: not PAUSED), repeated until one is answered. */
-        void probe(long epoch) {
-            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(run(CommandName.RESUME, epoch, Map.of(), Duration.ofSeconds(5)).outcome())
-                            .isEqualTo(CommandOutcome.REFUSED));
-        }
-
-        private static byte[] bytes(String text) {
-            return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        }
     }
 }

@@ -40,8 +40,12 @@ class ReplicationBenchmarkIT {
     private static final int WARMUP_SECONDS = Integer.getInteger("tests.bench.warmup-seconds", 20);
 
     private record Figures(double p50, double p95, double p99, long rows, double burstRowsPerSecond, double[] warmUp,
-            double capturedRowsPerSecond) {
+            double capturedRowsPerSecond, Map<Integer, Double> transactionRates) {
     }
+
+    /** Rows per transaction of the apply-rate runs, and rows written in each. */
+    private static final int[] TRANSACTION_SIZES = {1, 10, 100};
+    private static final int TRANSACTION_ROWS = Integer.getInteger("tests.bench.transaction-rows", 20_000);
 
     @Test
     void lifeboatAgainstPostgresLogicalReplication() throws Exception {
@@ -188,7 +192,39 @@ class ReplicationBenchmarkIT {
             rowsPerSecond = BURST / (ended.getDouble(1) - began.getDouble(1));
             capturedRowsPerSecond = capturedAtMillis == 0 ? 0 : BURST / (capturedAtMillis / 1000.0 - began.getDouble(1));
         }
-        return new Figures(p[0], p[1], p[2], steadyRows, rowsPerSecond, warm, capturedRowsPerSecond);
+        Map<Integer, Double> rates = new java.util.LinkedHashMap<>();
+        long next = first + BURST;
+        for (int size : TRANSACTION_SIZES) {
+            rates.put(size, transactions(home, offsite, db, next, size));
+            next += TRANSACTION_ROWS;
+        }
+        return new Figures(p[0], p[1], p[2], steadyRows, rowsPerSecond, warm, capturedRowsPerSecond, rates);
+    }
+
+    /**
+     * Apply rate of small transactions: TRANSACTION_ROWS rows written as fast as one connection commits them, in
+     * transactions of {@code size} rows; rows/s from the first row's commit at the source to the last one's
+     * application at the target. Whole-transaction apply pays per transaction, not per row.
+     */
+    private static double transactions(PostgresServer home, PostgresServer offsite, String db, long first, int size)
+            throws Exception {
+        try (Connection h = home.connect(db); Statement s = h.createStatement()) {
+            for (long from = first; from < first + TRANSACTION_ROWS; from += size) {
+                s.execute("INSERT INTO bench.events (id, payload) SELECT g, md5(g::text) FROM generate_series(" + from
+                        + ", " + (from + size - 1) + ") g");
+            }
+        }
+        awaitRows(offsite, db, first + TRANSACTION_ROWS, Duration.ofSeconds(600));
+        try (Connection h = home.connect(db); Connection o = offsite.connect(db);
+             Statement sh = h.createStatement(); Statement so = o.createStatement();
+             ResultSet began = sh.executeQuery("SELECT extract(epoch FROM min(created_at)) FROM bench.events WHERE id >= "
+                     + first);
+             ResultSet ended = so.executeQuery("SELECT extract(epoch FROM max(applied_at)) FROM bench.events WHERE id >= "
+                     + first)) {
+            began.next();
+            ended.next();
+            return TRANSACTION_ROWS / (ended.getDouble(1) - began.getDouble(1));
+        }
     }
 
     /** RATE rows a second for {@code seconds}, one transaction every 10 ms, ids from {@code id}; the next free id. */
@@ -378,6 +414,14 @@ class ReplicationBenchmarkIT {
                 lb.burstRowsPerSecond() / pg.burstRowsPerSecond(), testJvm(), debezium.burstRowsPerSecond(),
                 debezium.burstRowsPerSecond() / pg.burstRowsPerSecond(), lb.capturedRowsPerSecond(),
                 PEAK_RSS.get() >> 20);
+        StringBuilder rates = new StringBuilder();
+        for (int size : TRANSACTION_SIZES) {
+            double p = pg.transactionRates().get(size);
+            double l = lb.transactionRates().get(size);
+            rates.append(String.format("  transactions of %3d rows, %d rows (rows/s) %10.0f   %10.0f    %6.2f%n", size,
+                    TRANSACTION_ROWS, p, l, l / p));
+        }
+        table = table + rates;
         if (pg.warmUp() != null && lb.warmUp() != null) {
             table = table + String.format("  warm-up, the first %d s at the same rate (not in the figures above), lag"
                     + " p50 / p95 / p99 (ms): PostgreSQL %.1f / %.1f / %.1f, Lifeboat %.1f / %.1f / %.1f%n",

@@ -67,7 +67,7 @@ public class CommandHandler {
         try {
             // Stored before it runs: after a restart an older epoch is still refused.
             for (ReplicationLink link : concerned) {
-                link.recordEpoch(command.epoch());
+                link.commands().recordEpoch(command.epoch());
             }
             Map<String, String> details = run(command, concerned);
             finish(command, CommandOutcome.DONE, what + " done", details);
@@ -95,12 +95,14 @@ public class CommandHandler {
         String why = command.reason() == null ? command.command() + " by " + command.issuedBy() : command.reason();
         Map<String, String> parameters = command.parameters() == null ? Map.of() : command.parameters();
         return switch (command.command()) {
-            case PAUSE -> Map.of("result", link.pause(why));
-            case RESUME -> Map.of("result", link.resume(why));
-            case DRAIN -> link.drain(why);
-            case PROMOTE -> link.promote(parameters.get("sourceLostAt"), Boolean.parseBoolean(parameters.get("planned")), why);
-            case FENCE -> link.fence(command.target(), why);
-            case REVERSE -> link.reverse(command.epoch(), parameters.get("source"), why);
+            case PAUSE -> Map.of("result", link.commands().pause(why));
+            case RESUME -> Map.of("result", link.commands().resume(why));
+            case DRAIN -> link.commands().drain(why);
+            case PROMOTE -> link.commands().promote(parameters.get("sourceLostAt"),
+                    Boolean.parseBoolean(parameters.get("planned")), why);
+            case FENCE -> link.commands().fence(command.target(), why);
+            case REVERSE -> link.commands().reverse(command.epoch(), parameters.get("source"),
+                    Boolean.parseBoolean(parameters.get("force")), why);
             case RECONCILE -> throw new IllegalStateException("not a replication command");
         };
     }

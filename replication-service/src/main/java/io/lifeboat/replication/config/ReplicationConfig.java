@@ -42,10 +42,6 @@ public interface ReplicationConfig {
     @WithDefault("lifeboat.cdc")
     String cdcTopicPrefix();
 
-    /** Prefix of the quarantine topics for changes that never left a lost source: {@code <prefix>.<link>}. */
-    @WithName("stranded-topic-prefix")
-    @WithDefault("lifeboat.stranded")
-    String strandedTopicPrefix();
 
     /** Replication factor of the topics this service creates (change topics, offsets). */
     @WithName("topic-replication-factor")
@@ -112,10 +108,23 @@ public interface ReplicationConfig {
         @WithDefault("60s")
         Duration drainTimeout();
 
-        /** Partitions of each change topic (order is per key, so more than one is safe). */
+        /**
+         * Partitions of the link's change topic: must be 1. A source transaction spans tables, and only one partition
+         * keeps the source's commit order across them; any other value is refused at start with that reason.
+         */
         @WithName("topic-partitions")
         @WithDefault("1")
         int topicPartitions();
+
+        /** Tables copied at once by the first copy (and by REVERSE's and added tables' copies). */
+        @WithName("copy-parallelism")
+        @WithDefault("2")
+        int copyParallelism();
+
+        /** How often the source is checked for tables created in the link's schemas (picked up while running). */
+        @WithName("table-watch-interval")
+        @WithDefault("10s")
+        Duration tableWatchInterval();
     }
 
     interface Endpoint {

@@ -16,6 +16,11 @@ public final class LifeboatSchema {
     private LifeboatSchema() {
     }
 
+    /** One of Lifeboat's own tables (the heartbeat travels in every link's stream; none is a user's change). */
+    public static boolean owns(String qualifiedTable) {
+        return qualifiedTable.startsWith(SCHEMA + ".");
+    }
+
     public static void ensure(Connection connection) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);
@@ -23,13 +28,16 @@ public final class LifeboatSchema {
             statement.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
             statement.execute("CREATE TABLE IF NOT EXISTS " + HEARTBEAT_TABLE
                     + " (link_id text PRIMARY KEY, beat_at timestamptz NOT NULL)");
-            // Per link and Kafka topic-partition: one topic per table, each consumed at its own pace, so one
-            // watermark per link would skip a slower table's older changes.
+            // Per link: its change topic's position (partition 0), the topic's id, the last whole transaction.
             statement.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".applied_position ("
                     + " link_id text NOT NULL, topic text NOT NULL, kafka_partition int NOT NULL,"
                     + " next_offset bigint NOT NULL, commit_lsn bigint, lsn bigint, tx_id bigint,"
                     + " source_committed_at timestamptz, applied_at timestamptz NOT NULL DEFAULT now(),"
                     + " PRIMARY KEY (link_id, topic, kafka_partition))");
+            statement.execute("ALTER TABLE " + SCHEMA + ".applied_position ADD COLUMN IF NOT EXISTS topic_id text,"
+                    + " ADD COLUMN IF NOT EXISTS tx_key bigint, ADD COLUMN IF NOT EXISTS end_commit_lsn bigint");
+            io.lifeboat.replication.copy.CopyStore.ensure(connection);
+            io.lifeboat.replication.quarantine.QuarantineStore.ensure(connection);
             // Arrays arrive as JSON arrays; this turns one into text[] for a cast to the column's array type.
             statement.execute("CREATE OR REPLACE FUNCTION " + SCHEMA + ".json_array_to_text(j jsonb) RETURNS text[]"
                     + " LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN j IS NULL OR jsonb_typeof(j) = 'null' THEN NULL"

@@ -56,6 +56,16 @@ public class LagReporter {
                     .tags(tags).register(meters);
             Gauge.builder("lifeboat.replication.stopped.tables", () -> figure(link.id(), s -> s.stoppedTables().size()))
                     .tags(tags).register(meters);
+            Gauge.builder("lifeboat.replication.standby.consistent", () -> figure(link.id(),
+                    s -> s.consistency() != null && s.consistency().consistent() ? 1 : 0)).tags(tags)
+                    .description("1 when the standby is a state the source had (copy complete, nothing stopped, no"
+                            + " gap), else 0").register(meters);
+            Gauge.builder("lifeboat.replication.tables.copied", () -> figure(link.id(),
+                    s -> s.consistency() == null ? Double.NaN : s.consistency().tablesCopied())).tags(tags)
+                    .register(meters);
+            Gauge.builder("lifeboat.replication.tables", () -> figure(link.id(),
+                    s -> s.consistency() == null ? Double.NaN : s.consistency().tablesTotal())).tags(tags)
+                    .register(meters);
         }
         started = true; // a @Scheduled method can fire before the channels are wired
     }
@@ -75,7 +85,7 @@ public class LagReporter {
             latest.put(link.id(), s);
             ReplicationLag lag = new ReplicationLag(s.id(), LinkKind.DATABASE, s.sourceSite(), s.targetSite(), s.lagMs(),
                     s.pendingEvents(), null, s.sourcePosition(), s.appliedPosition(), s.retainedWalBytes(), s.state(),
-                    s.measuredAt());
+                    s.measuredAt(), s.consistency());
             publisher.publish(EventTypes.REPLICATION_LAG, lag).subscribe().with(ok -> { },
                     e -> LOG.debugf("lag of link %s not published: %s", s.id(), e.getMessage()));
         }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 public record LinkDefinition(String id, PgEndpoint source, PgEndpoint target, List<String> schemas,
         List<String> tablesInclude, List<String> tablesExclude, String publication, String slot,
         Duration heartbeatInterval, long retainedWalAlertBytes, int batchSize, Duration drainTimeout,
-        int topicPartitions) {
+        int copyParallelism, Duration tableWatchInterval) {
 
     private static final Pattern LINK_ID = Pattern.compile("[a-z][a-z0-9]{0,30}");
     private static final Pattern PG_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -48,16 +48,21 @@ public record LinkDefinition(String id, PgEndpoint source, PgEndpoint target, Li
         require(!config.heartbeatInterval().isNegative() && !config.heartbeatInterval().isZero(),
                 key + "heartbeat-interval", "must be positive");
         require(config.batchSize() > 0, key + "batch-size", "must be positive");
-        require(config.topicPartitions() > 0, key + "topic-partitions", "must be positive");
+        require(config.topicPartitions() == 1, key + "topic-partitions", "must be 1: a source transaction spans"
+                + " tables, and only one partition keeps the source's commit order across them (with more, the standby"
+                + " could see a transaction in part, or transactions out of order)");
+        require(config.copyParallelism() > 0, key + "copy-parallelism", "must be positive");
+        require(!config.tableWatchInterval().isNegative() && !config.tableWatchInterval().isZero(),
+                key + "table-watch-interval", "must be positive");
         return new LinkDefinition(id, source, target, List.copyOf(config.schemas()), List.copyOf(include),
                 List.copyOf(exclude), publication, slot, config.heartbeatInterval(), config.retainedWalAlertBytes(),
-                config.batchSize(), config.drainTimeout(), config.topicPartitions());
+                config.batchSize(), config.drainTimeout(), config.copyParallelism(), config.tableWatchInterval());
     }
 
     /** The same link run the other way (after REVERSE): the promoted target becomes the source. */
     public LinkDefinition reversed() {
         return new LinkDefinition(id, target, source, schemas, tablesInclude, tablesExclude, publication, slot,
-                heartbeatInterval, retainedWalAlertBytes, batchSize, drainTimeout, topicPartitions);
+                heartbeatInterval, retainedWalAlertBytes, batchSize, drainTimeout, copyParallelism, tableWatchInterval);
     }
 
     /** Whether a table (schema.table) is one this link replicates. */

@@ -6,6 +6,7 @@ import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.LinkStateChanged;
 import io.lifeboat.events.kafka.DeadLetters;
 import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.kafka.KafkaSettings;
 import io.lifeboat.replication.config.ReplicationConfig;
 import io.lifeboat.replication.state.LinkStateStore;
 import io.lifeboat.replication.state.PersistedLink;
@@ -31,17 +32,18 @@ public class ReplicationLinks implements LinkEvents {
     private final ReplicationConfig config;
     private final EventPublisher publisher;
     private final DeadLetters deadLetters;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final LinkStateStore states;
     private final Map<String, ReplicationLink> links = new LinkedHashMap<>();
 
     ReplicationLinks(ReplicationConfig config, EventPublisher publisher, DeadLetters deadLetters,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, LinkStateStore states) {
+            @io.smallrye.common.annotation.Identifier("default-kafka-broker") Map<String, Object> kafka,
+            LinkStateStore states) {
         this.states = states;
         this.config = config;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = KafkaSettings.clients(kafka);
     }
 
     /** Bad configuration or keyless tables stop the start, with a message naming the key or the tables. */
@@ -54,8 +56,8 @@ public class ReplicationLinks implements LinkEvents {
                 LOG.infof("link %s is configured but disabled (lifeboat.replication.links.%s.enabled=false)", id, id);
             }
         });
-        ReplicationLink.Environment env = new ReplicationLink.Environment(bootstrapServers, config.offsetsTopic(),
-                config.cdcTopicPrefix(), config.strandedTopicPrefix(), config.topicReplicationFactor(), this,
+        ReplicationLink.Environment env = new ReplicationLink.Environment(kafka, config.offsetsTopic(),
+                config.cdcTopicPrefix(), config.topicReplicationFactor(), this,
                 (record, reason) -> deadLetters.send(record, reason).await().atMost(Duration.ofSeconds(130)), states,
                 config.producerCompression());
         // Read back before any link starts: direction, connector, epoch and phase as the last commands left them.

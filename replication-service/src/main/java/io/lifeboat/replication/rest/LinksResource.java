@@ -13,11 +13,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import io.lifeboat.replication.quarantine.QuarantineView;
 
 import java.util.List;
 import java.util.Map;
 
-/** The links' status, and the one operator action that is not a command: resuming a stopped table. */
+/**
+ * The links' status, their quarantine, and the operator actions that are not commands: resuming a link stopped at a
+ * refused change, and a resync after a gap.
+ */
 @Path("/links")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
@@ -51,10 +56,46 @@ public class LinksResource {
     @POST
     @Path("{id}/tables/{table}/resume")
     public Response resumeTable(@PathParam("id") String id, @PathParam("table") String table) throws Exception {
-        boolean resumed = link(id).resumeTable(table);
+        boolean resumed = link(id).commands().resumeTable(table);
         return resumed ? Response.ok(Map.of("table", table, "resumed", true, "reason", "retrying its stopped record")).build()
                 : Response.status(409).entity(Map.of("table", table, "resumed", false,
                         "reason", "table " + table + " of link " + id + " is not stopped")).build();
+    }
+
+    /** What the quarantine holds for this link, per site, reason and table. */
+    @GET
+    @Path("{id}/quarantine")
+    public List<QuarantineView.AtSite> quarantine(@PathParam("id") String id) {
+        ReplicationLink link = link(id);
+        return QuarantineView.counts(id, List.of(link.definition().source(), link.definition().target()));
+    }
+
+    /** Every quarantined change of the link, one JSON object per line (site, reason, table, key, change, ...). */
+    @GET
+    @Path("{id}/quarantine/export")
+    @Produces("application/x-ndjson")
+    public StreamingOutput exportQuarantine(@PathParam("id") String id) {
+        ReplicationLink link = link(id);
+        return out -> {
+            try {
+                QuarantineView.export(id, List.of(link.definition().source(), link.definition().target()), out);
+            } catch (java.sql.SQLException e) {
+                throw new java.io.IOException("quarantine of link " + id + " not readable: " + e.getMessage(), e);
+            }
+        };
+    }
+
+    /**
+     * After a gap (the change stream lost changes never applied): every table is copied again from a new snapshot
+     * and streaming resumes after the topic's current end. 409 when the link has no gap.
+     */
+    @POST
+    @Path("{id}/resync")
+    public Response resync(@PathParam("id") String id) throws Exception {
+        String outcome = link(id).commands().resync();
+        return outcome == null ? Response.status(409).entity(Map.of("link", id, "resynced", false,
+                "reason", "link " + id + " has no gap in its change stream; nothing to resync")).build()
+                : Response.ok(Map.of("link", id, "resynced", true, "reason", outcome)).build();
     }
 
     private ReplicationLink link(String id) {

@@ -4,15 +4,7 @@ import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import io.lifeboat.replication.apply.SourcePosition;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jboss.logging.Logger;
@@ -22,60 +14,44 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * One link's capture: the Debezium embedded engine reading the source's slot, and a Kafka producer writing each
- * change, in Debezium's JSON envelope, to {@code <prefix>.<link>.<schema>.<table>} keyed by primary key.
+ * One link's capture: the Debezium embedded engine reading the source's slot with transaction metadata on, each
+ * record turned into a {@link Change} (BEGIN, DATA, END, in the slot's order, which is the source's commit order)
+ * and handed to a {@link ChangeSink}.
  *
- * <p>Debezium's offsets advance only after the batch is acknowledged by Kafka ({@code acks=all}, idempotent
- * producer): a crash re-sends (at least once) but never skips. The applier turns that into exactly once in effect.
+ * <p>Debezium's offsets advance only after the sink made the batch durable: a crash re-sends (at least once) but
+ * never skips. Re-sent records carry the same transaction key and LSNs, so the applier recognises them.
  *
  * <p>Lifecycle, as Debezium's own embedded API: {@link #builder()} → {@link #run()} (blocks; run it on a thread of
- * your own) → {@link #close()}.
+ * your own) → {@link #close()}. {@link #handleBatch} runs on the engine's one thread: the transaction state below is
+ * that thread's.
  */
 public final class ChangeSource implements Runnable, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ChangeSource.class);
     private static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
+    private static final String TRANSACTION_TOPIC_SUFFIX = ".transaction";
 
     private final String linkId;
     private final Properties debezium;
     private final SourceListener listener;
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final Admin admin;
-    private final int topicPartitions;
-    private final short replicationFactor;
-    private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
-    private final java.util.function.Function<String, String> route;
-    private final java.util.function.Predicate<SourceRecord> keep;
+    private final ChangeSink sink;
+    private final Predicate<Change> keep;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+
+    // The engine thread's: the open transaction's key and the last change's LSN and ordinal in it.
+    private long txKey = -1;
+    private long lastLsn = -1;
+    private int ordinal;
 
     private ChangeSource(Builder b) {
         this.linkId = b.linkId;
         this.debezium = b.debezium;
         this.listener = b.listener;
-        this.topicPartitions = b.topicPartitions;
-        this.replicationFactor = b.replicationFactor;
-        this.route = b.route;
+        this.sink = b.sink;
         this.keep = b.keep;
-        Map<String, Object> kafka = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 2,
-                // 64 KB batches fill a burst's requests; the pool is bounded so the heap stays small (the
-                // producer keeps freed batch buffers pooled up to buffer.memory, live for good).
-                ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, b.compression,
-                ProducerConfig.CLIENT_ID_CONFIG, "lifeboat-source-" + b.linkId);
-        this.producer = new KafkaProducer<>(kafka, new ByteArraySerializer(), new ByteArraySerializer());
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, b.bootstrapServers));
     }
 
     public static Builder builder() {
@@ -97,77 +73,81 @@ public final class ChangeSource implements Runnable, AutoCloseable {
 
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
-        List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
-        long lastLsn = -1;
-        long lastCommit = -1;
-        boolean snapshot = false;
-        for (RecordChangeEvent<SourceRecord> change : batch) {
-            SourceRecord record = change.record();
+        List<Change> out = new ArrayList<>(batch.size());
+        long newestLsn = -1;
+        long newestCommit = -1;
+        for (RecordChangeEvent<SourceRecord> event : batch) {
+            SourceRecord record = event.record();
             Map<String, ?> offset = record.sourceOffset();
             if (offset != null && offset.get("lsn") instanceof Number lsn) {
-                lastLsn = Math.max(lastLsn, lsn.longValue());
+                newestLsn = Math.max(newestLsn, lsn.longValue());
             }
             if (record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX)) {
                 continue; // carries only an offset: nothing for the applier
             }
-            if (record.value() instanceof Struct envelope && envelope.schema().field("source") != null) {
-                Struct source = envelope.getStruct("source");
-                if (source != null) {
-                    lastCommit = Math.max(lastCommit, source.getInt64("ts_ms"));
-                    snapshot |= !"false".equals(String.valueOf(source.get("snapshot")));
-                }
-            }
-            if (!keep.test(record)) {
+            Change change = toChange(record, offset);
+            if (change == null) {
                 continue;
             }
-            String topic = route.apply(record.topic());
-            ensureTopic(topic);
-            byte[] key = ConnectJson.write(record.keySchema(), record.key());
-            byte[] value = ConnectJson.write(record.valueSchema(), record.value());
-            ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(topic, key, value);
-            if (!topic.equals(record.topic())) {
-                out.headers().add("lifeboat-source-topic", record.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (change.position() != null) {
+                newestCommit = Math.max(newestCommit, change.position().commitMillis());
             }
-            sends.add(producer.send(out));
+            if (keep.test(change)) {
+                out.add(change);
+            }
         }
-        try {
-            for (Future<RecordMetadata> send : sends) {
-                send.get();
+        if (!out.isEmpty()) {
+            try {
+                sink.write(out);
+            } catch (InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                // Offsets stay where they were: the engine stops, the link restarts it, and the batch is sent again.
+                throw new IllegalStateException("link " + linkId + ": changes not stored: " + e.getMessage(), e);
             }
-        } catch (ExecutionException e) {
-            // Offsets stay where they were: the engine stops, the link restarts it, and the batch is sent again.
-            throw new IllegalStateException("link " + linkId + ": Kafka did not acknowledge a change: "
-                    + e.getCause().getMessage(), e.getCause());
         }
         for (RecordChangeEvent<SourceRecord> change : batch) {
             committer.markProcessed(change);
         }
         committer.markBatchFinished();
-        listener.produced(sends.size(), lastLsn, lastCommit, snapshot);
+        listener.produced(out.size(), newestLsn, newestCommit, false);
     }
 
-    private void ensureTopic(String topic) {
-        if (knownTopics.contains(topic)) {
-            return;
+    /** @return null for what the stream does not carry (tombstones: the change topic is not compacted) */
+    private Change toChange(SourceRecord record, Map<String, ?> offset) {
+        if (record.value() == null) {
+            return null;
         }
-        try {
-            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
-                admin.createTopics(List.of(new NewTopic(topic, topicPartitions, replicationFactor)))
-                        .all().get(30, TimeUnit.SECONDS);
-                LOG.infof("link %s: created change topic %s (%d partitions)", linkId, topic, topicPartitions);
+        byte[] key = record.key() == null ? null : ConnectJson.write(record.keySchema(), record.key());
+        byte[] value = ConnectJson.write(record.valueSchema(), record.value());
+        if (record.topic().endsWith(TRANSACTION_TOPIC_SUFFIX) && record.value() instanceof Struct tx
+                && tx.schema().field("status") != null) {
+            long commitLsn = offset != null && offset.get("lsn_commit") instanceof Number n ? n.longValue() : 0;
+            if ("BEGIN".equals(tx.getString("status"))) {
+                // At BEGIN, lsn_commit is still the previous transaction's commit: this one's key.
+                txKey = commitLsn;
+                lastLsn = -1;
+                return new Change(Change.Kind.BEGIN, txKey, 0, 0, 0, null, key, value, null);
             }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + topic + ": " + e.getMessage(), e);
+            return new Change(Change.Kind.END, txKey, 0, 0, commitLsn, null, key, value, null);
         }
-        knownTopics.add(topic);
+        SourcePosition position = positionOf(record);
+        if (position == null) {
+            return null;
+        }
+        if (position.commitLsn() != txKey) {
+            txKey = position.commitLsn(); // a transaction resumed after a restart, without its BEGIN again
+            lastLsn = -1;
+        }
+        ordinal = position.lsn() == lastLsn ? ordinal + 1 : 0;
+        lastLsn = position.lsn();
+        Struct source = ((Struct) record.value()).getStruct("source");
+        return new Change(Change.Kind.DATA, txKey, position.lsn(), ordinal, 0,
+                source.getString("schema") + "." + source.getString("table"), key, value, position);
     }
 
     /** The change's place in the source stream, from Debezium's source block (null for heartbeats). */
-    public static io.lifeboat.replication.apply.SourcePosition positionOf(SourceRecord record) {
+    public static SourcePosition positionOf(SourceRecord record) {
         if (!(record.value() instanceof Struct envelope) || envelope.schema().field("source") == null
                 || envelope.getStruct("source") == null) {
             return null;
@@ -184,11 +164,11 @@ public final class ChangeSource implements Runnable, AutoCloseable {
             }
         }
         Object txId = source.get("txId");
-        return new io.lifeboat.replication.apply.SourcePosition(commitLsn, lsn,
-                txId instanceof Number n ? n.longValue() : 0, source.getInt64("ts_ms"));
+        return new SourcePosition(commitLsn, lsn, txId instanceof Number n ? n.longValue() : 0,
+                source.getInt64("ts_ms"));
     }
 
-    /** Stops the engine (it commits the offsets of what Kafka has acknowledged) and the clients. */
+    /** Stops the engine (it commits the offsets of what the sink has made durable) and the sink. */
     @Override
     public void close() {
         DebeziumEngine<?> running = engine;
@@ -199,38 +179,15 @@ public final class ChangeSource implements Runnable, AutoCloseable {
                 LOG.warnf("link %s: closing the capture engine: %s", linkId, e.getMessage());
             }
         }
-        producer.close(java.time.Duration.ofSeconds(10));
-        admin.close(java.time.Duration.ofSeconds(5));
+        sink.close();
     }
 
     public static final class Builder {
         private String linkId;
         private Properties debezium;
         private SourceListener listener;
-        private String bootstrapServers;
-        private int topicPartitions = 1;
-        private short replicationFactor = 1;
-        private String compression = "none";
-
-        /** The producer's {@code compression.type} for change topics (none, lz4, zstd, ...). */
-        public Builder compression(String compression) {
-            this.compression = compression;
-            return this;
-        }
-        private java.util.function.Function<String, String> route = java.util.function.Function.identity();
-        private java.util.function.Predicate<SourceRecord> keep = r -> true;
-
-        /** Where each change goes, by its Debezium topic (default: that topic). */
-        public Builder route(java.util.function.Function<String, String> route) {
-            this.route = route;
-            return this;
-        }
-
-        /** Which changes are sent at all (default: all); the others are only acknowledged. */
-        public Builder keep(java.util.function.Predicate<SourceRecord> keep) {
-            this.keep = keep;
-            return this;
-        }
+        private ChangeSink sink;
+        private Predicate<Change> keep = c -> true;
 
         public Builder linkId(String linkId) {
             this.linkId = linkId;
@@ -247,14 +204,15 @@ public final class ChangeSource implements Runnable, AutoCloseable {
             return this;
         }
 
-        public Builder bootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = bootstrapServers;
+        /** Where the changes go; closed with the source. */
+        public Builder sink(ChangeSink sink) {
+            this.sink = sink;
             return this;
         }
 
-        public Builder topics(int partitions, short replicationFactor) {
-            this.topicPartitions = partitions;
-            this.replicationFactor = replicationFactor;
+        /** Which changes reach the sink at all (default: all); the others are only acknowledged. */
+        public Builder keep(Predicate<Change> keep) {
+            this.keep = keep;
             return this;
         }
 
@@ -262,7 +220,7 @@ public final class ChangeSource implements Runnable, AutoCloseable {
             Objects.requireNonNull(linkId, "linkId");
             Objects.requireNonNull(debezium, "debezium");
             Objects.requireNonNull(listener, "listener");
-            Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+            Objects.requireNonNull(sink, "sink");
             return new ChangeSource(this);
         }
     }

@@ -3,7 +3,6 @@ package io.lifeboat.replication.source;
 import io.lifeboat.replication.db.LifeboatSchema;
 import io.lifeboat.replication.link.LinkDefinition;
 
-import java.util.Collection;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -15,11 +14,15 @@ public final class DebeziumProperties {
     }
 
     /**
-     * @param tables the link's tables ({@code schema.table}), already checked to have primary keys
      */
-    public static Properties of(LinkDefinition link, Collection<String> tables, String bootstrapServers,
+    /**
+     * @param kafka the service's Kafka client settings (every {@code kafka.*} key: servers, TLS, SASL): Debezium's
+     *              offset store uses them as they are, like the service's own clients
+     */
+    public static Properties of(LinkDefinition link, java.util.Map<String, Object> kafka,
             String offsetsTopic, short replicationFactor, String topicPrefix) {
         Properties p = new Properties();
+        kafka.forEach((k, v) -> p.put(k, v instanceof String ? v : String.valueOf(v)));
         p.setProperty("name", "lifeboat-" + link.id());
         p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         p.setProperty("tasks.max", "1");
@@ -30,7 +33,6 @@ public final class DebeziumProperties {
         p.setProperty("offset.storage.replication.factor", Short.toString(replicationFactor));
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("offset.flush.timeout.ms", "10000");
-        p.setProperty("bootstrap.servers", bootstrapServers);
 
         p.setProperty("database.hostname", link.source().host());
         p.setProperty("database.port", Integer.toString(link.source().port()));
@@ -43,11 +45,14 @@ public final class DebeziumProperties {
         p.setProperty("slot.name", link.slot());
         p.setProperty("slot.drop.on.stop", "false");
         p.setProperty("publication.name", link.publication());
-        p.setProperty("publication.autocreate.mode", "filtered");
-        p.setProperty("table.include.list", tables.stream().map(t -> t.replace(".", "\\."))
-                .collect(Collectors.joining(",")) + "," + LifeboatSchema.HEARTBEAT_TABLE.replace(".", "\\."));
-        // First start of a link: a full copy, then streaming from the slot's consistent point.
-        p.setProperty("snapshot.mode", "initial");
+        // Lifeboat owns the publication (SourceSetup: the link's tables, and tables added later while running)
+        // and the slot; pgoutput sends only published tables, so Debezium filters by schema alone.
+        p.setProperty("publication.autocreate.mode", "disabled");
+        p.setProperty("schema.include.list", java.util.stream.Stream.concat(link.schemas().stream(),
+                java.util.stream.Stream.of(LifeboatSchema.SCHEMA)).collect(Collectors.joining(",")));
+        // No snapshot by Debezium: the first copy is Lifeboat's own COPY (TableCopier), from snapshots that the
+        // applier's filter lines up with the slot's stream.
+        p.setProperty("snapshot.mode", "no_data");
 
         // The heartbeat's own row change flows through the slot: an idle source still moves its slot, and the
         // applier sees "caught up" as a recent heartbeat with nothing pending. FENCE leaves the replication user
@@ -66,7 +71,8 @@ public final class DebeziumProperties {
         p.setProperty("time.precision.mode", "adaptive");
         p.setProperty("skipped.operations", "none");
         p.setProperty("tombstones.on.delete", "true");
-        p.setProperty("provide.transaction.metadata", "false");
+        // BEGIN and END of every transaction, in the stream's order: the applier commits only at an END.
+        p.setProperty("provide.transaction.metadata", "true");
         p.setProperty("errors.max.retries", "-1");
         p.setProperty("errors.retry.delay.initial.ms", "300");
         p.setProperty("errors.retry.delay.max.ms", "5000");

@@ -1,0 +1,115 @@
+package io.lifeboat.replication.apply;
+
+/**
+ * Where the applier stands in a link's change stream, and what to do with the next record: a pure function from
+ * (cursor, record) to (decision, next cursor), with the reason in words. It is what makes the standby see only
+ * whole source transactions, once each, in commit order.
+ *
+ * <p>Why it is right. The stream is one Kafka partition written in the slot's order: each source transaction as
+ * BEGIN, its changes, END, one transaction after the other in commit order. Every record of a transaction carries
+ * the same key (the commit LSN of the transaction before it), and keys grow strictly from one transaction to the
+ * next. Debezium may send records again after a crash (at least once), always a suffix of what it sent before, with
+ * the same keys and LSNs. So:
+ * <ul>
+ *   <li>a record whose key is at or below the last ENDED transaction's is a re-send of something applied: skip;</li>
+ *   <li>within the open transaction, a change at or below the last applied (LSN, ordinal) is a re-send: skip;</li>
+ *   <li>the target commits only right after an END, so a target transaction holds whole source transactions;</li>
+ *   <li>anything else (a new key while a transaction is open, a key going backwards) means a record is missing:
+ *       the applier stops the link rather than guess.</li>
+ * </ul>
+ *
+ * @param lastEnded the key of the newest transaction whose END was applied; -1 before the first
+ * @param open      the transaction being applied, or null between transactions
+ */
+public record TransactionCursor(long lastEnded, Open open) {
+
+    /** The open transaction: its key and the newest change applied in it. */
+    public record Open(long key, long lastLsn, int lastOrdinal, long changes) {
+    }
+
+    public enum Action {
+        /** Apply the change in the open target transaction. */
+        APPLY,
+        /** Nothing to do: a BEGIN, or a re-send of what is applied already. */
+        SKIP,
+        /** The transaction is whole: the target may commit here. */
+        COMMIT_POINT,
+        /** A record is missing or out of order: stop, never guess. */
+        BROKEN
+    }
+
+    public record Step(Action action, TransactionCursor next, String reason) {
+    }
+
+    public static TransactionCursor start(long lastEnded) {
+        return new TransactionCursor(lastEnded, null);
+    }
+
+    public boolean between() {
+        return open == null;
+    }
+
+    public Step begin(long key) {
+        if (!after(key, lastEnded)) {
+            return skip("BEGIN of transaction " + key + " sent again: it is applied already");
+        }
+        if (open == null) {
+            return new Step(Action.SKIP, new TransactionCursor(lastEnded, new Open(key, -1, -1, 0)),
+                    "transaction " + key + " begins");
+        }
+        if (open.key == key) {
+            return skip("BEGIN of the open transaction " + key + " sent again");
+        }
+        return broken("transaction " + key + " begins while transaction " + open.key + " has not ended: its END"
+                + " (and maybe changes) is missing from the stream");
+    }
+
+    public Step data(long key, long lsn, int ordinal) {
+        if (!after(key, lastEnded)) {
+            return skip("change of transaction " + key + " sent again: it is applied already");
+        }
+        if (open == null) {
+            // A transaction resumed by the capture after a restart, its BEGIN not sent again.
+            return apply(new Open(key, lsn, ordinal, 1), "first change of transaction " + key);
+        }
+        if (open.key != key) {
+            return broken(after(key, open.key)
+                    ? "a change of transaction " + key + " arrives while transaction " + open.key + " has not ended:"
+                            + " its END is missing from the stream"
+                    : "a change of transaction " + key + " arrives inside later transaction " + open.key
+                            + ": the stream is out of order");
+        }
+        if (!after(lsn, open.lastLsn) && !(lsn == open.lastLsn && ordinal > open.lastOrdinal)) {
+            return skip("change at " + SourcePosition.lsnText(lsn) + "#" + ordinal + " of transaction " + key
+                    + " sent again");
+        }
+        return apply(new Open(key, lsn, ordinal, open.changes + 1), "change of transaction " + key);
+    }
+
+    public Step end(long key) {
+        if (!after(key, lastEnded)) {
+            return skip("END of transaction " + key + " sent again: it is applied already");
+        }
+        if (open != null && open.key != key) {
+            return broken("END of transaction " + key + " while transaction " + open.key + " is open: the stream"
+                    + " is missing records");
+        }
+        return new Step(Action.COMMIT_POINT, new TransactionCursor(key, null), "transaction " + key + " is whole");
+    }
+
+    private Step apply(Open next, String why) {
+        return new Step(Action.APPLY, new TransactionCursor(lastEnded, next), why);
+    }
+
+    private Step skip(String why) {
+        return new Step(Action.SKIP, this, why);
+    }
+
+    private Step broken(String why) {
+        return new Step(Action.BROKEN, this, why);
+    }
+
+    private static boolean after(long a, long b) {
+        return Long.compareUnsigned(a, b) > 0 || b == -1 && a != -1;
+    }
+}

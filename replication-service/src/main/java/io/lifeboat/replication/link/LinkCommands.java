@@ -1,0 +1,268 @@
+package io.lifeboat.replication.link;
+
+import io.lifeboat.events.LinkState;
+import io.lifeboat.replication.apply.ApplierStatus;
+import io.lifeboat.replication.apply.Drained;
+import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.db.PgEndpoint;
+import io.lifeboat.replication.db.SiteGuard;
+import io.lifeboat.replication.db.TableCatalog;
+import io.lifeboat.replication.db.TableShape;
+import io.lifeboat.replication.quarantine.PartialTransactions;
+import io.lifeboat.replication.state.PersistedLink;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The commands that move a link (PAUSE, RESUME, DRAIN, PROMOTE, FENCE, REVERSE), one at a time: every method is
+ * synchronized on this object, so a command sees the link as the previous one left it.
+ */
+public final class LinkCommands {
+
+    private static final Logger LOG = Logger.getLogger(LinkCommands.class);
+
+    private final ReplicationLink link;
+    /** Whether the last drain captured everything the source had written when it began (the source answered). */
+    private volatile boolean drainedToSourceEnd;
+
+    LinkCommands(ReplicationLink link) {
+        this.link = link;
+    }
+
+    public synchronized String pause(String why) {
+        LinkState state = link.state();
+        if (state == LinkState.PROMOTED || state == LinkState.DRAINED) {
+            throw new ReplicationLink.Refused("link " + link.id() + " is " + state + "; there is nothing to pause");
+        }
+        link.persist(PersistedLink.Phase.PAUSED, link.definition, link.connectorName);
+        link.applier.pause();
+        // Capture goes on: the changes keep leaving the source and wait in Kafka, so the recovery point holds.
+        link.changeState(LinkState.PAUSED, why);
+        return "applying paused; capture goes on into Kafka";
+    }
+
+    public synchronized String resume(String why) {
+        if (link.state() != LinkState.PAUSED) {
+            throw new ReplicationLink.Refused("link " + link.id() + " is " + link.state() + ", not PAUSED");
+        }
+        link.persist(PersistedLink.Phase.RUNNING, link.definition, link.connectorName);
+        link.applier.resume();
+        link.changeState(LinkState.STREAMING, why);
+        return "applying resumed";
+    }
+
+    /** Applies everything the source has produced, then stops both halves. */
+    public synchronized Map<String, String> drain(String why) throws Exception {
+        return drain(why, true).details;
+    }
+
+    private record DrainOutcome(Map<String, String> details, Drained drained) {
+    }
+
+    /**
+     * @param toSourceEnd whether a link already DRAINED short of the source's end (or not known to have reached it,
+     *                    after a restart) is drained again; an unplanned promotion takes what it has
+     */
+    private DrainOutcome drain(String why, boolean toSourceEnd) throws Exception {
+        LinkState state = link.state();
+        boolean again = state == LinkState.DRAINED && !drainedToSourceEnd && toSourceEnd;
+        if (state == LinkState.PROMOTED || (state == LinkState.DRAINED && !again)) {
+            return new DrainOutcome(finalPosition(), null);
+        }
+        link.changeState(LinkState.DRAINING, again ? "draining again, capture resuming from its stored offsets if "
+                + link.definition.source().site() + " answers: the last drain is not known to have reached the end of"
+                + " its WAL (" + link.reason() + "); " + why : why);
+        drainedToSourceEnd = false;
+        String sourceNote;
+        Drained done;
+        try {
+            if (again) {
+                try {
+                    link.preflight(); // also fills in the tables when the source was away at start
+                    forceCapture();
+                } catch (SQLException unreachable) {
+                    // No capture is started: catchUpWithSource finds the source unreachable too and says so.
+                }
+            }
+            sourceNote = catchUpWithSource();
+            link.stopCapture();
+            done = link.applier.drain().get(link.definition.drainTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            if (again) {
+                // The stored phase is still DRAINED, and so is the link: a later retry drains again.
+                link.stopCapture();
+                link.changeState(LinkState.DRAINED, "draining again failed, still drained as before: " + e.getMessage());
+            }
+            throw e;
+        }
+        link.persist(PersistedLink.Phase.DRAINED, link.definition, link.connectorName);
+        String partial = done.partial() ? "; a transaction whose END never arrived (records " + done.partialFrom()
+                + ".." + (done.partialTo() - 1) + ") was not applied" : "";
+        link.changeState(LinkState.DRAINED, "drained: " + sourceNote + "; applied up to "
+                + ReplicationLink.positionText(done.status().applied()) + partial);
+        Map<String, String> details = new LinkedHashMap<>(finalPosition());
+        details.put("source", sourceNote);
+        return new DrainOutcome(details, done);
+    }
+
+    /** A drain run again captures (the link is DRAINING now), until it stops capture itself. */
+    private void forceCapture() {
+        link.startCapture();
+    }
+
+    /** If the source answers, waits until capture has passed its current WAL position. */
+    private String catchUpWithSource() throws InterruptedException {
+        LinkDefinition d = link.definition;
+        long targetLsn;
+        try (Connection c = d.source().connect("lifeboat-drain-" + link.id());
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            r.next();
+            targetLsn = SourcePosition.parseLsn(r.getString(1));
+        } catch (SQLException unreachable) {
+            return "source unreachable (" + unreachable.getMessage().lines().findFirst().orElse("") + "): applied what"
+                    + " Kafka holds";
+        }
+        Instant deadline = Instant.now().plus(d.drainTimeout());
+        while (link.producedLsn < targetLsn && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100); // waiting on the capture thread's progress, bounded by drain-timeout
+        }
+        drainedToSourceEnd = link.producedLsn >= targetLsn;
+        return drainedToSourceEnd ? "source reachable, captured past its WAL position " + SourcePosition.lsnText(targetLsn)
+                : "source reachable but capture did not reach " + SourcePosition.lsnText(targetLsn) + " within "
+                + d.drainTimeout().toSeconds() + " s";
+    }
+
+    boolean drainedToSourceEnd() {
+        return drainedToSourceEnd;
+    }
+
+    /**
+     * Drain, keep a transaction whose END never came in the quarantine, move sequences past the data, lift the
+     * guard. {@code sourceLostAt} (ISO instant) gives the data-loss window: the source's commit time of the last
+     * applied change against it. A {@code planned} promotion (a switchover with the source fenced and answering)
+     * loses nothing or does not happen: its window is 0 when the drain captured the source's WAL up to where it
+     * stood, and it is refused otherwise.
+     */
+    public synchronized Map<String, String> promote(String sourceLostAt, boolean planned, String why) throws Exception {
+        LinkDefinition d = link.definition;
+        if (link.state() == LinkState.PROMOTED) {
+            // A retry of a PROMOTE whose answer was lost: the same outcome again, not a refusal that strands a runbook.
+            return Map.of("result", "link " + link.id() + " is already PROMOTED at " + d.target().site());
+        }
+        DrainOutcome drain = drain("drain before promotion: " + why, planned);
+        Map<String, String> details = new LinkedHashMap<>(drain.details());
+        if (planned && (!drainedToSourceEnd || drain.drained() != null && drain.drained().partial())) {
+            String refusal = "planned promotion refused: the drain did not capture everything "
+                    + d.source().site() + " had written (" + details.getOrDefault("source", "source not checked")
+                    + "); promoting now could lose data. PROMOTE again once it answers: the drain then runs again";
+            link.changeState(LinkState.DRAINED, refusal);
+            throw new ReplicationLink.Refused(refusal);
+        }
+        Drained drained = drain.drained();
+        Map<String, TableShape> tables = link.applier.withConnection(c -> {
+            if (drained != null && drained.partial()) {
+                Map<String, Long> kept = PartialTransactions.quarantine(link.env.kafka(), link.topic,
+                        drained.partialFrom(), drained.partialTo(), c, link.id(), link.epoch, d.source().site());
+                long n = kept.values().stream().mapToLong(Long::longValue).sum();
+                details.put("partialTransactionChanges", Long.toString(n));
+                kept.forEach((table, count) -> details.put("partial." + table, Long.toString(count)));
+                LOG.warnf("link %s: a transaction whose END never reached Kafka: %d changes kept in the quarantine"
+                        + " at %s, not applied: %s", link.id(), n, d.target().site(), kept);
+            }
+            Map<String, TableShape> t = link.replicated(TableCatalog.read(c, d.schemas()));
+            details.put("sequencesAdvanced", Integer.toString(SiteGuard.advanceSequences(c, t.values())));
+            SiteGuard.lift(c, t.values());
+            return t;
+        }).get(120, TimeUnit.SECONDS);
+        ApplierStatus s = link.applier.status();
+        long lastCommit = ReplicationLink.lastAppliedCommit(s);
+        Instant lost = sourceLostAt == null || sourceLostAt.isBlank() ? Instant.now() : Instant.parse(sourceLostAt);
+        details.put("guardLifted", Integer.toString(tables.size()));
+        details.put("consistency", s.consistency().state().name());
+        if (planned) {
+            details.put("dataLossWindowMs", "0");
+        } else {
+            details.put("dataLossWindowMs", lastCommit <= 0 ? "unknown"
+                    : Long.toString(Math.max(0, lost.toEpochMilli() - lastCommit)));
+            details.put("sourceLostAt", lost.toString());
+        }
+        link.persist(PersistedLink.Phase.PROMOTED, d, link.connectorName);
+        link.changeState(LinkState.PROMOTED, d.target().site() + " promoted: accepts writes; " + details);
+        return details;
+    }
+
+    /** Makes a site's database read-only for everyone but this service, and ends other sessions. */
+    public Map<String, String> fence(String site, String why) throws SQLException {
+        LinkDefinition d = link.definition;
+        PgEndpoint endpoint = site.equals(d.source().site()) ? d.source() : d.target();
+        try (Connection c = endpoint.connect("lifeboat-fence-" + link.id())) {
+            Map<String, TableShape> tables = link.replicated(TableCatalog.read(c, d.schemas()));
+            int ended = SiteGuard.fence(c, tables.values(), site + " fenced by replication-service (" + why + ")");
+            LOG.infof("link %s: fenced %s: %d tables guarded, %d sessions ended (%s)", link.id(), endpoint,
+                    tables.size(), ended, why);
+            return Map.of("site", site, "tablesGuarded", Integer.toString(tables.size()),
+                    "sessionsEnded", Integer.toString(ended));
+        }
+    }
+
+    /** See {@link LinkReversal}. */
+    public synchronized Map<String, String> reverse(long epoch, String newSource, boolean force, String why)
+            throws Exception {
+        return new LinkReversal(link).reverse(epoch, newSource, force, why);
+    }
+
+    /** Stores a command's epoch (when newer than the stored one) before the command runs. */
+    public synchronized void recordEpoch(long commandEpoch) {
+        if (commandEpoch > link.epoch) {
+            long before = link.epoch;
+            link.epoch = commandEpoch;
+            try {
+                link.persist(link.phase, link.definition, link.connectorName);
+            } catch (RuntimeException e) {
+                link.epoch = before;
+                throw e;
+            }
+        }
+    }
+
+    /** Resumes the link at the transaction of a change the target refused. */
+    public boolean resumeTable(String table) throws Exception {
+        return link.applier.resumeTable(table).get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * After a gap: the target's position moves to the topic's end and every table is copied again at a new snapshot
+     * (see {@link SourcePreparation} for why that order loses nothing).
+     *
+     * @return what was done, or null when the link has no gap
+     */
+    public synchronized String resync() throws Exception {
+        List<String> tables = SourcePreparation.names(link.sourceTables.values());
+        boolean done = link.applier.resync(tables, SourcePreparation.endOffset(link.admin, link.topic))
+                .get(60, TimeUnit.SECONDS);
+        if (!done) {
+            return null;
+        }
+        link.changeState(LinkState.SNAPSHOTTING, "resync after a gap: copying " + tables.size() + " tables again");
+        return "every table (" + tables.size() + ") is copied again from a new snapshot; streaming resumes after"
+                + " the change topic's current end";
+    }
+
+    private Map<String, String> finalPosition() {
+        ApplierStatus s = link.applier.status();
+        long lastCommit = ReplicationLink.lastAppliedCommit(s);
+        return Map.of("appliedPosition", ReplicationLink.positionText(s.applied()),
+                "appliedCommittedAt", lastCommit > 0 ? Instant.ofEpochMilli(lastCommit).toString() : "none",
+                "appliedChanges", Long.toString(s.appliedChanges()));
+    }
+}

@@ -1,0 +1,107 @@
+package io.lifeboat.replication.link;
+
+import io.lifeboat.events.LinkState;
+import io.lifeboat.events.Severity;
+import io.lifeboat.replication.apply.ApplierListener;
+import io.lifeboat.replication.apply.Unappliable;
+import io.lifeboat.replication.source.ChangeSource;
+import io.lifeboat.replication.source.SourceListener;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** What a link's capture and applier tell it, and what the link does about it (state, alerts, restarts). */
+final class LinkListeners {
+
+    private LinkListeners() {
+    }
+
+    /** What the capture tells the link (on Debezium's thread). */
+    static final class SourceEvents implements SourceListener {
+        private final ReplicationLink link;
+
+        SourceEvents(ReplicationLink link) {
+            this.link = link;
+        }
+
+        @Override
+        public void produced(int records, long lastLsn, long lastCommitMillis, boolean snapshot) {
+            link.producedChanges += records;
+            link.producedLsn = Math.max(link.producedLsn, lastLsn);
+            if (link.state() == LinkState.STARTING) {
+                link.changeState(LinkState.STREAMING, "streaming from slot " + link.definition.slot());
+            }
+        }
+
+        @Override
+        public void stopped(String message, Throwable error) {
+            link.capturing = false;
+            if (error == null || link.closed) {
+                return;
+            }
+            ReplicationLink.LOG.warnf("link %s: capture stopped (%s); restarting in 5 s from the last acknowledged"
+                    + " offset", link.id(),
+                    error.getMessage());
+            ChangeSource failed = link.source;
+            link.threads.schedule(() -> {
+                if (failed != null) {
+                    failed.close();
+                }
+                if (!link.captureStopsHere()) {
+                    link.startCapture();
+                }
+            }, 5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** What the applier tells the link (on the applier's thread). */
+    static final class ApplierEvents implements ApplierListener {
+        private final ReplicationLink link;
+
+        ApplierEvents(ReplicationLink link) {
+            this.link = link;
+        }
+
+        @Override
+        public void tableStopped(Unappliable u) {
+            link.changeState(LinkState.STALLED, "table " + u.table() + " stopped at " + u.topic() + "-" + u.partition()
+                    + "@" + u.offset() + ": " + u.cause() + "; the link waits before that transaction");
+            link.alerts.raise("APPLY_STOPPED", u.table(), Severity.CRITICAL, link.definition.target().site(), "change to "
+                    + u.table() + " at " + u.topic() + "-" + u.partition() + "@" + u.offset() + " (key " + u.key()
+                    + ") cannot be applied: " + u.cause() + "; the link waits before that transaction (a transaction"
+                    + " is applied whole or not at all); fix it, then POST /links/" + link.id() + "/tables/" + u.table()
+                    + "/resume", Map.of("table", u.table(), "topic", u.topic(), "partition",
+                    Integer.toString(u.partition()), "offset", Long.toString(u.offset()), "key", String.valueOf(u.key())));
+        }
+
+        @Override
+        public void tableResumed(String table) {
+            link.alerts.resolve("APPLY_STOPPED", table, link.definition.target().site(), "table " + table
+                    + " resumed by an operator");
+            if (link.state() == LinkState.STALLED) {
+                link.changeState(LinkState.STREAMING, "table " + table + " resumed");
+            }
+        }
+
+        @Override
+        public void gap(String topic, int partition, long storedOffset, long foundOffset, String why) {
+            link.changeState(LinkState.FAILED, "change stream gap in " + topic + "-" + partition + ": " + why);
+            link.alerts.raise("CHANGE_STREAM_GAP", topic, Severity.CRITICAL, link.definition.target().site(), "the change"
+                    + " stream " + topic + "-" + partition + " lost changes never applied (next offset to apply "
+                    + storedOffset + ", found " + foundOffset + "): " + why + "; the link stopped and skips nothing;"
+                    + " POST /links/" + link.id() + "/resync copies every table again", Map.of("topic", topic,
+                    "partition", Integer.toString(partition), "storedOffset", Long.toString(storedOffset),
+                    "foundOffset", Long.toString(foundOffset)));
+        }
+
+        @Override
+        public void failing(String why) {
+            ReplicationLink.LOG.debugf("link %s: applier failing: %s", link.id(), why);
+        }
+
+        @Override
+        public void recovered() {
+            ReplicationLink.LOG.debugf("link %s: applier recovered", link.id());
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.lifeboat.replication.link;
+
+import io.lifeboat.events.LinkState;
+import io.lifeboat.replication.apply.PositionStore;
+import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.copy.CopyStore;
+import io.lifeboat.replication.db.LifeboatSchema;
+import io.lifeboat.replication.db.SiteGuard;
+import io.lifeboat.replication.db.SourceSetup;
+import io.lifeboat.replication.db.TableCatalog;
+import io.lifeboat.replication.db.TableShape;
+import io.lifeboat.replication.quarantine.QuarantineSink;
+import io.lifeboat.replication.quarantine.QuarantineStore;
+import io.lifeboat.replication.source.Change;
+import io.lifeboat.replication.source.ChangeSource;
+import io.lifeboat.replication.state.PersistedLink;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * REVERSE, after a promotion: the old source becomes the standby of the promoted site.
+ *
+ * <ol>
+ *   <li>The old source's stranded changes (what its slot holds beyond the last applied change) are read to the end
+ *       of its WAL and kept in the quarantine of the promoted database, each batch committed before Debezium moves
+ *       on. If the old source cannot be read to its end, REVERSE is refused: emptying it would destroy them. An
+ *       operator's {@code force=true} passes, and the outcome says so (the command's audit event keeps it).</li>
+ *   <li>Only then is the old source emptied and guarded as the new standby.</li>
+ *   <li>The new direction starts as a new stream (publication, slot, a copy of every table).</li>
+ * </ol>
+ */
+final class LinkReversal {
+
+    private static final Logger LOG = Logger.getLogger(LinkReversal.class);
+
+    private final ReplicationLink link;
+
+    LinkReversal(ReplicationLink link) {
+        this.link = link;
+    }
+
+    Map<String, String> reverse(long epoch, String newSource, boolean force, String why) throws Exception {
+        LinkDefinition before = link.definition;
+        if (newSource != null && newSource.equals(before.source().site()) && link.state() != LinkState.PROMOTED) {
+            // A retry of a REVERSE that has already run (its answer came too late or was lost): the same outcome.
+            return Map.of("result", "link " + link.id() + " already runs " + before.source().site() + " → "
+                    + before.target().site() + " (" + link.state() + ")");
+        }
+        if (link.state() != LinkState.PROMOTED) {
+            throw new ReplicationLink.Refused("link " + link.id() + " is " + link.state()
+                    + "; REVERSE needs a PROMOTED link (drain and promote first)");
+        }
+        link.changeState(LinkState.REVERSING, why);
+        try {
+            return reverseNow(epoch, force);
+        } catch (Exception e) {
+            if (link.definition == before) {
+                // Nothing of the new direction has started: still promoted, and a retry can run the reverse again.
+                link.changeState(LinkState.PROMOTED, "REVERSE did not run, the link stays PROMOTED: " + e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private Map<String, String> reverseNow(long epoch, boolean force) throws Exception {
+        if (link.sourceTables.isEmpty()) {
+            try {
+                link.preflight(); // restored as PROMOTED while the old source was away
+            } catch (SQLException unreachable) {
+                // The stranded read below finds it unreachable too, and refuses unless forced.
+            }
+        }
+        LinkDefinition old = link.definition;
+        Map<String, String> details = new LinkedHashMap<>();
+        Map<String, Long> stranded = keepStranded(old, epoch, force, details);
+        long total = stranded.values().stream().mapToLong(Long::longValue).sum();
+
+        // The applier of the old direction stops; the old source is emptied and guarded as the new standby.
+        link.applier.close();
+        LinkDefinition reversed = old.reversed();
+        try (Connection c = reversed.target().connect("lifeboat-reverse-" + link.id())) {
+            c.setAutoCommit(false);
+            Map<String, TableShape> tables = link.replicated(TableCatalog.read(c, reversed.schemas()));
+            try (Statement s = c.createStatement()) {
+                s.execute("SET session_replication_role = replica");
+                s.execute("SET transaction_read_only = off");
+                // One statement for all: tables that reference each other can only be emptied together.
+                if (!tables.isEmpty()) {
+                    s.execute("TRUNCATE ONLY " + tables.values().stream().map(TableShape::sqlName)
+                            .collect(Collectors.joining(", ")));
+                }
+            }
+            // Its slot and publication served the old direction; the new standby needs neither.
+            SourceSetup.dropSlot(c, old.slot());
+            PositionStore.clear(c, link.id());
+            CopyStore.clear(c, link.id());
+            SiteGuard.lift(c, tables.values());
+            SiteGuard.install(c, tables.values(), reversed.target().site() + " is the standby of link " + link.id()
+                    + " after reversal; writes are refused until it is promoted");
+            c.commit();
+            details.put("resyncedTables", Integer.toString(tables.size()));
+        }
+        try (Connection c = reversed.source().connect("lifeboat-reverse-" + link.id())) {
+            SourceSetup.dropSlot(c, reversed.slot()); // a slot left from an earlier direction: start clean
+        }
+        String reversedConnector = "lifeboat-" + link.id() + "-" + reversed.source().site() + "-e" + epoch;
+        // Stored before the new direction starts: a restart from here on runs it, never the old one again.
+        link.persist(PersistedLink.Phase.RUNNING, reversed, reversedConnector);
+        link.definition = reversed;
+        link.connectorName = reversedConnector;
+        link.producedLsn = -1;
+        link.preflight();
+        SourcePreparation.prepare(reversed, link.sourceTables.values(), link.admin, link.topic, link.topicId);
+        link.changeState(LinkState.STARTING, "reversed: " + reversed.source().site() + " → "
+                + reversed.target().site());
+        link.startApplier(false, true);
+        link.startCapture();
+        details.put("source", reversed.source().site());
+        details.put("target", reversed.target().site());
+        link.changeState(LinkState.SNAPSHOTTING, "reversed: " + reversed.source().site() + " → "
+                + reversed.target().site() + ", " + total + " stranded changes kept in " + QuarantineStore.TABLE
+                + " at " + reversed.source().site());
+        return details;
+    }
+
+    /**
+     * Reads the old source's slot from Debezium's last offset to the end of its WAL, keeping what lies beyond the
+     * applied position in the quarantine of the promoted database.
+     */
+    private Map<String, Long> keepStranded(LinkDefinition old, long epoch, boolean force, Map<String, String> details)
+            throws Exception {
+        SourcePosition appliedAt = link.applier.status().applied();
+        long oldSourceLsn;
+        try (Connection c = old.source().connect("lifeboat-reverse-" + link.id());
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            r.next();
+            oldSourceLsn = SourcePosition.parseLsn(r.getString(1));
+        } catch (SQLException unreachable) {
+            return refuseOrForce(force, details, old.source().site() + " cannot be reached ("
+                    + unreachable.getMessage().lines().findFirst().orElse("") + ")", Map.of());
+        }
+        QuarantineSink sink = new QuarantineSink(link.id(), QuarantineStore.Reason.STRANDED, epoch,
+                old.source().site(), old.target());
+        link.producedLsn = -1;
+        ChangeSource capture = link.newSource(link.connectorName, sink, c -> c.kind() == Change.Kind.DATA
+                && !LifeboatSchema.owns(c.table()) && !c.position().atOrBelow(appliedAt));
+        link.threads.execute(capture);
+        Instant deadline = Instant.now().plus(old.drainTimeout());
+        while (link.producedLsn < oldSourceLsn && Instant.now().isBefore(deadline)) {
+            Thread.sleep(100); // waiting on the capture thread, bounded by drain-timeout
+        }
+        capture.close();
+        Map<String, Long> counts = sink.counts();
+        long total = counts.values().stream().mapToLong(Long::longValue).sum();
+        details.put("strandedChanges", Long.toString(total));
+        details.put("quarantine", QuarantineStore.TABLE + " at " + old.target().site());
+        counts.forEach((table, n) -> details.put("stranded." + table, Long.toString(n)));
+        LOG.infof("link %s: %d stranded changes kept in %s at %s: %s", link.id(), total, QuarantineStore.TABLE,
+                old.target().site(), counts);
+        if (link.producedLsn < oldSourceLsn) {
+            return refuseOrForce(force, details, "the old source's slot was not read to its end ("
+                    + SourcePosition.lsnText(oldSourceLsn) + ") within " + old.drainTimeout().toSeconds() + " s",
+                    counts);
+        }
+        return counts;
+    }
+
+    private static Map<String, Long> refuseOrForce(boolean force, Map<String, String> details, String why,
+            Map<String, Long> counts) {
+        if (!force) {
+            throw new ReplicationLink.Refused("REVERSE refused: " + why + "; its stranded changes could not all be"
+                    + " kept, and emptying it would destroy them. REVERSE again once it answers, or with"
+                    + " force=true to accept losing what was not read");
+        }
+        details.put("forced", "true");
+        details.put("strandedWarning", why + "; REVERSE forced by an operator: what was not read is lost");
+        LOG.warnf("REVERSE forced: %s", why);
+        return counts;
+    }
+}

@@ -1,0 +1,63 @@
+package io.lifeboat.replication;
+
+import io.lifeboat.events.CommandFinished;
+import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.json.EventJson;
+import io.lifeboat.events.kafka.CloudEventHeaders;
+import io.lifeboat.events.testing.TopicReader;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Publishes commands as CloudEvents (binary mode) the way failover-service does, and waits for outcomes. */
+public record Commands(String bootstrap, String target) {
+
+    CommandFinished run(CommandName name, long epoch, Map<String, String> parameters) throws Exception {
+        return run(name, epoch, parameters, Duration.ofSeconds(120));
+    }
+
+    CommandFinished run(CommandName name, long epoch, Map<String, String> parameters, Duration within)
+            throws Exception {
+        String id = UUID.randomUUID().toString();
+        try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events");
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            CommandIssued command = new CommandIssued(id, name, epoch, target, "test", "test of " + name,
+                    parameters, Instant.now());
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>("lifeboat.commands", target,
+                    EventJson.mapper().writeValueAsBytes(command));
+            record.headers().add(CloudEventHeaders.SPEC_VERSION, bytes("1.0"))
+                    .add(CloudEventHeaders.ID, bytes(id))
+                    .add(CloudEventHeaders.TYPE, bytes(EventTypes.COMMAND_ISSUED.name()))
+                    .add(CloudEventHeaders.SOURCE, bytes("/test/offsite"))
+                    .add(CloudEventHeaders.TIME, bytes(Instant.now().toString()))
+                    .add(CloudEventHeaders.CONTENT_TYPE, bytes("application/json"));
+            producer.send(record).get();
+            return (CommandFinished) events.awaitEvent(e -> e.type() == EventTypes.COMMAND_FINISHED
+                    && ((CommandFinished) e.payload()).commandId().equals(id), within).payload();
+        }
+    }
+
+    /** A harmless RESUME of a running link (refused: not PAUSED), repeated until one is answered. */
+    void probe(long epoch) {
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
+                assertThat(run(CommandName.RESUME, epoch, Map.of(), Duration.ofSeconds(5)).outcome())
+                        .isEqualTo(CommandOutcome.REFUSED));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,145 @@
+package io.lifeboat.replication;
+
+import io.lifeboat.loopback.FreePorts;
+import io.lifeboat.loopback.PostgresServer;
+import io.lifeboat.loopback.ServiceProcess;
+import io.lifeboat.loopback.testing.SharedServers;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The first copy of a link, Lifeboat's COPY from one snapshot against PostgreSQL's own table synchronisation
+ * ({@code CREATE SUBSCRIPTION … copy_data}), from the same source database to two target databases on the same
+ * servers, in the same run. {@code -Dtests.bench.copy-rows} (5,000,000, spread over 4 tables).
+ */
+@Tag("benchmark")
+class FirstCopyBenchmarkIT {
+
+    private static final int ROWS = Integer.getInteger("tests.bench.copy-rows", 5_000_000);
+    private static final int TABLES = 4;
+
+    @Test
+    void firstCopyAgainstCreateSubscription() throws Exception {
+        PostgresServer home = SharedServers.postgres("home");
+        PostgresServer offsite = SharedServers.postgres("offsite");
+        home.createDatabase("copy_source");
+        offsite.createDatabase("copy_native");
+        offsite.createDatabase("copy_lifeboat");
+        for (Connection c : List.of(home.connect("copy_source"), offsite.connect("copy_native"),
+                offsite.connect("copy_lifeboat"))) {
+            try (c; Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA copy");
+                for (int t = 1; t <= TABLES; t++) {
+                    s.execute("CREATE TABLE copy.t" + t + " (id bigint PRIMARY KEY, name text, amount numeric(12,2),"
+                            + " at timestamptz, tags text[], doc jsonb)");
+                }
+            }
+        }
+        try (Connection h = home.connect("copy_source"); Statement s = h.createStatement()) {
+            for (int t = 1; t <= TABLES; t++) {
+                s.execute("INSERT INTO copy.t" + t + " SELECT g, 'name ' || g, g * 1.25, now() - g * interval '1 s',"
+                        + " ARRAY['a' || (g % 7), 'b'], jsonb_build_object('k', g) FROM generate_series(1, "
+                        + (ROWS / TABLES) + ") g");
+            }
+            s.execute("VACUUM ANALYZE");
+            s.execute("CREATE PUBLICATION copy_native FOR TABLES IN SCHEMA copy");
+        }
+
+        // PostgreSQL's own: a subscription with copy_data, until every table is ready.
+        Instant nativeStart = Instant.now();
+        try (Connection o = offsite.connect("copy_native"); Statement s = o.createStatement()) {
+            s.execute("CREATE SUBSCRIPTION copy_native CONNECTION 'host=" + home.host() + " port=" + home.port()
+                    + " dbname=copy_source user=" + home.user() + " password=" + home.password()
+                    + "' PUBLICATION copy_native WITH (copy_data = true)");
+        }
+        await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try (Connection o = offsite.connect("copy_native"); Statement s = o.createStatement();
+                 ResultSet r = s.executeQuery("SELECT count(*) FILTER (WHERE srsubstate = 'r'), count(*)"
+                         + " FROM pg_subscription_rel")) {
+                r.next();
+                return r.getLong(2) == TABLES && r.getLong(1) == TABLES;
+            }
+        });
+        double nativeSeconds = Duration.between(nativeStart, Instant.now()).toMillis() / 1000.0;
+        try (Connection o = offsite.connect("copy_native"); Statement s = o.createStatement()) {
+            s.execute("DROP SUBSCRIPTION copy_native");
+        }
+
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("LIFEBOAT_SITE", "offsite"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SOURCE_SITE", "home"),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SOURCE_JDBC_URL", home.jdbcUrl("copy_source")),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SOURCE_USER", home.user()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SOURCE_PASSWORD", home.password()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_TARGET_SITE", "offsite"),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_TARGET_JDBC_URL", offsite.jdbcUrl("copy_lifeboat")),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_TARGET_USER", offsite.user()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_TARGET_PASSWORD", offsite.password()),
+                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SCHEMAS", "copy"),
+                Map.entry("MALLOC_ARENA_MAX", "2"));
+        Path logs = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bench-copy-");
+        double lifeboatSeconds;
+        double copySeconds;
+        try (ServiceProcess service = new ServiceProcess("replication-service",
+                Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env, List.of("-Xmx256m"), logs)) {
+            Instant start = Instant.now();
+            service.start();
+            service.awaitReady(Duration.ofSeconds(120));
+            await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    "CONSISTENT".equals(given().baseUri(service.url()).get("/links/copy").then().extract()
+                            .jsonPath().getString("consistency.state")));
+            lifeboatSeconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+            String log = Files.readString(service.log());
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("copied \\d+ tables, \\d+ rows in (\\d+) ms")
+                    .matcher(log);
+            copySeconds = m.find() ? Long.parseLong(m.group(1)) / 1000.0 : Double.NaN;
+        }
+        long nativeRows = count(offsite, "copy_native");
+        long lifeboatRows = count(offsite, "copy_lifeboat");
+        String table = String.format("""
+
+                first copy benchmark (%s, %d cores): %d rows in %d tables, one source, two targets
+                                                      PostgreSQL copy_data   Lifeboat (COPY)   ratio
+                  rows copied                         %12d   %12d
+                  seconds, until consistent           %12.1f   %12.1f (the COPY itself %.1f s)
+                  rows/s                              %12.0f   %12.0f    %6.2f
+                  load average at the end: %s
+                """, Instant.now(), Runtime.getRuntime().availableProcessors(), ROWS, TABLES, nativeRows,
+                lifeboatRows, nativeSeconds, lifeboatSeconds, copySeconds, ROWS / nativeSeconds,
+                ROWS / lifeboatSeconds, nativeSeconds / lifeboatSeconds, Files.readString(Path.of("/proc/loadavg")).trim());
+        System.out.println(table);
+        Files.writeString(Path.of("target", "first-copy-benchmark.txt"), table);
+        if (nativeRows != ROWS || lifeboatRows != ROWS) {
+            throw new AssertionError("a copy is incomplete: PostgreSQL " + nativeRows + ", Lifeboat " + lifeboatRows
+                    + " of " + ROWS);
+        }
+    }
+
+    private static long count(PostgresServer server, String db) throws SQLException {
+        long rows = 0;
+        try (Connection c = server.connect(db); Statement s = c.createStatement()) {
+            for (int t = 1; t <= TABLES; t++) {
+                try (ResultSet r = s.executeQuery("SELECT count(*) FROM copy.t" + t)) {
+                    r.next();
+                    rows += r.getLong(1);
+                }
+            }
+        }
+        return rows;
+    }
+}

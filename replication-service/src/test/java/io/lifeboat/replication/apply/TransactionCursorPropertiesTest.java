@@ -1,0 +1,151 @@
+package io.lifeboat.replication.apply;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The cursor's promise, over random streams: whatever Debezium sends again after crashes (any suffix, starting at
+ * any record, also in the middle of a transaction without its BEGIN), every change is applied exactly once, in
+ * order, and the target may commit only right after a whole transaction. A stream that lost a record is stopped,
+ * never applied in part.
+ */
+class TransactionCursorPropertiesTest {
+
+    /** A record as the stream carries it. */
+    record Rec(char kind, long key, long lsn, int ordinal) {
+    }
+
+    /** Transactions with strictly growing keys, 0 to 5 changes each, some sharing an LSN (a key update). */
+    static List<Rec> transactions(long seed, int count) {
+        Random random = new Random(seed);
+        List<Rec> stream = new ArrayList<>();
+        long key = random.nextInt(3); // the first transaction's key may be 0 (no commit before it)
+        long lsn = 1000;
+        for (int t = 0; t < count; t++) {
+            stream.add(new Rec('B', key, 0, 0));
+            int changes = random.nextInt(6);
+            for (int c = 0; c < changes; c++) {
+                lsn += 1 + random.nextInt(50);
+                stream.add(new Rec('D', key, lsn, 0));
+                if (random.nextInt(5) == 0) {
+                    stream.add(new Rec('D', key, lsn, 1)); // a second change at the same LSN
+                }
+            }
+            lsn += 10;
+            stream.add(new Rec('E', key, 0, 0));
+            key = lsn; // the next transaction's key: this one's commit
+        }
+        return stream;
+    }
+
+    /** The stream as delivered after {@code crashes} crashes: each re-sends everything from an earlier record. */
+    static List<Rec> withResends(List<Rec> original, long seed, int crashes) {
+        Random random = new Random(seed);
+        List<Rec> delivered = new ArrayList<>(original);
+        for (int i = 0; i < crashes && !original.isEmpty(); i++) {
+            int cut = random.nextInt(delivered.size() + 1);
+            // Debezium resumes at or before what it had sent: an index into the original at or before the cut's.
+            int sentUpTo = Math.min(original.size(), originalIndex(delivered, cut, original));
+            int from = random.nextInt(sentUpTo + 1);
+            List<Rec> next = new ArrayList<>(delivered.subList(0, cut));
+            next.addAll(original.subList(from, original.size()));
+            delivered = next;
+        }
+        return delivered;
+    }
+
+    /** How far into the original stream the first {@code cut} delivered records reached. */
+    private static int originalIndex(List<Rec> delivered, int cut, List<Rec> original) {
+        int reached = 0;
+        for (int i = 0; i < cut; i++) {
+            int at = original.indexOf(delivered.get(i));
+            reached = Math.max(reached, at + 1);
+        }
+        return reached;
+    }
+
+    record Outcome(List<Rec> applied, List<Integer> commitPoints, String broken, TransactionCursor last) {
+    }
+
+    static Outcome feed(List<Rec> delivered) {
+        TransactionCursor cursor = TransactionCursor.start(-1);
+        List<Rec> applied = new ArrayList<>();
+        List<Integer> commits = new ArrayList<>();
+        for (Rec r : delivered) {
+            TransactionCursor.Step step = switch (r.kind()) {
+                case 'B' -> cursor.begin(r.key());
+                case 'D' -> cursor.data(r.key(), r.lsn(), r.ordinal());
+                default -> cursor.end(r.key());
+            };
+            switch (step.action()) {
+                case APPLY -> applied.add(r);
+                case COMMIT_POINT -> commits.add(applied.size());
+                case BROKEN -> {
+                    return new Outcome(applied, commits, step.reason(), cursor);
+                }
+                default -> {
+                }
+            }
+            cursor = step.next();
+        }
+        return new Outcome(applied, commits, null, cursor);
+    }
+
+    @Property(tries = 500)
+    void everyChangeExactlyOnceInOrderWhateverIsSentAgain(@ForAll long seed, @ForAll @IntRange(min = 1, max = 30) int count,
+            @ForAll @IntRange(min = 0, max = 4) int crashes) {
+        List<Rec> original = transactions(seed, count);
+        Outcome outcome = feed(withResends(original, seed ^ 0x5DEECE66DL, crashes));
+        assertThat(outcome.broken()).isNull();
+        assertThat(outcome.applied()).containsExactlyElementsOf(original.stream().filter(r -> r.kind() == 'D').toList());
+        // A commit point after each transaction, exactly when all of its changes (and those before) are applied.
+        List<Integer> expectedCommits = new ArrayList<>();
+        int changes = 0;
+        for (Rec r : original) {
+            if (r.kind() == 'D') {
+                changes++;
+            } else if (r.kind() == 'E') {
+                expectedCommits.add(changes);
+            }
+        }
+        assertThat(outcome.commitPoints()).containsExactlyElementsOf(expectedCommits);
+        assertThat(outcome.last().between()).isTrue();
+    }
+
+    @Provide
+    Arbitrary<Integer> lostIndex() {
+        return Arbitraries.integers().between(0, 1000);
+    }
+
+    @Property(tries = 300)
+    void aLostEndStopsTheStreamBeforeTheNextTransactionsChanges(@ForAll long seed,
+            @ForAll @IntRange(min = 2, max = 20) int count, @ForAll("lostIndex") int which) {
+        List<Rec> original = transactions(seed, count);
+        List<Integer> ends = new ArrayList<>();
+        for (int i = 0; i < original.size() - 1; i++) {
+            if (original.get(i).kind() == 'E') {
+                ends.add(i);
+            }
+        }
+        int lost = ends.get(which % ends.size());
+        List<Rec> delivered = new ArrayList<>(original);
+        delivered.remove(lost);
+        long openKey = original.get(lost).key();
+        Outcome outcome = feed(delivered);
+        assertThat(outcome.broken()).as("a transaction whose END is missing is never committed").isNotNull();
+        assertThat(outcome.applied()).allMatch(r -> r.key() <= openKey);
+        long whole = outcome.commitPoints().size();
+        assertThat(whole).as("commit points only for the transactions before the broken one")
+                .isEqualTo(original.subList(0, lost).stream().filter(r -> r.kind() == 'E').count());
+    }
+}
