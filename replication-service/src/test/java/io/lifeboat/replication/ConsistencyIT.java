@@ -80,20 +80,10 @@ class ConsistencyIT {
             Shop.seed(h);
             s.execute("INSERT INTO shop.history SELECT g, repeat('x', 200) FROM generate_series(1, 400000) g");
         }
-        Map<String, String> env = Map.ofEntries(
-                Map.entry("LIFEBOAT_SITE", "offsite"),
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_SOURCE_SITE", "home"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_SOURCE_JDBC_URL", home.jdbcUrl(DATABASE)),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_SOURCE_USER", home.user()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_SOURCE_PASSWORD", home.password()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_TARGET_SITE", "offsite"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_TARGET_JDBC_URL", offsite.jdbcUrl(DATABASE)),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_TARGET_USER", offsite.user()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_TARGET_PASSWORD", offsite.password()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_SCHEMAS", "shop"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_DRAIN_TIMEOUT", "15s"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_SHOP_TABLE_WATCH_INTERVAL", "2s"));
+        Map<String, String> env = LinkEnvironment.of("shop", kafka.bootstrapServers(), home, DATABASE, offsite,
+                DATABASE, "shop");
+        env.put("LIFEBOAT_REPLICATION_LINKS_SHOP_DRAIN_TIMEOUT", "15s");
+        env.put("LIFEBOAT_REPLICATION_LINKS_SHOP_TABLE_WATCH_INTERVAL", "2s");
         service = new ServiceProcess("replication-service", Path.of(System.getProperty("lifeboat.service.jar")),
                 FreePorts.next(), env, List.of("-Xmx256m"), workDir);
         service.start();
@@ -332,6 +322,9 @@ class ConsistencyIT {
             return given().baseUri(service.url()).get("/links/shop").then().extract().jsonPath()
                     .getLong("pendingEvents") > 0 && now == applied.getAndSet(now);
         });
+        // The restarted service's command consumer starts at the topic's end once it has its partition: wait for
+        // an answer to a harmless command first, so that PROMOTE is not sent before it listens.
+        new Commands(kafka.bootstrapServers(), "shop").probe(epoch);
         CommandFinished promoted = command(CommandName.PROMOTE, Map.of("sourceLostAt", Instant.now().toString()));
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
         List<String> violations = checker.finish();

@@ -79,19 +79,8 @@ class FirstCopyBenchmarkIT {
             s.execute("DROP SUBSCRIPTION copy_native");
         }
 
-        Map<String, String> env = Map.ofEntries(
-                Map.entry("LIFEBOAT_SITE", "offsite"),
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SOURCE_SITE", "home"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SOURCE_JDBC_URL", home.jdbcUrl("copy_source")),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SOURCE_USER", home.user()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SOURCE_PASSWORD", home.password()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_TARGET_SITE", "offsite"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_TARGET_JDBC_URL", offsite.jdbcUrl("copy_lifeboat")),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_TARGET_USER", offsite.user()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_TARGET_PASSWORD", offsite.password()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_COPY_SCHEMAS", "copy"),
-                Map.entry("MALLOC_ARENA_MAX", "2"));
+        Map<String, String> env = LinkEnvironment.of("copy", SharedServers.kafka().bootstrapServers(), home,
+                "copy_source", offsite, "copy_lifeboat", "copy");
         Path logs = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bench-copy-");
         double lifeboatSeconds;
         double copySeconds;

@@ -61,18 +61,8 @@ class RecoveryIT {
             DemoSchema.create(o);
             DemoSchema.insertRows(h, 1, 500);
         }
-        Map<String, String> env = Map.ofEntries(
-                Map.entry("LIFEBOAT_SITE", "offsite"),
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_MAIN_SOURCE_SITE", "home"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_MAIN_SOURCE_JDBC_URL", home.jdbcUrl(DATABASE)),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_MAIN_SOURCE_USER", home.user()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_MAIN_SOURCE_PASSWORD", home.password()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_MAIN_TARGET_SITE", "offsite"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_MAIN_TARGET_JDBC_URL", offsite.jdbcUrl(DATABASE)),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_MAIN_TARGET_USER", offsite.user()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_MAIN_TARGET_PASSWORD", offsite.password()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_MAIN_SCHEMAS", "demo"));
+        Map<String, String> env = LinkEnvironment.of("main", kafka.bootstrapServers(), home, DATABASE, offsite,
+                DATABASE, "demo");
         service = new ServiceProcess("replication-service", Path.of(System.getProperty("lifeboat.service.jar")),
                 FreePorts.next(), env, List.of("-Xmx256m"), workDir);
         service.start();

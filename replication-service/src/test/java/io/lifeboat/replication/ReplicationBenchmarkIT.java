@@ -82,20 +82,8 @@ class ReplicationBenchmarkIT {
         DebeziumAlone.Figures debezium = DebeziumAlone.measure(home, offsite, SharedServers.kafka().bootstrapServers(),
                 WARMUP_SECONDS + STEADY_SECONDS, BURST);
 
-        Map<String, String> env = Map.ofEntries(
-                Map.entry("LIFEBOAT_SITE", "offsite"),
-                Map.entry("KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SOURCE_SITE", "home"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SOURCE_JDBC_URL", home.jdbcUrl("bench_lifeboat")),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SOURCE_USER", home.user()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SOURCE_PASSWORD", home.password()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_SITE", "offsite"),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_JDBC_URL", offsite.jdbcUrl("bench_lifeboat")),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_USER", offsite.user()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_TARGET_PASSWORD", offsite.password()),
-                Map.entry("LIFEBOAT_REPLICATION_LINKS_BENCH_SCHEMAS", "bench"),
-                // glibc's per-thread malloc arenas are a large share of a JVM's resident memory beyond the heap.
-                Map.entry("MALLOC_ARENA_MAX", "2"));
+        Map<String, String> env = LinkEnvironment.of("bench", SharedServers.kafka().bootstrapServers(), home,
+                "bench_lifeboat", offsite, "bench_lifeboat", "bench");
         Path logs = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bench-");
         try (ServiceProcess service = new ServiceProcess("replication-service", Path.of(System.getProperty("lifeboat.service.jar")),
                 FreePorts.next(), env, serviceJvm(), logs)) {

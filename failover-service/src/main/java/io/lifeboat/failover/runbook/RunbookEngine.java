@@ -203,6 +203,10 @@ public final class RunbookEngine {
                 behind.add(link + ": no lag report into " + run.toSite() + " since the step started");
             } else if (lag.lagMs() > p.failbackMaxLag().toMillis()) {
                 behind.add(link + ": lag " + Words.millis(lag.lagMs()) + " above " + Words.duration(p.failbackMaxLag()));
+            } else if (lag.consistency() == null || !lag.consistency().consistent()) {
+                // A standby still being copied has no lag worth the name: the switchover waits for a whole copy.
+                behind.add(link + ": " + (lag.consistency() == null ? "standby consistency not reported"
+                        : lag.consistency().reason()));
             }
         }
         if (behind.isEmpty() && FailoverRules.AWAITS_APPROVAL.equals(step.results().get(FailoverRules.SWITCHOVER))) {

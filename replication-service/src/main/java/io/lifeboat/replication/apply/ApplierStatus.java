@@ -22,6 +22,12 @@ public record ApplierStatus(long pending, SourcePosition applied, long oldestPen
         long appliedChanges, boolean connected, boolean paused, List<Unappliable> stoppedTables, String lastError,
         StandbyConsistency consistency, CopyProgress copy) {
 
+    /** The same, with a copy under way. */
+    public ApplierStatus copying(CopyProgress progress, StandbyConsistency copying) {
+        return new ApplierStatus(pending, applied, oldestPendingCommit, lastHeartbeatCommit, appliedChanges, connected,
+                paused, stoppedTables, lastError, copying, progress);
+    }
+
     public static ApplierStatus initial() {
         return new ApplierStatus(0, null, 0, 0, 0, false, false, List.of(), null,
                 new StandbyConsistency(io.lifeboat.events.Consistency.UNKNOWN, "the applier has not started", 0, 0),

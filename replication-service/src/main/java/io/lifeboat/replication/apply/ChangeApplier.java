@@ -14,32 +14,21 @@ import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 
 /**
  * Applies a link's change topic to the target database: whole source transactions, in commit order, exactly once in
- * effect.
+ * effect. Changes go into one open target transaction as they come ({@link StreamApplier}); the target commits only
+ * right after a transaction's END, with the position, so a failure rolls back to a transaction boundary and reading
+ * starts again there. A change to a table being copied ({@link CopyStore}) is skipped when the copy holds it
+ * ({@link CopySnapshot#visible}); copies run on this loop, between transactions.
  *
- * <p>The topic has one partition in the source's commit order (BEGIN, changes, END per transaction; see
- * {@link TransactionCursor} for why that is enough). Changes go into one open target transaction; the target commits
- * only right after an END, together with the position ({@link PositionStore}), when enough has gathered or nothing
- * more is waiting. A transaction larger than memory is no problem: its rows are sent to the target as they come, in
- * JDBC batches; only the target's open transaction grows. After any failure the target rolls back to the last
- * commit, which is always a transaction boundary, and the applier reads again from there.
- *
- * <p>Tables being copied ({@link CopyStore}): a change to a table not yet copied is skipped (the copy will hold it);
- * a change to a copied table is skipped when its transaction is visible in the copy's snapshot
- * ({@link CopySnapshot#visible}). Copies run on this thread, between transactions.
- *
- * <p>One thread (the loop) owns the consumer, the connection and every field below; other threads queue requests,
- * which the loop runs between transactions.
+ * <p>One thread (the loop) owns the consumer, the connection and every field below; other threads queue requests.
  */
 public final class ChangeApplier implements Runnable, AutoCloseable {
 
@@ -50,7 +39,10 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
     private final ApplierConfig config;
     private final KafkaConsumer<String, byte[]> consumer;
     private final TopicPartition partition;
+    /** Requests that touch the target's connection: run between transactions only. */
     private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
+    /** Requests that only set the loop's course (pause, resume, drain): run at once, also inside a transaction. */
+    private final ConcurrentLinkedQueue<Runnable> orders = new ConcurrentLinkedQueue<>();
     private final StreamApplier stream;
 
     // Loop-thread state.
@@ -85,12 +77,13 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         return status;
     }
 
+    /** Stops applying at the next transaction boundary. */
     public void pause() {
-        requests.add(() -> paused = true);
+        orders.add(() -> paused = true);
     }
 
     public void resume() {
-        requests.add(() -> paused = false);
+        orders.add(() -> paused = false);
     }
 
     /** Retries the refused change (after the operator fixed the cause); false if it was not stopped. */
@@ -114,43 +107,25 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
     public CompletableFuture<Void> addTables(List<String> tables) {
         return withConnection(c -> {
             CopyStore.markPending(c, config.linkId(), tables);
+            copies = CopyStore.load(c, config.linkId());
             return null;
-        }).thenRun(() -> requests.add(this::reloadCopies));
-    }
-
-    /**
-     * After a gap: the position moves to {@code endOffset} and every table is copied again (at a snapshot taken
-     * after this); completes with false when there was no gap.
-     */
-    public CompletableFuture<Boolean> resync(List<String> tables, long endOffset) {
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        requests.add(() -> {
-            if (gap == null) {
-                done.complete(false);
-                return;
-            }
-            try {
-                ensureConnectedForRequest();
-                PositionStore.seed(connection, config.linkId(), partition.topic(), config.topicId(), endOffset);
-                CopyStore.markPending(connection, config.linkId(), tables);
-                connection.commit();
-                StreamPosition seeded = PositionStore.load(connection, config.linkId(), partition.topic());
-                copies = CopyStore.load(connection, config.linkId());
-                connection.commit();
-                gap = null;
-                rewind(seeded);
-                done.complete(true);
-            } catch (SQLException e) {
-                done.completeExceptionally(e);
-            }
         });
-        return done;
     }
 
-    private void ensureConnectedForRequest() throws SQLException {
-        if (connection == null) {
-            throw new SQLException("the target " + config.target() + " is not connected", "08000");
-        }
+    /** After a gap: the position moves to {@code endOffset}, every table is copied again; false without a gap. */
+    public CompletableFuture<Boolean> resync(long endOffset) {
+        return withConnection(c -> {
+            if (gap == null) {
+                return false;
+            }
+            PositionStore.seed(c, config.linkId(), partition.topic(), config.topicId(), endOffset);
+            CopyStore.markPending(c, config.linkId(), List.copyOf(copies.keySet()));
+            gap = null;
+            return true;
+        }).thenApply(resynced -> {
+            requests.add(this::disconnect); // connecting again reads the new position and the copies back
+            return resynced;
+        });
     }
 
     /**
@@ -159,7 +134,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
      */
     public CompletableFuture<Drained> drain() {
         CompletableFuture<Drained> done = new CompletableFuture<>();
-        requests.add(() -> {
+        orders.add(() -> {
             drainEnd = consumer.endOffsets(List.of(partition), Duration.ofSeconds(10)).get(partition);
             drained = done;
             paused = false;
@@ -172,11 +147,12 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         Duration backoff = Duration.ofMillis(200);
         while (!closed) {
             try {
+                run(orders);
                 if (stream.between()) {
-                    runRequests();
+                    run(requests);
                 }
                 ensureConnected();
-                if (stopped != null || gap != null || paused) {
+                if (stopped != null || gap != null || paused && stream.between()) {
                     // Not polled: a poll would move the consumer past records nobody applies.
                     Thread.sleep(POLL.toMillis()); // idle while waiting for an operator, not synchronisation
                 } else if (stream.between() && copies.values().stream().anyMatch(c -> !c.copied())) {
@@ -223,13 +199,10 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                 failing = true;
                 disconnect();
                 publishStatus();
-                try {
-                    Thread.sleep(backoff.toMillis()); // back off before reconnecting, not synchronisation
-                } catch (InterruptedException interrupted) {
+                if (!backOff(backoff)) {
                     break;
                 }
-                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(5)) > 0 ? Duration.ofSeconds(5)
-                        : backoff.multipliedBy(2);
+                backoff = Duration.ofMillis(Math.min(backoff.toMillis() * 2, 5000));
             }
         }
         disconnect();
@@ -257,16 +230,13 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
 
     /** The stored position is not in the log (retention deleted it, or the topic is another one). */
     private void outOfRange() {
-        Map<TopicPartition, Long> begin = consumer.beginningOffsets(List.of(partition), Duration.ofSeconds(10));
-        Map<TopicPartition, Long> end = consumer.endOffsets(List.of(partition), Duration.ofSeconds(10));
         long stored = stream.committed() == null ? 0 : stream.committed().nextOffset();
-        long first = begin.get(partition);
-        long last = end.get(partition);
-        String why = stored < first ? "the log now starts at offset " + first + ", after the next offset to apply "
-                + stored + " (retention deleted changes never applied)"
+        long first = consumer.beginningOffsets(List.of(partition), Duration.ofSeconds(10)).get(partition);
+        long last = consumer.endOffsets(List.of(partition), Duration.ofSeconds(10)).get(partition);
+        stopForGap(stored < first ? first : last, stored < first ? "the log now starts at offset " + first
+                + ", after the next offset to apply " + stored + " (retention deleted changes never applied)"
                 : "the log ends at offset " + last + ", before the next offset to apply " + stored
-                + " (the topic was recreated, or this is another cluster)";
-        stopForGap(stored < first ? first : last, why);
+                + " (the topic was recreated, or this is another cluster)");
     }
 
     private void copyPending() throws Exception {
@@ -276,10 +246,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         // Called on the copy's threads: only the published status changes, from the loop's last one.
         config.copier().copy(tables, p -> {
             copy = p;
-            ApplierStatus s = status;
-            status = new ApplierStatus(s.pending(), s.applied(), s.oldestPendingCommit(), s.lastHeartbeatCommit(),
-                    s.appliedChanges(), s.connected(), s.paused(), s.stoppedTables(), s.lastError(),
-                    ConsistencyRule.copying(copiedBefore + p.tablesDone(), copies.size()), p);
+            status = status.copying(p, ConsistencyRule.copying(copiedBefore + p.tablesDone(), copies.size()));
         });
         reloadCopies();
         copy = null;
@@ -296,9 +263,19 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         }
     }
 
-    private void runRequests() {
+    /** @return false when interrupted */
+    private static boolean backOff(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis()); // back off before reconnecting, not synchronisation
+            return true;
+        } catch (InterruptedException interrupted) {
+            return false;
+        }
+    }
+
+    private static void run(ConcurrentLinkedQueue<Runnable> queue) {
         Runnable request;
-        while ((request = requests.poll()) != null) {
+        while ((request = queue.poll()) != null) {
             request.run();
         }
     }
@@ -310,12 +287,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         Connection c = config.target().connect("lifeboat-applier-" + config.linkId());
         try {
             LifeboatSchema.ensure(c);
-            try (Statement s = c.createStatement()) {
-                s.execute("SET session_replication_role = replica");
-                // FENCE sets read-only as the database default; the applier is the one writer a standby keeps.
-                s.execute("SET default_transaction_read_only = off");
-            }
-            c.setAutoCommit(false);
+            LifeboatSchema.applierSession(c);
             StreamPosition stored = PositionStore.load(c, config.linkId(), partition.topic());
             copies = CopyStore.load(c, config.linkId());
             c.commit();
@@ -370,9 +342,8 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
             return;
         }
         if (stopped != null || gap != null) {
-            drained.completeExceptionally(new IllegalStateException(stopped != null ? "table " + stopped.table()
-                    + " is stopped at " + stopped.topic() + "-" + stopped.partition() + "@" + stopped.offset() + ": "
-                    + stopped.cause() : "the change stream has a gap: " + gap));
+            drained.completeExceptionally(new IllegalStateException(stopped != null ? stopped.describe()
+                    : "the change stream has a gap: " + gap));
             drained = null;
             return;
         }
@@ -401,13 +372,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                 connection.commit();
                 done.complete(result);
             } catch (Exception e) {
-                try {
-                    if (connection != null) {
-                        connection.rollback();
-                    }
-                } catch (SQLException ignored) {
-                    // the connection is gone; the next loop reconnects
-                }
+                disconnect(); // rolled back; the next loop connects again
                 done.completeExceptionally(e);
             }
         });

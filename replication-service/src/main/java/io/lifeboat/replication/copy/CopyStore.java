@@ -87,6 +87,18 @@ public final class CopyStore {
         }
     }
 
+    /** Tables no longer part of the link (dropped at the source). */
+    public static void forget(Connection c, String linkId, Collection<String> tables) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE + " WHERE link_id = ? AND table_name = ?")) {
+            for (String t : tables) {
+                s.setString(1, linkId);
+                s.setString(2, t);
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
     public static void clear(Connection c, String linkId) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("DELETE FROM " + TABLE + " WHERE link_id = ?")) {
             s.setString(1, linkId);

@@ -21,6 +21,19 @@ public final class LifeboatSchema {
         return qualifiedTable.startsWith(SCHEMA + ".");
     }
 
+    /**
+     * The applier's session: writes as PostgreSQL's own apply worker does (triggers and foreign keys do not fire),
+     * read-write although FENCE made read-only the database's default (the applier is the one writer a standby
+     * keeps), and its own transactions.
+     */
+    public static void applierSession(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET session_replication_role = replica");
+            s.execute("SET default_transaction_read_only = off");
+        }
+        connection.setAutoCommit(false);
+    }
+
     public static void ensure(Connection connection) throws SQLException {
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(true);

@@ -13,9 +13,7 @@ import io.lifeboat.replication.state.PersistedLink;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,20 +121,13 @@ public final class LinkCommands {
     private String catchUpWithSource() throws InterruptedException {
         LinkDefinition d = link.definition;
         long targetLsn;
-        try (Connection c = d.source().connect("lifeboat-drain-" + link.id());
-             Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
-            r.next();
-            targetLsn = SourcePosition.parseLsn(r.getString(1));
+        try {
+            targetLsn = CaptureWait.sourceWal(d.source(), link.id());
         } catch (SQLException unreachable) {
             return "source unreachable (" + unreachable.getMessage().lines().findFirst().orElse("") + "): applied what"
                     + " Kafka holds";
         }
-        Instant deadline = Instant.now().plus(d.drainTimeout());
-        while (link.producedLsn < targetLsn && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100); // waiting on the capture thread's progress, bounded by drain-timeout
-        }
-        drainedToSourceEnd = link.producedLsn >= targetLsn;
+        drainedToSourceEnd = CaptureWait.captured(link, targetLsn, d.drainTimeout());
         return drainedToSourceEnd ? "source reachable, captured past its WAL position " + SourcePosition.lsnText(targetLsn)
                 : "source reachable but capture did not reach " + SourcePosition.lsnText(targetLsn) + " within "
                 + d.drainTimeout().toSeconds() + " s";
@@ -161,6 +152,13 @@ public final class LinkCommands {
         }
         DrainOutcome drain = drain("drain before promotion: " + why, planned);
         Map<String, String> details = new LinkedHashMap<>(drain.details());
+        io.lifeboat.events.StandbyConsistency consistency = link.applier.status().consistency();
+        if (planned && !consistency.consistent()) {
+            String refusal = "planned promotion refused: the standby at " + d.target().site() + " is not consistent ("
+                    + consistency.reason() + "); PROMOTE again once it is";
+            link.changeState(LinkState.DRAINED, refusal);
+            throw new ReplicationLink.Refused(refusal);
+        }
         if (planned && (!drainedToSourceEnd || drain.drained() != null && drain.drained().partial())) {
             String refusal = "planned promotion refused: the drain did not capture everything "
                     + d.source().site() + " had written (" + details.getOrDefault("source", "source not checked")
@@ -169,7 +167,7 @@ public final class LinkCommands {
             throw new ReplicationLink.Refused(refusal);
         }
         Drained drained = drain.drained();
-        Map<String, TableShape> tables = link.applier.withConnection(c -> {
+        Map<String, TableShape> tables = retryingDeadlocks(c -> {
             if (drained != null && drained.partial()) {
                 Map<String, Long> kept = PartialTransactions.quarantine(link.env.kafka(), link.topic,
                         drained.partialFrom(), drained.partialTo(), c, link.id(), link.epoch, d.source().site());
@@ -181,9 +179,16 @@ public final class LinkCommands {
             }
             Map<String, TableShape> t = link.replicated(TableCatalog.read(c, d.schemas()));
             details.put("sequencesAdvanced", Integer.toString(SiteGuard.advanceSequences(c, t.values())));
-            SiteGuard.lift(c, t.values());
             return t;
-        }).get(120, TimeUnit.SECONDS);
+        });
+        // One table per transaction: dropping a guard locks its table, and a transaction that holds one such lock
+        // while it waits for the next can deadlock with readers of the standby that hold several.
+        for (TableShape table : tables.values()) {
+            retryingDeadlocks(c -> {
+                SiteGuard.lift(c, List.of(table));
+                return null;
+            });
+        }
         ApplierStatus s = link.applier.status();
         long lastCommit = ReplicationLink.lastAppliedCommit(s);
         Instant lost = sourceLostAt == null || sourceLostAt.isBlank() ? Instant.now() : Instant.parse(sourceLostAt);
@@ -199,6 +204,27 @@ public final class LinkCommands {
         link.persist(PersistedLink.Phase.PROMOTED, d, link.connectorName);
         link.changeState(LinkState.PROMOTED, d.target().site() + " promoted: accepts writes; " + details);
         return details;
+    }
+
+    /**
+     * Work on the target in one transaction, again after a deadlock: lifting the guard locks every table, and readers
+     * of the standby (reports, dashboards) hold locks on several tables in their transactions, so PostgreSQL may
+     * pick the promotion as a deadlock's victim. The transaction rolled back whole, so it is simply run again.
+     */
+    private <T> T retryingDeadlocks(io.lifeboat.replication.apply.SqlWork<T> work) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return link.applier.withConnection(work).get(120, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                boolean deadlock = e.getCause() instanceof SQLException sql && ("40P01".equals(sql.getSQLState())
+                        || "40001".equals(sql.getSQLState()));
+                if (!deadlock || attempt >= 5) {
+                    throw e;
+                }
+                LOG.warnf("link %s: promotion chosen as a deadlock's victim (%s); running it again", link.id(),
+                        e.getCause().getMessage().lines().findFirst().orElse(""));
+            }
+        }
     }
 
     /** Makes a site's database read-only for everyone but this service, and ends other sessions. */
@@ -247,15 +273,13 @@ public final class LinkCommands {
      * @return what was done, or null when the link has no gap
      */
     public synchronized String resync() throws Exception {
-        List<String> tables = SourcePreparation.names(link.sourceTables.values());
-        boolean done = link.applier.resync(tables, SourcePreparation.endOffset(link.admin, link.topic))
-                .get(60, TimeUnit.SECONDS);
+        boolean done = link.applier.resync(SourcePreparation.endOffset(link.admin, link.topic)).get(60, TimeUnit.SECONDS);
         if (!done) {
             return null;
         }
-        link.changeState(LinkState.SNAPSHOTTING, "resync after a gap: copying " + tables.size() + " tables again");
-        return "every table (" + tables.size() + ") is copied again from a new snapshot; streaming resumes after"
-                + " the change topic's current end";
+        link.changeState(LinkState.SNAPSHOTTING, "resync after a gap: copying every table again");
+        return "every table of the link is copied again from a new snapshot; streaming resumes after the change"
+                + " topic's current end";
     }
 
     private Map<String, String> finalPosition() {

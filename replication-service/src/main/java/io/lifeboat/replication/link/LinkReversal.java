@@ -17,10 +17,8 @@ import io.lifeboat.replication.state.PersistedLink;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -139,11 +137,8 @@ final class LinkReversal {
             throws Exception {
         SourcePosition appliedAt = link.applier.status().applied();
         long oldSourceLsn;
-        try (Connection c = old.source().connect("lifeboat-reverse-" + link.id());
-             Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
-            r.next();
-            oldSourceLsn = SourcePosition.parseLsn(r.getString(1));
+        try {
+            oldSourceLsn = CaptureWait.sourceWal(old.source(), link.id());
         } catch (SQLException unreachable) {
             return refuseOrForce(force, details, old.source().site() + " cannot be reached ("
                     + unreachable.getMessage().lines().findFirst().orElse("") + ")", Map.of());
@@ -154,10 +149,7 @@ final class LinkReversal {
         ChangeSource capture = link.newSource(link.connectorName, sink, c -> c.kind() == Change.Kind.DATA
                 && !LifeboatSchema.owns(c.table()) && !c.position().atOrBelow(appliedAt));
         link.threads.execute(capture);
-        Instant deadline = Instant.now().plus(old.drainTimeout());
-        while (link.producedLsn < oldSourceLsn && Instant.now().isBefore(deadline)) {
-            Thread.sleep(100); // waiting on the capture thread, bounded by drain-timeout
-        }
+        boolean toTheEnd = CaptureWait.captured(link, oldSourceLsn, old.drainTimeout());
         capture.close();
         Map<String, Long> counts = sink.counts();
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
@@ -166,7 +158,7 @@ final class LinkReversal {
         counts.forEach((table, n) -> details.put("stranded." + table, Long.toString(n)));
         LOG.infof("link %s: %d stranded changes kept in %s at %s: %s", link.id(), total, QuarantineStore.TABLE,
                 old.target().site(), counts);
-        if (link.producedLsn < oldSourceLsn) {
+        if (!toTheEnd) {
             return refuseOrForce(force, details, "the old source's slot was not read to its end ("
                     + SourcePosition.lsnText(oldSourceLsn) + ") within " + old.drainTimeout().toSeconds() + " s",
                     counts);

@@ -6,7 +6,6 @@ import io.lifeboat.events.LinkStateChanged;
 import io.lifeboat.replication.apply.ApplierStatus;
 import io.lifeboat.replication.apply.ChangeApplier;
 import io.lifeboat.replication.apply.SourcePosition;
-import io.lifeboat.replication.copy.TableCopier;
 import io.lifeboat.replication.db.SiteGuard;
 import io.lifeboat.replication.db.TableCatalog;
 import io.lifeboat.replication.db.TableShape;
@@ -222,7 +221,7 @@ public final class ReplicationLink implements AutoCloseable {
                 .batchSize(d.batchSize())
                 .deadLetters(env.deadLetters())
                 .listener(new LinkListeners.ApplierEvents(this))
-                .copier(this::copy)
+                .copier((tables, progress) -> LinkCopy.copy(this, tables, progress))
                 .build();
         if (paused) {
             applier.pause(); // queued: the loop runs it before its first poll
@@ -246,28 +245,6 @@ public final class ReplicationLink implements AutoCloseable {
                 LOG.infof("link %s: read-only guard on %d tables at %s", id(), n, d.target());
             }
         });
-    }
-
-    /** Runs on the applier's thread: copies tables from the source at a new snapshot. */
-    private void copy(List<String> tables, java.util.function.Consumer<io.lifeboat.replication.copy.CopyProgress> p)
-            throws Exception {
-        LinkDefinition d = definition;
-        Map<String, TableShape> shapes;
-        try (Connection c = d.source().connect("lifeboat-copy-" + id())) {
-            shapes = replicated(TableCatalog.read(c, d.schemas()));
-        }
-        List<TableShape> todo = tables.stream().map(shapes::get).filter(java.util.Objects::nonNull).toList();
-        if (todo.size() < tables.size()) {
-            LOG.warnf("link %s: tables to copy no longer at the source: %s", id(), tables.stream()
-                    .filter(t -> !shapes.containsKey(t)).toList());
-        }
-        if (state == LinkState.STARTING || state == LinkState.STREAMING) {
-            changeState(LinkState.SNAPSHOTTING, "copying " + todo.size() + " tables from " + d.source().site());
-        }
-        new TableCopier(id(), d.source(), d.target(), d.copyParallelism()).copy(todo, p);
-        if (state == LinkState.SNAPSHOTTING) {
-            changeState(LinkState.STREAMING, "copied " + todo.size() + " tables; streaming from slot " + d.slot());
-        }
     }
 
     synchronized void startCapture() {

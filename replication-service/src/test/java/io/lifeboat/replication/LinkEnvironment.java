@@ -1,0 +1,34 @@
+package io.lifeboat.replication;
+
+import io.lifeboat.loopback.PostgresServer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The environment a packaged replication-service gets for one link, as a Deployment would give it. */
+final class LinkEnvironment {
+
+    private LinkEnvironment() {
+    }
+
+    /** Link {@code id} (upper-cased in the variable names) from {@code home}'s database to {@code offsite}'s. */
+    static Map<String, String> of(String id, String bootstrap, PostgresServer home, String homeDb,
+            PostgresServer offsite, String offsiteDb, String schemas) {
+        String p = "LIFEBOAT_REPLICATION_LINKS_" + id.toUpperCase() + "_";
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LIFEBOAT_SITE", "offsite");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.put(p + "SOURCE_SITE", "home");
+        env.put(p + "SOURCE_JDBC_URL", home.jdbcUrl(homeDb));
+        env.put(p + "SOURCE_USER", home.user());
+        env.put(p + "SOURCE_PASSWORD", home.password());
+        env.put(p + "TARGET_SITE", "offsite");
+        env.put(p + "TARGET_JDBC_URL", offsite.jdbcUrl(offsiteDb));
+        env.put(p + "TARGET_USER", offsite.user());
+        env.put(p + "TARGET_PASSWORD", offsite.password());
+        env.put(p + "SCHEMAS", schemas);
+        // glibc's per-thread malloc arenas are a large share of a JVM's resident memory beyond the heap.
+        env.put("MALLOC_ARENA_MAX", "2");
+        return env;
+    }
+}
