@@ -3,6 +3,7 @@ package io.lifeboat.failover;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.SiteVerdictChanged;
+import io.lifeboat.events.kafka.KafkaSettings;
 import io.lifeboat.events.kafka.TopicNames;
 import io.lifeboat.events.service.ServiceIdentity;
 import io.lifeboat.failover.config.FailoverConfig;
@@ -21,9 +22,9 @@ import io.lifeboat.failover.state.StateStore;
 import io.lifeboat.failover.state.StoreSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -62,7 +63,7 @@ public class FailoverLoop {
     private final FailoverConfig config;
     private final ServiceIdentity identity;
     private final TopicNames topics;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final RunbookEngine engine;
     private final DnsSwitcher dns;
     private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
@@ -84,24 +85,24 @@ public class FailoverLoop {
 
     FailoverLoop(Policy policy, FailoverConfig config, DnsSettings dnsSettings, DnsSwitcher dns,
             ServiceIdentity identity, TopicNames topics,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @Identifier("default-kafka-broker") Map<String, Object> defaultBroker) {
         this.policy = policy;
         this.config = config;
         this.identity = identity;
         this.topics = topics;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = KafkaSettings.clients(defaultBroker);
         this.dns = dns;
         this.engine = new RunbookEngine(dns, dnsSettings::target);
     }
 
     void onStart(@Observes StartupEvent start) {
         String self = identity.service() + "/" + identity.site() + "/" + identity.instanceId();
-        StoreSettings settings = new StoreSettings(bootstrapServers, policy.stateId(),
+        StoreSettings settings = new StoreSettings(kafka, policy.stateId(),
                 config.leadership().transactionalId().orElse("lifeboat-failover-" + policy.stateId()),
                 config.leadership().groupId().orElse("lifeboat-failover-leader-" + policy.stateId()),
-                identity.instanceId(), identity.eventSource(), config.leadership().sessionTimeout(), topics::of, Map.of());
-        LOG.infof("failover-service %s: mode %s, home %s, DNS: %s", self, policy.mode().name().toLowerCase(),
-                policy.homeSite(), dns.describe());
+                identity.instanceId(), identity.eventSource(), config.leadership().sessionTimeout(), topics::of);
+        LOG.infof("failover-service %s: mode %s, home %s, DNS: %s, Kafka: %s", self,
+                policy.mode().name().toLowerCase(), policy.homeSite(), dns.describe(), KafkaSettings.masked(kafka));
         store = new StateStore(settings, (leader, why) -> {
             lastReason = (leader ? "leading: " : "following: ") + why;
             tookOver = leader;

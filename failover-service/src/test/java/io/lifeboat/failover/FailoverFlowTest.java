@@ -264,10 +264,10 @@ class FailoverFlowTest {
     @Test
     @Order(6)
     void aSecondInstanceFollowsTheRunningServiceAndCannotWrite() {
-        io.lifeboat.failover.state.StoreSettings settings = new io.lifeboat.failover.state.StoreSettings(bootstrap,
+        io.lifeboat.failover.state.StoreSettings settings = new io.lifeboat.failover.state.StoreSettings(
+                java.util.Map.of("bootstrap.servers", bootstrap),
                 "lifeboat", "lifeboat-failover-lifeboat", "lifeboat-failover-leader-lifeboat", "second-instance",
-                "/lifeboat/failover-service/offsite", Duration.ofSeconds(6), io.lifeboat.events.Topic::defaultName,
-                java.util.Map.of());
+                "/lifeboat/failover-service/offsite", Duration.ofSeconds(6), io.lifeboat.events.Topic::defaultName);
         try (var second = new io.lifeboat.failover.state.StateStore(settings, (leader, why) -> { }).start()) {
             await().atMost(Duration.ofSeconds(20)).until(() -> second.current().map(s -> s.epoch() == 3).orElse(false));
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->

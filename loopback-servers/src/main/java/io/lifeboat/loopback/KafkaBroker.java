@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -29,6 +32,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * exactly as an outage would, and so that the broker's Scala and log4j dependencies stay out of the services' test
  * classpaths. Ports and log directories are kept for the life of this object: {@link #stop()} then {@link #start()}
  * brings back the same broker with its data.
+ *
+ * <p>{@link #secured(Path)} starts one as a platform team runs Kafka (see {@link BrokerSecurity}): clients only on a
+ * SASL_SSL listener, SCRAM-SHA-512 users ({@link #addUser}), the authorizer on and nothing allowed without an ACL.
+ * The plaintext broker of {@code new KafkaBroker(...)} stays the default for the tests that are not about security.
  */
 public final class KafkaBroker extends ChildServer {
 
@@ -45,8 +52,11 @@ public final class KafkaBroker extends ChildServer {
     private final Path workDir;
     private final int port = FreePorts.next();
     private final int controllerPort = FreePorts.next();
+    private final int internalPort;
     private final List<String> jvmOptions;
     private final Map<String, String> overrides;
+    /** Null for a plaintext broker. */
+    private final BrokerSecurity security;
 
     public KafkaBroker(Path workDir) {
         this(workDir, DEFAULT_JVM_OPTIONS, Map.of());
@@ -54,10 +64,73 @@ public final class KafkaBroker extends ChildServer {
 
     /** @param overrides broker settings that replace or add to the defaults, e.g. {@code log.cleaner.backoff.ms} */
     public KafkaBroker(Path workDir, List<String> jvmOptions, Map<String, String> overrides) {
+        this(workDir, jvmOptions, overrides, false);
+    }
+
+    private KafkaBroker(Path workDir, List<String> jvmOptions, Map<String, String> overrides, boolean secured) {
         super(Duration.ofSeconds(30));
         this.workDir = workDir.toAbsolutePath();
         this.jvmOptions = List.copyOf(jvmOptions);
         this.overrides = Map.copyOf(overrides);
+        this.security = secured ? new BrokerSecurity(this.workDir.resolve("security")) : null;
+        this.internalPort = secured ? FreePorts.next() : port;
+    }
+
+    /**
+     * A broker whose clients must authenticate (SASL_SSL, SCRAM-SHA-512, a CA made for it) and be authorized (ACLs):
+     * see {@link #addUser} and {@link #clientSettings}. Not started yet.
+     */
+    public static KafkaBroker secured(Path workDir) {
+        return new KafkaBroker(workDir, DEFAULT_JVM_OPTIONS, Map.of(), true);
+    }
+
+    public boolean isSecured() {
+        return security != null;
+    }
+
+    /**
+     * Creates (or updates) a SCRAM-SHA-512 user with exactly these ACLs, e.g. {@link KafkaAcls#shipped}, through the
+     * admin user, and returns once the broker accepts the user's login.
+     *
+     * @return what a client needs to act as that user ({@link #clientSettings})
+     */
+    public Map<String, String> addUser(String user, List<org.apache.kafka.common.acl.AclBinding> acls) {
+        if (security == null) {
+            throw new IllegalStateException("a plaintext broker has no users: start it with KafkaBroker.secured");
+        }
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), security.password(user))))
+                    .all().get(30, TimeUnit.SECONDS);
+            if (!acls.isEmpty()) {
+                admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create Kafka user " + user, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating Kafka user " + user, e);
+        }
+        // The credential reaches the listener through the metadata log: a client starting before it would be refused
+        // for good (an authentication failure is not retried).
+        try (Admin asUser = admin(clientSettings(user))) {
+            awaitCluster(asUser, "user " + user + " cannot log in");
+        }
+        return clientSettings(user);
+    }
+
+    /**
+     * What a Kafka client needs to reach this broker, as Kafka names the settings ({@code bootstrap.servers} and, on
+     * a secured broker, {@code security.protocol}, SASL and the truststore holding its CA) for {@code user}.
+     */
+    public Map<String, String> clientSettings(String user) {
+        return security == null ? Map.of("bootstrap.servers", bootstrapServers())
+                : security.clientSettings(bootstrapServers(), user);
+    }
+
+    /** The super user's settings (every right): for tests' own set-up and checks. */
+    public Map<String, String> adminSettings() {
+        return clientSettings(BrokerSecurity.ADMIN);
     }
 
     /** Starts the broker (formatting its storage the first time) and returns once a client can reach it. */
@@ -75,6 +148,9 @@ public final class KafkaBroker extends ChildServer {
         List<String> args = new ArrayList<>(List.of(configFile().toString()));
         if (!Files.exists(dataDir().resolve("meta.properties"))) {
             args.add(Uuid.randomUuid().toString());
+            if (security != null) {
+                args.add(writeScramFile().toString());
+            }
         }
         process = ChildProcess.start("kafka-broker",
                 JavaCommand.of(CLASSPATH_RESOURCE, jvmOptions, log4jConfig(), BROKER_MAIN, args), Map.of(), workDir,
@@ -126,10 +202,14 @@ public final class KafkaBroker extends ChildServer {
         }
     }
 
-    /** A new admin client for this broker; the caller closes it. */
+    /** A new admin client for this broker (its super user on a secured one); the caller closes it. */
     public Admin admin() {
+        return admin(adminSettings());
+    }
+
+    private static Admin admin(Map<String, String> settings) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.putAll(settings);
         props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lifeboat-loopback");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
@@ -147,27 +227,33 @@ public final class KafkaBroker extends ChildServer {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Exception lastProblem = null;
         // Wait for the listener before creating a client: the client would log a warning for every refused connection.
         while (!FreePorts.accepts(port)) {
             failIfGone(deadline, null);
             process.waitFor(POLL);
         }
         try (Admin admin = admin()) {
-            while (true) {
-                try {
-                    if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    lastProblem = e;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+            awaitCluster(admin, "Kafka broker not ready");
+        }
+    }
+
+    /** Until the client sees the broker; fails if the broker exits or after {@link #READY_TIMEOUT}. */
+    private void awaitCluster(Admin admin, String failure) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception lastProblem = null;
+        while (true) {
+            try {
+                if (!admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty()) {
+                    return;
                 }
-                failIfGone(deadline, lastProblem);
-                process.waitFor(POLL);
+            } catch (ExecutionException | TimeoutException e) {
+                lastProblem = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted: " + failure, e);
             }
+            failIfGone(deadline, lastProblem);
+            process.waitFor(POLL);
         }
     }
 
@@ -188,11 +274,19 @@ public final class KafkaBroker extends ChildServer {
         config.put("process.roles", "broker,controller");
         config.put("node.id", "1");
         config.put("controller.quorum.voters", "1@" + host + ":" + controllerPort);
-        config.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
         config.put("controller.listener.names", "CONTROLLER");
-        config.put("inter.broker.listener.name", "PLAINTEXT");
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        if (security == null) {
+            config.put("listeners", "PLAINTEXT://" + host + ":" + port + ",CONTROLLER://" + host + ":" + controllerPort);
+            config.put("advertised.listeners", "PLAINTEXT://" + host + ":" + port);
+            config.put("inter.broker.listener.name", "PLAINTEXT");
+            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            config.put("listeners", "CLIENT://" + host + ":" + port + ",INTERNAL://" + host + ":" + internalPort
+                    + ",CONTROLLER://" + host + ":" + controllerPort);
+            config.put("advertised.listeners", "CLIENT://" + host + ":" + port + ",INTERNAL://" + host + ":"
+                    + internalPort);
+            config.putAll(security.brokerConfig());
+        }
         config.put("log.dirs", dataDir().toString());
         config.put("num.partitions", "1");
         config.put("auto.create.topics.enable", "true");
@@ -226,6 +320,17 @@ public final class KafkaBroker extends ChildServer {
     private static String asProperties(Map<String, String> config) {
         return config.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    /** The admin user's SCRAM credential for the storage format, in a file: never on a command line. */
+    private Path writeScramFile() {
+        Path file = workDir.resolve("security").resolve("format-scram");
+        try {
+            Files.writeString(file, security.adminScramArgument() + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+        return file;
     }
 
     private Path dataDir() {

@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,12 +26,16 @@ public final class TopicReader implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> seen = new ArrayList<>();
 
     public TopicReader(String bootstrapServers, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /** @param clientSettings how to reach the broker: bootstrap servers and, on a secured one, who the reader is */
+    public TopicReader(Map<String, ?> clientSettings, String topic) {
+        Map<String, Object> settings = new HashMap<>(clientSettings);
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
     }
 

@@ -309,8 +309,8 @@ public final class StateStore implements AutoCloseable {
     }
 
     private void ensureTopic() {
-        Map<String, Object> props = new HashMap<>(settings.clientOverrides());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Map<String, Object> props = common();
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "failover-state-admin-" + settings.instanceId());
         try (Admin admin = Admin.create(props)) {
             NewTopic topic = new NewTopic(settings.stateTopic(), Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
@@ -329,10 +329,9 @@ public final class StateStore implements AutoCloseable {
         }
     }
 
+    /** The service's Kafka settings (security included), which each client extends with its own. */
     private Map<String, Object> common() {
-        Map<String, Object> props = new HashMap<>(settings.clientOverrides());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        return props;
+        return new HashMap<>(settings.kafka());
     }
 
     private Map<String, Object> groupProperties() {

@@ -9,15 +9,19 @@ import java.util.function.Function;
 /**
  * What a {@link StateStore} needs.
  *
+ * @param kafka           the service's Kafka client settings ({@code KafkaSettings.clients}: bootstrap servers,
+ *                        security, SASL, TLS), which every client of the store starts from
  * @param transactionalId shared by every instance of one DR arrangement: the newest producer fences the older
  * @param groupId         the group whose owner of the state topic's one partition leads
  * @param source          CloudEvents source of what the leader writes
  * @param topics          the configured name of each topic
- * @param clientOverrides extra Kafka client properties (security, ...), applied to every client
  */
-public record StoreSettings(String bootstrapServers, String stateId, String transactionalId, String groupId,
-        String instanceId, String source, Duration sessionTimeout, Function<Topic, String> topics,
-        Map<String, Object> clientOverrides) {
+public record StoreSettings(Map<String, Object> kafka, String stateId, String transactionalId, String groupId,
+        String instanceId, String source, Duration sessionTimeout, Function<Topic, String> topics) {
+
+    public StoreSettings {
+        kafka = Map.copyOf(kafka);
+    }
 
     public String stateTopic() {
         return topics.apply(Topic.FAILOVER_STATE);

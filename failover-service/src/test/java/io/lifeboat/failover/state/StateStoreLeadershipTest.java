@@ -38,9 +38,9 @@ class StateStoreLeadershipTest {
     private final List<String> changes = new CopyOnWriteArrayList<>();
 
     private StateStore store(String instance) {
-        StoreSettings settings = new StoreSettings(bootstrap, "lifeboat", "failover-tx-" + suffix,
+        StoreSettings settings = new StoreSettings(Map.of("bootstrap.servers", bootstrap), "lifeboat", "failover-tx-" + suffix,
                 "failover-leader-" + suffix, instance, "/lifeboat/failover-service/home", Duration.ofSeconds(6),
-                topic -> topic.defaultName() + "-" + suffix, Map.of());
+                topic -> topic.defaultName() + "-" + suffix);
         StateStore store = new StateStore(settings, (leader, why) -> changes.add(instance + ":" + leader)).start();
         stores.add(store);
         return store;

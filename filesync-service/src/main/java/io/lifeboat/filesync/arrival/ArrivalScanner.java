@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.lifeboat.events.kafka.KafkaSettings;
 import io.lifeboat.filesync.config.FilesyncConfig;
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.Sites;
@@ -21,10 +22,10 @@ import io.lifeboat.filesync.store.StoredObject;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import io.lifeboat.filesync.store.s3.Listed;
 
@@ -48,7 +49,7 @@ public class ArrivalScanner {
     private final List<SiteBucket> scanned;
     private final ArrivalPublisher arrivals;
     private final FilesyncConfig.Scanner config;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final MeterRegistry meters;
     /** The HEADs of a page's new objects run several at once (each one's answer is what gets announced). */
     private final ExecutorService heads = Executors.newFixedThreadPool(HEADS_AT_ONCE, r -> {
@@ -60,13 +61,13 @@ public class ArrivalScanner {
     private volatile boolean started;
 
     ArrivalScanner(FilesyncConfig config, Sites sites, ArrivalPublisher arrivals, MeterRegistry meters,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @Identifier("default-kafka-broker") Map<String, Object> defaultBroker) {
         this.scanned = sites.buckets().stream()
                 .filter(b -> config.sites().get(b.siteId()).arrivals() == FilesyncConfig.ArrivalSource.SCANNER)
                 .toList();
         this.arrivals = arrivals;
         this.config = config.scanner();
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = KafkaSettings.clients(defaultBroker);
         this.meters = meters;
     }
 
@@ -84,7 +85,7 @@ public class ArrivalScanner {
         }
         try {
             if (state == null) {
-                ScannerState loading = new ScannerState(bootstrapServers, config.stateTopic());
+                ScannerState loading = new ScannerState(kafka, config.stateTopic());
                 loading.load();
                 state = loading;
             }

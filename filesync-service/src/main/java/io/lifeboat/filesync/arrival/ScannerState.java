@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +39,7 @@ final class ScannerState implements AutoCloseable {
 
     private static final Duration IO_TIMEOUT = Duration.ofSeconds(60);
 
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private final String topic;
     private final Map<String, Map<String, String>> fingerprints = new HashMap<>();
     private final Map<String, Cursor> cursors = new HashMap<>();
@@ -58,16 +57,16 @@ final class ScannerState implements AutoCloseable {
         }
     }
 
-    ScannerState(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
+    /** @param kafka the service's Kafka client settings ({@code KafkaSettings.clients}), security included */
+    ScannerState(Map<String, Object> kafka, String topic) {
+        this.kafka = Map.copyOf(kafka);
         this.topic = topic;
     }
 
     /** Creates the compacted topic unless it exists, and reads it to its end. */
     void load() {
         createTopic();
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "filesync-scanner-state-loader");
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
@@ -87,8 +86,7 @@ final class ScannerState implements AutoCloseable {
                 }
             }
         }
-        Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> producerProps = new HashMap<>(kafka);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "filesync-scanner-state");
@@ -160,8 +158,8 @@ final class ScannerState implements AutoCloseable {
     }
 
     private void createTopic() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "filesync-scanner-state-admin");
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) -1).configs(
                     Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))

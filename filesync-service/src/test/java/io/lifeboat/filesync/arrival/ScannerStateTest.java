@@ -16,7 +16,7 @@ class ScannerStateTest {
     @Test
     void aNewInstanceResumesWhereTheLastCheckpointLeftIt(KafkaBroker kafka) {
         String topic = "scanner-state-" + UUID.randomUUID();
-        try (ScannerState before = new ScannerState(kafka.bootstrapServers(), topic)) {
+        try (ScannerState before = new ScannerState(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()), topic)) {
             before.load();
             before.remember("offsite/exports", "a.csv", "e1:10");
             before.remember("offsite/exports", "b/c d.csv", "e2:20");
@@ -24,7 +24,7 @@ class ScannerStateTest {
             before.remember("offsite/exports", "gone.csv", null);
             before.checkpoint("offsite/exports", new ScannerState.Cursor(4, "b/c d.csv"));
         }
-        try (ScannerState after = new ScannerState(kafka.bootstrapServers(), topic)) {
+        try (ScannerState after = new ScannerState(java.util.Map.of("bootstrap.servers", kafka.bootstrapServers()), topic)) {
             after.load();
             assertThat(after.fingerprints("offsite/exports")).containsOnly(
                     org.assertj.core.api.Assertions.entry("a.csv", "e1:10"),

@@ -35,6 +35,7 @@ public final class SharedServers {
     private static final Map<String, ObjectStore> OBJECT_STORES = new HashMap<>();
     private static Path workDir;
     private static KafkaBroker kafka;
+    private static KafkaBroker securedKafka;
     private static DnsServer dns;
 
     private SharedServers() {
@@ -45,6 +46,17 @@ public final class SharedServers {
             kafka = started(new KafkaBroker(workDir().resolve("kafka")).start());
         }
         return kafka;
+    }
+
+    /**
+     * A second broker, {@link KafkaBroker#secured secured}: SASL_SSL only, SCRAM users, ACLs enforced. Tests add the
+     * users they act as ({@link KafkaBroker#addUser}); {@link SecuredKafkaResource} does it for a service.
+     */
+    public static synchronized KafkaBroker securedKafka() {
+        if (securedKafka == null) {
+            securedKafka = started(KafkaBroker.secured(workDir().resolve("kafka-secured")).start());
+        }
+        return securedKafka;
     }
 
     /** The PostgreSQL server standing for a site ("home", "offsite"). */
