@@ -7,7 +7,6 @@ import io.lifeboat.replication.config.ReplicationConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -22,7 +21,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -51,7 +49,8 @@ public class LinkStateStore {
     private static final Logger LOG = Logger.getLogger(LinkStateStore.class);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final String bootstrapServers;
+    /** The service's Kafka client settings (every kafka.* key), see {@code KafkaSettings}. */
+    private final Map<String, Object> kafka;
     private final String topic;
     private final short replicationFactor;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -59,8 +58,9 @@ public class LinkStateStore {
     private Map<String, PersistedLink> links;
     private KafkaProducer<String, byte[]> producer;
 
-    LinkStateStore(ReplicationConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    LinkStateStore(ReplicationConfig config,
+            @io.smallrye.common.annotation.Identifier("default-kafka-broker") Map<String, Object> defaultBroker) {
+        this.kafka = io.lifeboat.events.kafka.KafkaSettings.clients(defaultBroker);
         this.topic = config.stateTopic();
         this.replicationFactor = config.topicReplicationFactor();
     }
@@ -91,11 +91,10 @@ public class LinkStateStore {
         all();
         try {
             if (producer == null) {
-                producer = new KafkaProducer<>(Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                producer = new KafkaProducer<>(with(Map.of(
                         ProducerConfig.ACKS_CONFIG, "all",
                         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                        ProducerConfig.CLIENT_ID_CONFIG, "lifeboat-replication-state"),
+                        ProducerConfig.CLIENT_ID_CONFIG, "lifeboat-replication-state")),
                         new StringSerializer(), new ByteArraySerializer());
             }
             producer.send(new ProducerRecord<>(topic, link.linkId(), json.writeValueAsBytes(link)))
@@ -116,11 +115,10 @@ public class LinkStateStore {
     private Map<String, PersistedLink> load() {
         ensureTopic();
         Map<String, PersistedLink> found = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(with(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.CLIENT_ID_CONFIG, "lifeboat-replication-state-reader"),
+                ConsumerConfig.CLIENT_ID_CONFIG, "lifeboat-replication-state-reader")),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, WAIT).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -155,7 +153,7 @@ public class LinkStateStore {
     }
 
     private void ensureTopic() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka)) {
             if (!admin.listTopics().names().get(WAIT.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, replicationFactor).configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
@@ -180,5 +178,12 @@ public class LinkStateStore {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** The shared settings plus this client's own. */
+    private Map<String, Object> with(Map<String, Object> own) {
+        Map<String, Object> settings = new java.util.HashMap<>(kafka);
+        settings.putAll(own);
+        return settings;
     }
 }
