@@ -46,7 +46,8 @@ final class StreamReader {
                 }
                 case "DATA" -> {
                     TransactionCursor.Step step = cursor.data(tx, StreamHeaders.number(record.headers(),
-                            StreamHeaders.LSN), (int) StreamHeaders.number(record.headers(), StreamHeaders.ORDINAL));
+                            StreamHeaders.LSN), (int) StreamHeaders.number(record.headers(), StreamHeaders.ORDINAL),
+                            StreamHeaders.xid(record.headers()));
                     if (step.action() != TransactionCursor.Action.APPLY) {
                         return new Read(step, null, 0);
                     }

@@ -23,8 +23,8 @@ package io.lifeboat.replication.apply;
  */
 public record TransactionCursor(long lastEnded, Open open) {
 
-    /** The open transaction: its key and the newest change applied in it. */
-    public record Open(long key, long lastLsn, int lastOrdinal, long changes) {
+    /** The open transaction: its key, its source transaction id, and the newest change applied in it. */
+    public record Open(long key, long xid, long lastLsn, int lastOrdinal, long changes) {
     }
 
     public enum Action {
@@ -54,23 +54,28 @@ public record TransactionCursor(long lastEnded, Open open) {
             return skip("BEGIN of transaction " + key + " sent again: it is applied already");
         }
         if (open == null) {
-            return new Step(Action.SKIP, new TransactionCursor(lastEnded, new Open(key, -1, -1, 0)),
+            return new Step(Action.SKIP, new TransactionCursor(lastEnded, new Open(key, -1, -1, -1, 0)),
                     "transaction " + key + " begins");
         }
-        if (open.key == key) {
-            return skip("BEGIN of the open transaction " + key + " sent again");
-        }
-        return broken("transaction " + key + " begins while transaction " + open.key + " has not ended: its END"
-                + " (and maybe changes) is missing from the stream");
+        // Another key while one is open: the open one sent again under a new key (Debezium does not know the
+        // previous commit of the first transaction after it starts, and knows it after a restart), or a lost END.
+        // Its first change tells which, by the source transaction id.
+        return skip("BEGIN of transaction " + key + " while transaction " + open.key + " is open: its first change"
+                + " tells whether it is the same transaction");
     }
 
-    public Step data(long key, long lsn, int ordinal) {
+    public Step data(long key, long lsn, int ordinal, long xid) {
         if (!after(key, lastEnded)) {
             return skip("change of transaction " + key + " sent again: it is applied already");
         }
         if (open == null) {
             // A transaction resumed by the capture after a restart, its BEGIN not sent again.
-            return apply(new Open(key, lsn, ordinal, 1), "first change of transaction " + key);
+            return apply(new Open(key, xid, lsn, ordinal, 1), "first change of transaction " + key);
+        }
+        if (open.key != key && open.xid == xid && xid > 0 && after(key, lastEnded)) {
+            // The open transaction sent again under another key: the same source transaction, continued.
+            return new TransactionCursor(lastEnded, new Open(key, xid, open.lastLsn, open.lastOrdinal, open.changes))
+                    .data(key, lsn, ordinal, xid);
         }
         if (open.key != key) {
             return broken(after(key, open.key)
@@ -83,7 +88,7 @@ public record TransactionCursor(long lastEnded, Open open) {
             return skip("change at " + SourcePosition.lsnText(lsn) + "#" + ordinal + " of transaction " + key
                     + " sent again");
         }
-        return apply(new Open(key, lsn, ordinal, open.changes + 1), "change of transaction " + key);
+        return apply(new Open(key, xid, lsn, ordinal, open.changes + 1), "change of transaction " + key);
     }
 
     public Step end(long key) {

@@ -152,17 +152,17 @@ public final class LinkCommands {
         }
         DrainOutcome drain = drain("drain before promotion: " + why, planned);
         Map<String, String> details = new LinkedHashMap<>(drain.details());
-        io.lifeboat.events.StandbyConsistency consistency = link.applier.status().consistency();
-        if (planned && !consistency.consistent()) {
-            String refusal = "planned promotion refused: the standby at " + d.target().site() + " is not consistent ("
-                    + consistency.reason() + "); PROMOTE again once it is";
-            link.changeState(LinkState.DRAINED, refusal);
-            throw new ReplicationLink.Refused(refusal);
-        }
         if (planned && (!drainedToSourceEnd || drain.drained() != null && drain.drained().partial())) {
             String refusal = "planned promotion refused: the drain did not capture everything "
                     + d.source().site() + " had written (" + details.getOrDefault("source", "source not checked")
                     + "); promoting now could lose data. PROMOTE again once it answers: the drain then runs again";
+            link.changeState(LinkState.DRAINED, refusal);
+            throw new ReplicationLink.Refused(refusal);
+        }
+        io.lifeboat.events.StandbyConsistency consistency = link.applier.status().consistency();
+        if (planned && !consistency.consistent()) {
+            String refusal = "planned promotion refused: the standby at " + d.target().site() + " is not consistent ("
+                    + consistency.reason() + "); PROMOTE again once it is";
             link.changeState(LinkState.DRAINED, refusal);
             throw new ReplicationLink.Refused(refusal);
         }

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The headers every record of a link's change topic carries, so that the applier sees a transaction's shape
  * without parsing it: {@code lifeboat-kind} (BEGIN, DATA, END), {@code lifeboat-tx} (the transaction's key, see
- * {@link Change#txKey()}), and for DATA {@code lifeboat-lsn}, {@code lifeboat-ord}, {@code lifeboat-table}, for END
+ * {@link Change#txKey()}), and for DATA {@code lifeboat-lsn}, {@code lifeboat-ord}, {@code lifeboat-table},
+ * {@code lifeboat-xid} (the source transaction id), for END
  * {@code lifeboat-commit-lsn}. Debezium's own envelope stays the record's value.
  */
 public final class StreamHeaders {
@@ -19,6 +20,7 @@ public final class StreamHeaders {
     public static final String ORDINAL = "lifeboat-ord";
     public static final String TABLE = "lifeboat-table";
     public static final String COMMIT_LSN = "lifeboat-commit-lsn";
+    public static final String XID = "lifeboat-xid";
 
     private StreamHeaders() {
     }
@@ -31,6 +33,7 @@ public final class StreamHeaders {
                 headers.add(LSN, bytes(Long.toString(c.lsn())));
                 headers.add(ORDINAL, bytes(Integer.toString(c.ordinal())));
                 headers.add(TABLE, bytes(c.table()));
+                headers.add(XID, bytes(Long.toString(c.position().txId())));
             }
             case END -> headers.add(COMMIT_LSN, bytes(Long.toString(c.commitLsn())));
             default -> {
@@ -42,6 +45,12 @@ public final class StreamHeaders {
     public static String text(Headers headers, String name) {
         Header h = headers.lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The change's source transaction id, or 0 when the record does not carry it. */
+    public static long xid(Headers headers) {
+        String t = text(headers, XID);
+        return t == null ? 0 : Long.parseLong(t);
     }
 
     public static long number(Headers headers, String name) {
