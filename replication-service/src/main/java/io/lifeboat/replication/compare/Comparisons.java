@@ -49,6 +49,8 @@ public class Comparisons {
     private final Map<String, Deque<ComparisonResult>> history = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ComparisonResult>> running = new ConcurrentHashMap<>();
     private final Map<String, Instant> provenEqual = new ConcurrentHashMap<>();
+    /** Links whose difference alert is raised (resolved by the next equal result). */
+    private final java.util.Set<String> differing = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService threads = Executors.newScheduledThreadPool(1, r -> {
         Thread t = new Thread(r, "compare-schedule");
         t.setDaemon(true);
@@ -115,15 +117,27 @@ public class Comparisons {
 
     /** Starts a comparison of the link now, or returns the one under way. */
     public CompletableFuture<ComparisonResult> start(ReplicationLink link) {
-        return running.computeIfAbsent(link.id(), id -> {
-            LinkDefinition d = link.definition();
-            ComparisonResult first = ComparisonResult.running(id, d.source().site(), d.target().site(), Instant.now());
+        LinkDefinition d = link.definition();
+        ComparisonResult first = ComparisonResult.running(link.id(), d.source().site(), d.target().site(), Instant.now());
+        CompletableFuture<ComparisonResult> created = new CompletableFuture<>();
+        CompletableFuture<ComparisonResult> f = running.computeIfAbsent(link.id(), id -> {
             remember(first);
-            CompletableFuture<ComparisonResult> f = CompletableFuture.supplyAsync(() -> compare(link, d, first.startedAt()),
-                    workers);
-            f.whenComplete((r, e) -> running.remove(id));
-            return f;
+            return created;
         });
+        if (f == created) { // started here, not already under way
+            workers.execute(() -> {
+                try {
+                    ComparisonResult r = compare(link, d, first.startedAt());
+                    running.remove(link.id());
+                    created.complete(r);
+                } catch (RuntimeException | Error e) {
+                    remember(first.ended(ComparisonResult.Outcome.FAILED, e.toString()));
+                    running.remove(link.id());
+                    created.completeExceptionally(e);
+                }
+            });
+        }
+        return f;
     }
 
     private ComparisonResult compare(ReplicationLink link, LinkDefinition d, Instant started) {
@@ -148,9 +162,12 @@ public class Comparisons {
         if (result.outcome() == ComparisonResult.Outcome.EQUAL) {
             provenEqual.put(link.id(), result.startedAt());
             link.provenEqual(result.startedAt());
-            link.alerts().resolve(ALERT, "tables", d.target().site(), "both databases equal at source position "
-                    + result.sourcePosition());
+            if (differing.remove(link.id())) {
+                link.alerts().resolve(ALERT, "tables", d.target().site(), "both databases equal at source position "
+                        + result.sourcePosition());
+            }
         } else if (result.outcome() == ComparisonResult.Outcome.DIFFERENT) {
+            differing.add(link.id());
             link.alerts().raise(ALERT, "tables", Severity.CRITICAL, d.target().site(), alertText(result),
                     Map.of("tables", result.differences().stream().map(ComparisonResult.TableDifference::table)
                             .collect(Collectors.joining(",")), "sourcePosition", result.sourcePosition()));

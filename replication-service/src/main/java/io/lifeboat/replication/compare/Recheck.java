@@ -61,6 +61,9 @@ final class Recheck {
             String linkId, Duration wait, List<List<String>> proven, List<List<String>> next) throws Exception {
         try (Connection s = open(source, linkId); Connection t = open(target, linkId)) {
             s.setAutoCommit(false);
+            try (Statement st = s.createStatement()) {
+                st.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+            }
             Map<List<String>, String> locked = sql.rowsOf(s, keys, true);
             long position;
             try (Statement st = s.createStatement(); ResultSet r = st.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
