@@ -8,12 +8,14 @@ import java.util.Map;
  * One comparison of a link's two databases, as {@code GET /links/{id}/compare} shows it.
  *
  * @param sourcePosition the source's WAL position the comparison was taken at (both sides had passed it)
+ * @param firstPassRows  rows that differed between the two snapshots, before the recheck (rows the transactions
+ *                       committed between them touched, and the real differences)
  * @param differences    per table that differs: how many rows, and the first keys
  * @param notCompared    tables only the source has (drift), by name
  */
 public record ComparisonResult(String linkId, Outcome outcome, String reason, String sourceSite, String targetSite,
         String sourcePosition, Instant startedAt, Instant finishedAt, int tablesCompared, long sourceRows,
-        long targetRows, List<TableDifference> differences, List<String> notCompared) {
+        long targetRows, long firstPassRows, List<TableDifference> differences, List<String> notCompared) {
 
     public enum Outcome {
         /** Every table's rows are the same at both sides at the compared position. */
@@ -37,11 +39,11 @@ public record ComparisonResult(String linkId, Outcome outcome, String reason, St
 
     public static ComparisonResult running(String linkId, String sourceSite, String targetSite, Instant startedAt) {
         return new ComparisonResult(linkId, Outcome.RUNNING, "comparing", sourceSite, targetSite, null, startedAt, null,
-                0, 0, 0, List.of(), List.of());
+                0, 0, 0, 0, List.of(), List.of());
     }
 
     ComparisonResult ended(Outcome outcome, String why) {
         return new ComparisonResult(linkId, outcome, why, sourceSite, targetSite, sourcePosition, startedAt,
-                Instant.now(), tablesCompared, sourceRows, targetRows, differences, notCompared);
+                Instant.now(), tablesCompared, sourceRows, targetRows, firstPassRows, differences, notCompared);
     }
 }

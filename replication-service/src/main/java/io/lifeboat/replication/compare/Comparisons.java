@@ -156,7 +156,8 @@ public class Comparisons {
         // The same start instant as the RUNNING entry: it is replaced, not added.
         result = new ComparisonResult(result.linkId(), result.outcome(), result.reason(), result.sourceSite(),
                 result.targetSite(), result.sourcePosition(), started, result.finishedAt(), result.tablesCompared(),
-                result.sourceRows(), result.targetRows(), result.differences(), result.notCompared());
+                result.sourceRows(), result.targetRows(), result.firstPassRows(), result.differences(),
+                result.notCompared());
         remember(result);
         LOG.infof("link %s: comparison %s: %s", link.id(), result.outcome(), result.reason());
         if (result.outcome() == ComparisonResult.Outcome.EQUAL) {

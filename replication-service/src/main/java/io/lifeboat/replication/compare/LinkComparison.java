@@ -79,6 +79,7 @@ public final class LinkComparison {
                 position = SourcePosition.parseLsn(r.getString(1));
             }
             long applied = StandbyPosition.snapshotPast(t, linkId, position, settings.standbyWait());
+            long waited = System.nanoTime();
             Map<String, TableShape> sourceTables = new LinkedHashMap<>();
             TableCatalog.read(s, schemas).forEach((name, shape) -> {
                 if (replicated.test(name)) {
@@ -111,6 +112,8 @@ public final class LinkComparison {
             }
             s.rollback(); // the snapshots end here: a long one holds back vacuum at both sites
             t.rollback();
+            long scanned = System.nanoTime();
+            long firstPass = candidates.values().stream().mapToLong(RangeSearch.Found::count).sum();
             List<ComparisonResult.TableDifference> differences = new ArrayList<>();
             for (Map.Entry<String, RangeSearch.Found<List<String>>> e : candidates.entrySet()) {
                 RangeSearch.Found<List<String>> found = e.getValue();
@@ -125,10 +128,15 @@ public final class LinkComparison {
                 }
                 LOG.debugf("link %s: %s: %d candidates, %d differ", linkId, e.getKey(), found.count(), rows);
             }
+            LOG.infof("link %s: compared at %s: standby past it after %d ms, hashes %d ms, %d rows differed in the"
+                    + " first pass, rechecked in %d ms", linkId, SourcePosition.lsnText(position),
+                    java.time.Duration.between(started, Instant.now()).toMillis()
+                            - (System.nanoTime() - waited) / 1_000_000, (scanned - waited) / 1_000_000, firstPass,
+                    (System.nanoTime() - scanned) / 1_000_000);
             ComparisonResult result = new ComparisonResult(linkId, differences.isEmpty()
                     ? ComparisonResult.Outcome.EQUAL : ComparisonResult.Outcome.DIFFERENT, null, source.site(),
                     target.site(), SourcePosition.lsnText(position), started, null, sqls.size(), sourceRows, targetRows,
-                    differences, notCompared);
+                    firstPass, differences, notCompared);
             String why = differences.isEmpty()
                     ? sqls.size() + " tables equal at source position " + SourcePosition.lsnText(position)
                             + " (standby at " + SourcePosition.lsnText(applied) + ")"

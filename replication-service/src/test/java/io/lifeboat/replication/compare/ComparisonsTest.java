@@ -27,7 +27,7 @@ class ComparisonsTest {
     @Test
     void theAlertNamesTablesCountsAndTheFirstKeysOnly() {
         ComparisonResult r = new ComparisonResult("main", ComparisonResult.Outcome.DIFFERENT, "", "home", "offsite",
-                "0/3A1B2C8", Instant.EPOCH, Instant.EPOCH, 2, 10, 10, List.of(
+                "0/3A1B2C8", Instant.EPOCH, Instant.EPOCH, 2, 10, 10, 8, List.of(
                         new ComparisonResult.TableDifference("shop.big", 1, List.of(Map.of("id", "123457"))),
                         new ComparisonResult.TableDifference("shop.lines", 7, List.of(Map.of("order_id", "4")))),
                 List.of());
