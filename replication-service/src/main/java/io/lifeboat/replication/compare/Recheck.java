@@ -77,15 +77,41 @@ final class Recheck {
             Map<List<String>, String> later = sql.rowsOf(s, missing, false); // READ COMMITTED: a new snapshot
             s.rollback();
             for (List<String> k : keys) {
-                if (locked.containsKey(k)) {
-                    if (!locked.get(k).equals(standby.get(k))) {
-                        proven.add(k);
-                    }
-                } else if (!later.containsKey(k) && standby.containsKey(k)) {
-                    next.add(k);
+                switch (verdict(locked.get(k), standby.get(k), later.containsKey(k))) {
+                    case DIFFERS -> proven.add(k);
+                    case AGAIN -> next.add(k);
+                    case SAME, MOVING -> { }
+                    default -> throw new IllegalStateException();
                 }
             }
         }
+    }
+
+    /** What one round says of a key. */
+    enum Verdict {
+        /** The source's locked row and the standby's differ (or the standby lacks it): a real difference. */
+        DIFFERS,
+        /** Both have the row alike, or neither has it. */
+        SAME,
+        /** The source lacked it at both reads, the standby has it: read again next round, reported after the last. */
+        AGAIN,
+        /** The source gained it between its reads: an insert on its way, not a difference. */
+        MOVING
+    }
+
+    /**
+     * @param locked  the source's row hash read under a share lock, null when the source had no such row
+     * @param standby the standby's row hash past the position read after the lock, null when it has none
+     * @param later   whether the source has the key at its second read (after the standby's)
+     */
+    static Verdict verdict(String locked, String standby, boolean later) {
+        if (locked != null) {
+            return locked.equals(standby) ? Verdict.SAME : Verdict.DIFFERS;
+        }
+        if (later) {
+            return Verdict.MOVING;
+        }
+        return standby == null ? Verdict.SAME : Verdict.AGAIN;
     }
 
     static Connection open(PgEndpoint endpoint, String linkId) throws SQLException {
