@@ -1,5 +1,6 @@
 package io.lifeboat.replication.compare;
 
+import io.lifeboat.events.LinkState;
 import io.lifeboat.events.Severity;
 import io.lifeboat.replication.config.ReplicationConfig;
 import io.lifeboat.replication.link.LinkDefinition;
@@ -140,10 +141,22 @@ public class Comparisons {
         return f;
     }
 
+    /**
+     * The states in which both databases must be equal: streaming, or drained (source fenced, everything applied).
+     * A promoted target takes its own writes, a reversal empties a side, a stopped link is behind on purpose.
+     */
+    static boolean comparable(LinkState state) {
+        return state == LinkState.STREAMING || state == LinkState.DRAINED;
+    }
+
     private ComparisonResult compare(ReplicationLink link, LinkDefinition d, Instant started) {
         LinkStatus status = link.status();
         ComparisonResult result;
-        if (status.consistency() == null || !status.consistency().consistent()) {
+        if (!comparable(status.state())) {
+            result = ComparisonResult.running(link.id(), d.source().site(), d.target().site(), started).ended(
+                    ComparisonResult.Outcome.NOT_COMPARED, "the link is " + status.state() + ", not streaming or"
+                            + " drained: its databases need not be equal");
+        } else if (status.consistency() == null || !status.consistency().consistent()) {
             result = ComparisonResult.running(link.id(), d.source().site(), d.target().site(), started).ended(
                     ComparisonResult.Outcome.NOT_COMPARED, "the standby is not consistent yet: "
                             + (status.consistency() == null ? "unknown" : status.consistency().reason()));
@@ -152,6 +165,12 @@ public class Comparisons {
             result = new LinkComparison(link.id(), d.source(), d.target(), d.schemas(), d::replicates,
                     new LinkComparison.Settings(config.compareWait(), config.compareKeysReported(),
                             s.candidateKeys(), s.leafRows(), s.parts())).run();
+            LinkState after = link.status().state();
+            if (!comparable(after) || !link.definition().source().site().equals(d.source().site())) {
+                // PROMOTE or REVERSE while comparing: what was read is no verdict on the link as it is now
+                result = result.ended(ComparisonResult.Outcome.NOT_COMPARED, "the link became " + after
+                        + " during the comparison (" + result.outcome() + " before that)");
+            }
         }
         // The same start instant as the RUNNING entry: it is replaced, not added.
         result = new ComparisonResult(result.linkId(), result.outcome(), result.reason(), result.sourceSite(),

@@ -25,6 +25,14 @@ class ComparisonsTest {
     }
 
     @Test
+    void onlyAStreamingOrDrainedLinkIsCompared() {
+        for (io.lifeboat.events.LinkState s : io.lifeboat.events.LinkState.values()) {
+            assertThat(Comparisons.comparable(s)).as(s.name()).isEqualTo(s == io.lifeboat.events.LinkState.STREAMING
+                    || s == io.lifeboat.events.LinkState.DRAINED);
+        }
+    }
+
+    @Test
     void theAlertNamesTablesCountsAndTheFirstKeysOnly() {
         ComparisonResult r = new ComparisonResult("main", ComparisonResult.Outcome.DIFFERENT, "", "home", "offsite",
                 "0/3A1B2C8", Instant.EPOCH, Instant.EPOCH, 2, 10, 10, 8, List.of(
