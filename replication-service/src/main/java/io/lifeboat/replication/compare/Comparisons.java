@@ -81,6 +81,9 @@ public class Comparisons {
         }
         every.ifPresent(d -> threads.scheduleAtFixedRate(this::scheduled, d.toMillis(), d.toMillis(),
                 TimeUnit.MILLISECONDS));
+        // A failback by difference is proven by a comparison as soon as its new standby has caught up.
+        threads.scheduleWithFixedDelay(() -> links.all().stream().filter(ReplicationLink::takeComparisonOwed)
+                .forEach(this::start), 2, 2, TimeUnit.SECONDS);
         LOG.infof("comparison of the links' databases: %s", every.map(d -> "every " + d).orElse("on request only"));
     }
 

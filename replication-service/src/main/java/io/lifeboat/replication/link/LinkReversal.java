@@ -95,6 +95,7 @@ final class LinkReversal {
             details.put("keysRepaired", Long.toString(done.keysRepaired()));
             details.put("tablesCopiedWhole", String.join(",", done.copiedWhole()));
             details.put("repairSnapshotLsn", done.snapshotLsn());
+            link.compareWhenConsistent = true; // the difference is proven by hashes once the standby caught up
         } else {
             details.put("failback", details.containsKey("forced")
                     ? "every table copied: not every stranded change was read, so the rows to set back are not known"

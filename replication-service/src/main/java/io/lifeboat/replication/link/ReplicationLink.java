@@ -291,6 +291,20 @@ public final class ReplicationLink implements AutoCloseable {
         return alerts;
     }
 
+    /** Set by a failback by difference: its result is proven by a comparison once the new standby is consistent. */
+    volatile boolean compareWhenConsistent;
+
+    /** Whether a comparison is owed now (the failback's standby caught up); asking clears it. */
+    public boolean takeComparisonOwed() {
+        LinkStatus s = status();
+        if (compareWhenConsistent && s.state() == LinkState.STREAMING && s.consistency() != null
+                && s.consistency().consistent()) {
+            compareWhenConsistent = false;
+            return true;
+        }
+        return false;
+    }
+
     /** A comparison found both databases equal as of this instant (io.lifeboat.replication.compare). */
     public void provenEqual(Instant at) {
         lastProvenEqualAt = at;
