@@ -87,6 +87,29 @@ public record PostgresTls(Optional<String> mode, Optional<Path> caFile, Optional
         return p;
     }
 
+    /**
+     * A sentence for a connection refused because the server's certificate was not trusted or does not name the host,
+     * or null when the failure is not about TLS verification: the driver's own words ("PKIX path building failed")
+     * do not say which setting to look at.
+     */
+    public String explain(Throwable failure) {
+        String trust = caFile.map(f -> "the CA in " + f).orElse("the JVM's trust store");
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("could not be verified by hostnameverifier")) {
+                return "TLS: the server's certificate does not name the host connected to (sslmode "
+                        + mode.orElse("?") + "): " + message;
+            }
+            if (t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.cert.CertPathBuilderException
+                    || t instanceof java.security.cert.CertPathValidatorException) {
+                return "TLS: the server's certificate is not signed by " + trust + " (sslmode " + mode.orElse("?")
+                        + "): " + message;
+            }
+        }
+        return null;
+    }
+
     @Override
     public String toString() {
         return "PostgresTls[mode=" + mode.orElse("(driver default)") + ", ca=" + caFile.map(Path::toString).orElse("-")
