@@ -36,6 +36,7 @@ public final class ObjectStore extends ChildServer {
     private final String accessKey = "LB" + Secrets.upperAlphanumeric(18);
     private final String secretKey = Secrets.alphanumeric(40);
     private Map<String, String> notifications = Map.of();
+    private LoopbackCa tlsCa;
 
     /** @param name the site this store stands for ("home", "offsite") */
     public ObjectStore(String name, Path workDir) {
@@ -85,10 +86,34 @@ public final class ObjectStore extends ChildServer {
         return this;
     }
 
+    /**
+     * From the next {@link #start()} on: HTTPS only ({@link #endpoint()} is {@code https://127.0.0.1:port}), with a
+     * certificate for 127.0.0.1 signed by {@code ca}.
+     */
+    public synchronized ObjectStore withTls(LoopbackCa ca) {
+        this.tlsCa = ca;
+        return this;
+    }
+
     private Map<String, String> environment() {
         Map<String, String> env = new java.util.HashMap<>(notifications);
         env.put("LIFEBOAT_S3_ACCESS_KEY", accessKey);
         env.put("LIFEBOAT_S3_SECRET_KEY", secretKey);
+        if (tlsCa != null) {
+            Path passwordFile = workDir.resolve("keystore.password");
+            String password;
+            try {
+                if (!Files.exists(passwordFile)) {
+                    Files.writeString(passwordFile, Secrets.alphanumeric(24));
+                }
+                password = Files.readString(passwordFile).trim();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not keep the key store password in " + passwordFile, e);
+            }
+            Path keystore = tlsCa.serverKeystore("s3-" + name, password);
+            env.put("LIFEBOAT_S3_KEYSTORE", keystore.toString());
+            env.put("LIFEBOAT_S3_KEYSTORE_PASSWORD", password);
+        }
         return env;
     }
 
@@ -97,7 +122,8 @@ public final class ObjectStore extends ChildServer {
     }
 
     public URI endpoint() {
-        return URI.create("http://" + FreePorts.LOOPBACK.getHostAddress() + ":" + port);
+        return URI.create((tlsCa == null ? "http" : "https") + "://" + FreePorts.LOOPBACK.getHostAddress() + ":"
+                + port);
     }
 
     public int port() {
