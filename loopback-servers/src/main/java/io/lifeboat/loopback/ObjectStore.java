@@ -79,6 +79,32 @@ public final class ObjectStore extends ChildServer {
         return notifyTo(bootstrapServers, topic, "");
     }
 
+    /**
+     * The same on a secured broker: the notifications are sent with these client settings ({@link
+     * KafkaBroker#addUser}: the store's own user), kept in an owner-only file of the work directory.
+     */
+    public synchronized ObjectStore notifyTo(Map<String, String> kafkaClient, String topic) {
+        Path file = workDir.resolve("notify-client.properties");
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(kafkaClient);
+        try {
+            Files.createDirectories(workDir);
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            try (var out = Files.newOutputStream(file)) {
+                properties.store(out, "Kafka client settings of this store's bucket notifications");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+        notifyTo(kafkaClient.get("bootstrap.servers"), topic, "");
+        Map<String, String> withClient = new java.util.HashMap<>(notifications);
+        withClient.put("LIFEBOAT_S3_NOTIFY_CLIENT_CONFIG", file.toString());
+        notifications = Map.copyOf(withClient);
+        return this;
+    }
+
     /** The same for keys under {@code prefix} only, as MinIO's {@code mc event add --prefix}. */
     public synchronized ObjectStore notifyTo(String bootstrapServers, String topic, String prefix) {
         notifications = Map.of("LIFEBOAT_S3_NOTIFY_BOOTSTRAP", bootstrapServers, "LIFEBOAT_S3_NOTIFY_TOPIC", topic,
