@@ -1,5 +1,6 @@
 package io.lifeboat.replication.config;
 
+import io.lifeboat.events.db.PostgresTlsConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -158,5 +159,11 @@ public interface ReplicationConfig {
 
         /** From an environment variable or a Kubernetes secret; never logged. */
         String password();
+
+        /**
+         * TLS of every connection to this database, Debezium's replication connection included
+         * ({@code ...source.tls.mode}, {@code ...tls.ca-file}, ...): verify-full once a CA file is set.
+         */
+        PostgresTlsConfig tls();
     }
 }

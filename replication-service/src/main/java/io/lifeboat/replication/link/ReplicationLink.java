@@ -152,6 +152,7 @@ public final class ReplicationLink implements AutoCloseable {
         } catch (SQLException e) {
             LOG.warnf("link %s: source %s unreachable at start (%s); applying what Kafka holds, capture retried",
                     id(), definition.source(), e.getMessage());
+            reason = sourceUnreachable(e);
         }
         startApplier(phase != PersistedLink.Phase.RUNNING, phase != PersistedLink.Phase.PROMOTED);
         if (stopped) {
@@ -173,10 +174,16 @@ public final class ReplicationLink implements AutoCloseable {
             SourcePreparation.prepare(definition, sourceTables.values(), admin, topic, topicId);
             startCapture();
         } catch (SQLException e) {
+            reason = sourceUnreachable(e);
             threads.schedule(this::retryPreflight, 5, TimeUnit.SECONDS);
         } catch (MissingPrimaryKeys e) {
             changeState(LinkState.FAILED, e.getMessage());
         }
+    }
+
+    /** Shown as the link's reason while capture waits for its source (a wrong CA says so here, not only in a log). */
+    private String sourceUnreachable(SQLException e) {
+        return "source " + definition.source() + " unreachable, retried every 5 s: " + e.getMessage();
     }
 
     /** The one rule: DRAINING, DRAINED, PROMOTED and REVERSING links do not capture (a command holds them). */
