@@ -2,9 +2,11 @@ package io.lifeboat.deploy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.loopback.FreePorts;
+import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
 import io.lifeboat.loopback.TwoSiteWorld;
+import io.lifeboat.loopback.ZoneSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +46,9 @@ class ShippedManifestsBootTest {
 
     @BeforeAll
     static void startServers() {
-        world = TwoSiteWorld.start(work.resolve("servers"));
+        // As a managed cluster: no topic is created on first use, so every service must create (or find) its own.
+        world = TwoSiteWorld.start(work.resolve("servers"), TwoSiteWorld.DEFAULT_DATABASE, ZoneSpec.defaults(),
+                KafkaBroker.NO_AUTO_CREATION);
         Map<String, String> shared = Kustomize.envFile(K8S.resolve("base/common/lifeboat.env"));
         for (String site : TwoSiteWorld.SITES) {
             // The users' buckets exist before Lifeboat is deployed (root README, production checklist).
@@ -98,7 +102,8 @@ class ShippedManifestsBootTest {
         Map<String, String> values = new LinkedHashMap<>();
         values.put("KAFKA_BOOTSTRAP_SERVERS", world.kafka().bootstrapServers());
         // One broker here: one copy of each topic a service creates.
-        values.put("LIFEBOAT_REPLICATION_TOPIC_REPLICATION_FACTOR", "1");
+        values.put("LIFEBOAT_TOPICS_REPLICATION_FACTOR", "1");
+        values.put("LIFEBOAT_TOPICS_MIN_INSYNC_REPLICAS", "1");
         for (String site : TwoSiteWorld.SITES) {
             String prefix = "LIFEBOAT_" + site.toUpperCase(Locale.ROOT) + "_";
             PostgresServer pg = world.postgres(site);

@@ -58,6 +58,12 @@ public final class KafkaBroker extends ChildServer {
     /** Null for a plaintext broker. */
     private final BrokerSecurity security;
 
+    /**
+     * The override that makes the broker refuse to create a topic on first use, as a managed cluster does: what a
+     * test passes to show its services create (or find) every topic they need themselves.
+     */
+    public static final Map<String, String> NO_AUTO_CREATION = Map.of("auto.create.topics.enable", "false");
+
     public KafkaBroker(Path workDir) {
         this(workDir, DEFAULT_JVM_OPTIONS, Map.of());
     }

@@ -39,10 +39,10 @@ public final class TwoSiteWorld implements AutoCloseable {
     private final DnsServer dns;
     private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
 
-    private TwoSiteWorld(Path workDir, String database, ZoneSpec zone) {
+    private TwoSiteWorld(Path workDir, String database, ZoneSpec zone, Map<String, String> brokerOverrides) {
         this.workDir = workDir.toAbsolutePath();
         this.database = database;
-        this.kafka = new KafkaBroker(this.workDir.resolve("kafka"));
+        this.kafka = new KafkaBroker(this.workDir.resolve("kafka"), KafkaBroker.DEFAULT_JVM_OPTIONS, brokerOverrides);
         for (String site : SITES) {
             Path siteDir = this.workDir.resolve(site);
             sites.put(site, new Site(site, new PostgresServer(site, siteDir.resolve("postgres")),
@@ -62,7 +62,12 @@ public final class TwoSiteWorld implements AutoCloseable {
      * @param database created on both PostgreSQL servers unless present
      */
     public static TwoSiteWorld start(Path workDir, String database, ZoneSpec zone) {
-        TwoSiteWorld world = new TwoSiteWorld(workDir, database, zone);
+        return start(workDir, database, zone, Map.of());
+    }
+
+    /** The same, with broker settings of the caller's (e.g. {@link KafkaBroker#NO_AUTO_CREATION}). */
+    public static TwoSiteWorld start(Path workDir, String database, ZoneSpec zone, Map<String, String> brokerOverrides) {
+        TwoSiteWorld world = new TwoSiteWorld(workDir, database, zone, brokerOverrides);
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         starts.add(world.timed("kafka", () -> world.kafka.start()));
         for (Site site : world.sites.values()) {
