@@ -76,7 +76,7 @@ record PodRecipe(String deployment, String workingDir, Map<String, String> env, 
         List<String> jvm = env.containsKey("JAVA_OPTS_APPEND")
                 ? Arrays.asList(env.get("JAVA_OPTS_APPEND").trim().split("\\s+")) : List.of();
         return new PodRecipe(name, container.path("workingDir").asText("/deployments"), env, mounts, emptyDirs,
-                List.copyOf(jvm), quantity(container.path("resources").path("limits").path("memory").asText()));
+                List.copyOf(jvm), ManifestsTest.bytes(container.path("resources").path("limits").path("memory").asText()));
     }
 
     private static Map<String, String> configMap(List<ObjectNode> rendered, String deployment, String name) {
@@ -96,17 +96,5 @@ record PodRecipe(String deployment, String workingDir, Map<String, String> env, 
                     + ref.path("key").asText() + " is not provided");
         }
         return source.get(ref.path("key").asText());
-    }
-
-    /** A Kubernetes memory quantity (Mi, Gi, M, G or plain bytes). */
-    static long quantity(String value) {
-        String[][] units = {{"Ki", "1024"}, {"Mi", "1048576"}, {"Gi", "1073741824"}, {"k", "1000"}, {"M", "1000000"},
-                {"G", "1000000000"}};
-        for (String[] unit : units) {
-            if (value.endsWith(unit[0])) {
-                return Long.parseLong(value.substring(0, value.length() - unit[0].length())) * Long.parseLong(unit[1]);
-            }
-        }
-        return Long.parseLong(value);
     }
 }
