@@ -7,6 +7,7 @@ import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
 import io.lifeboat.loopback.TwoSiteWorld;
 import io.lifeboat.loopback.ZoneSpec;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,6 +88,11 @@ class ShippedManifestsBootTest {
             }
             for (ServiceProcess process : started) {
                 process.awaitReady(Duration.ofSeconds(180));
+            }
+            // The broker creates no topic on first use: every service made those it uses itself.
+            try (Admin admin = world.kafka().admin()) {
+                assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                        .contains("lifeboat.events", "lifeboat.alerts", "lifeboat.dlq");
             }
         } finally {
             started.forEach(ServiceProcess::close);
