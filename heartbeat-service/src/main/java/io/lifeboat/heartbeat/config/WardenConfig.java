@@ -22,17 +22,17 @@ public interface WardenConfig {
 
     /** Longest time without an acknowledged renewal before the site fences itself. */
     @WithName("lease-timeout")
-    @WithDefault("4s")
+    @WithDefault("2.5s")
     Duration leaseTimeout();
 
     /** How often a renewal is sent. */
     @WithName("renew-every")
-    @WithDefault("1s")
+    @WithDefault("500ms")
     Duration renewEvery();
 
     /** The most a fence may take (connect, lock the roles, end their sessions): also its JDBC timeouts. */
     @WithName("fence-allowance")
-    @WithDefault("2s")
+    @WithDefault("1.5s")
     Duration fenceAllowance();
 
     /** failover-service's {@code lifeboat.failover.grace}: the same value, so the start can check the bound. */

@@ -9,8 +9,10 @@ import java.util.TreeMap;
 /**
  * Checks {@code lifeboat.warden.*}, naming the key of anything wrong. The one rule that matters: the site must be
  * fenced before the other site can be promoted, so {@code lease-timeout + fence-allowance + one tick} must be shorter
- * than the least time the observers and failover-service need to promote it: {@code (down-after - 1) × interval}
- * for a DOWN verdict (the first failed probe can come at once) plus failover's grace.
+ * than the least time the observers and failover-service need to promote it automatically: a DOWN verdict needs
+ * {@code down-after} failed probes in a row ({@code (down-after - 1) × interval} after the first, which can come at
+ * once), and failover-service holds it for its grace counted from that first failed probe, so the two overlap: the
+ * least time is the longer of the two (see the README's timing argument).
  */
 public final class WardenSettings {
 
@@ -48,10 +50,10 @@ public final class WardenSettings {
         if (bound.compareTo(promotion) >= 0) {
             throw new IllegalArgumentException(KEY + "lease-timeout (" + w.leaseTimeout() + ") + " + KEY
                     + "fence-allowance (" + w.fenceAllowance() + ") + a tick (" + TICK + ") = " + bound
-                    + " must be shorter than the least time before the other site can be promoted: ("
+                    + " must be shorter than the least time before the other site can be promoted: the longer of ("
                     + "lifeboat.heartbeat.verdict.down-after (" + heartbeat.verdict().downAfter() + ") - 1) x "
-                    + "lifeboat.heartbeat.interval (" + heartbeat.interval() + ") + " + KEY + "failover-grace ("
-                    + w.failoverGrace() + ") = " + promotion + "; shorten the lease or lengthen failover's grace");
+                    + "lifeboat.heartbeat.interval (" + heartbeat.interval() + ") and " + KEY + "failover-grace ("
+                    + w.failoverGrace() + "), " + promotion + "; shorten the lease or lengthen failover's grace");
         }
         List<String> roles = w.applicationRoles().orElse(List.of()).stream().map(String::trim)
                 .filter(r -> !r.isEmpty()).toList();
@@ -81,7 +83,8 @@ public final class WardenSettings {
 
     /** The least time from a site's loss to its standby's promotion, by the observers' and failover's settings. */
     public static Duration promotionGrace(int downAfter, Duration interval, Duration failoverGrace) {
-        return interval.multipliedBy(Math.max(0, downAfter - 1)).plus(failoverGrace);
+        Duration verdict = interval.multipliedBy(Math.max(0, downAfter - 1));
+        return verdict.compareTo(failoverGrace) > 0 ? verdict : failoverGrace;
     }
 
     private static void positive(String key, Duration value) {

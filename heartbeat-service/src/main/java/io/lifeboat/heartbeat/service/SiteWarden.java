@@ -17,6 +17,7 @@ import io.lifeboat.heartbeat.warden.WardenRules;
 import io.lifeboat.heartbeat.warden.WardenState;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -73,6 +74,8 @@ public class SiteWarden {
     private final ConcurrentLinkedQueue<WardenInput> inbox = new ConcurrentLinkedQueue<>();
     private volatile WardenState state;
     private volatile String lastReason = "not started";
+    private Map<String, Object> kafka;
+    private String stateTopic;
     private ScheduledExecutorService ticks;
     private ExecutorService fencer;
     private KafkaProducer<String, byte[]> producer;
@@ -91,18 +94,28 @@ public class SiteWarden {
         // Checked here, at start-up: a bound not shorter than the promotion grace stops the service, naming the keys.
         settings = WardenSettings.check(config, heartbeat);
         rules = new WardenRules(site, settings.leaseTimeout());
-        state = WardenState.start(System.nanoTime());
-        Map<String, Object> kafka = KafkaSettings.clients(broker);
+        kafka = KafkaSettings.clients(broker);
+        stateTopic = topics.of(io.lifeboat.events.Topic.FAILOVER_STATE);
         LOG.infof("site warden of %s: lease %s renewed every %s on %s, fence within %s, other site promotable after"
                 + " %s at the earliest; databases %s, application roles %s; Kafka %s", site, settings.leaseTimeout(),
                 settings.renewEvery(), settings.leaseTopic(), settings.fenceAllowance(), settings.promotionGrace(),
                 settings.databases(), settings.applicationRoles(), KafkaSettings.masked(kafka));
+    }
+
+    /**
+     * The lease starts when the service has started, not while the JVM is still booting: a slow start must not
+     * fence a healthy site. (A warden that is not running guards nothing: see the README's timing argument.)
+     */
+    void start(@Observes StartupEvent started) {
+        if (!enabled) {
+            return;
+        }
+        state = WardenState.start(System.nanoTime());
         producer = new KafkaProducer<>(producerSettings(kafka), new StringSerializer(), new ByteArraySerializer());
         fencer = Executors.newSingleThreadExecutor(r -> daemon(r, "warden-fence"));
         ticks = Executors.newScheduledThreadPool(2, r -> daemon(r, "warden"));
         ticks.scheduleWithFixedDelay(this::tick, 0, WardenSettings.TICK.toMillis(), TimeUnit.MILLISECONDS);
         ticks.scheduleWithFixedDelay(this::renew, 0, settings.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
-        String stateTopic = topics.of(io.lifeboat.events.Topic.FAILOVER_STATE);
         reader = daemon(() -> follow(kafka, stateTopic), "warden-state");
         reader.start();
     }
@@ -112,6 +125,9 @@ public class SiteWarden {
             return new Status(false, site, null, null, -1, null, null, 0, "lifeboat.warden.enabled=false");
         }
         WardenState s = state;
+        if (s == null) {
+            return new Status(true, site, null, null, -1, null, null, 0, "starting");
+        }
         return new Status(true, site, s.standing().name(), s.activeSite(), s.epoch(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.renewedAt()), s.cause(), s.fenceAttempts(),
                 lastReason);
@@ -160,7 +176,7 @@ public class SiteWarden {
             Properties p = new Properties();
             p.setProperty("user", db.user());
             p.setProperty("password", db.password());
-            long seconds = Math.max(1, settings.fenceAllowance().toSeconds());
+            long seconds = Math.max(1, (settings.fenceAllowance().toMillis() + 999) / 1000);
             p.setProperty("connectTimeout", Long.toString(seconds));
             p.setProperty("socketTimeout", Long.toString(seconds));
             p.setProperty("loginTimeout", Long.toString(seconds));

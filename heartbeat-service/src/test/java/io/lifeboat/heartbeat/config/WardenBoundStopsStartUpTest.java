@@ -24,7 +24,7 @@ class WardenBoundStopsStartUpTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "lifeboat.warden.enabled", "true",
-                    "lifeboat.warden.lease-timeout", "8s",
+                    "lifeboat.warden.lease-timeout", "5s",
                     "lifeboat.warden.application-roles", "app",
                     "lifeboat.warden.databases.portal.url", "jdbc:postgresql://127.0.0.1:9/portal",
                     "lifeboat.warden.databases.portal.user", "lifeboat_fence",
@@ -39,10 +39,10 @@ class WardenBoundStopsStartUpTest {
 
         String output = result.getOutput() + "\n" + result.getErrorOutput();
         assertThat(result.exitCode()).isNotZero();
-        // 8 s + 2 s + 0.1 s against (3 - 1) x 2 s + 5 s = 9 s
-        assertThat(output).contains("lifeboat.warden.lease-timeout (PT8S)", "lifeboat.warden.fence-allowance (PT2S)",
+        // 5 s + 1.5 s + 0.1 s against the longer of (3 - 1) x 2 s and 5 s
+        assertThat(output).contains("lifeboat.warden.lease-timeout (PT5S)", "lifeboat.warden.fence-allowance (PT1.5S)",
                 "lifeboat.heartbeat.verdict.down-after (3)", "lifeboat.heartbeat.interval (PT2S)",
-                "lifeboat.warden.failover-grace (PT5S) = PT9S");
+                "lifeboat.warden.failover-grace (PT5S), PT5S");
         assertThat(output).doesNotContain("f3nce-s3cr3t");
     }
 }
