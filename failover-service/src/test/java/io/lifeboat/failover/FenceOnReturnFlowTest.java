@@ -46,7 +46,8 @@ import static org.hamcrest.Matchers.containsString;
  * site's server: {@link DatabaseFence} on home's real PostgreSQL, as Lifeboat's fence role, so it fails while home is
  * cut off. The failover goes on with home recorded as unfenced; when the cut is lifted and home answers again, the
  * first command to home is the FENCE on return, and home's database accepts no row after it. The writer's own record
- * of committed rows is what is checked.
+ * of committed rows is what is checked. Rows home takes between its return and the fence are counted, not forbidden:
+ * closing that window is the site warden's part (home fences itself while it is cut off).
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
@@ -149,7 +150,7 @@ class FenceOnReturnFlowTest {
     }
 
     @Test
-    void homeLostUnfencedIsFencedFirstWhenItAnswersAndTakesNoRowAfterThat() throws Exception {
+    void homeLostUnfencedIsFencedFirstWhenItAnswersAndTakesNoRowAfterTheFence() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> "NORMAL".equals(phase()) && committed.size() > 20);
         long epoch = FailoverFlowTest.state().getLong("epoch");
         standIn.lag(300);
@@ -181,7 +182,8 @@ class FenceOnReturnFlowTest {
 
             int commandsBefore = standIn.received.size();
             cut.heal();
-            FailoverFlowTest.verdict("home", Verdict.UP, Instant.now());
+            Instant answersAt = Instant.now();
+            FailoverFlowTest.verdict("home", Verdict.UP, answersAt);
             await().atMost(Duration.ofSeconds(30)).until(() -> fencedAt != null
                     && FailoverFlowTest.state().getString("unfenced") == null);
 
@@ -191,19 +193,21 @@ class FenceOnReturnFlowTest {
                 assertThat(c.command()).isEqualTo(CommandName.FENCE);
                 assertThat(c.commandId()).startsWith("fence-on-return/");
             });
-            assertThat(FailoverFlowTest.state().getList("history.action", String.class)).contains("FENCED_ON_RETURN");
+            assertThat(given().auth().oauth2(FailoverFlowTest.VIEWER).get("/history").then().statusCode(200)
+                    .extract().jsonPath().getList("action", String.class)).contains("FENCED_ON_RETURN");
 
             // The application keeps trying, and home takes no row after the fence; none in the cut either.
             int atFence = committed.size();
             int refusedAtFence = refusals;
             await().atMost(Duration.ofSeconds(20)).until(() -> refusals >= refusedAtFence + 5);
             assertThat(committed.values()).noneMatch(at -> at.isAfter(fencedAt));
-            assertThat(committed.values()).noneMatch(at -> at.isAfter(lostAt) && at.isBefore(promoted.at()));
-            long afterPromotion = committed.values().stream().filter(at -> at.isAfter(promoted.at())).count();
-            System.out.printf("fence on return: home fenced %d ms after it answered; rows accepted at home after the"
-                    + " promotion: %d%n", java.time.Duration.between(promoted.at(), fencedAt).toMillis(),
-                    afterPromotion);
-            assertThat(afterPromotion).isZero();
+            // Cut off, home took nothing (this test's cut also keeps the writer out); between its return and the
+            // fence it may: fence on return alone cannot close that window. Home's own site warden does, fencing a
+            // home cut off from Kafka before offsite can be promoted (heartbeat-service's WardenCutOffIT).
+            assertThat(committed.values()).noneMatch(at -> at.isAfter(lostAt) && at.isBefore(answersAt));
+            long inWindow = committed.values().stream().filter(at -> at.isAfter(answersAt)).count();
+            System.out.printf("fence on return: home fenced %d ms after it answered again; rows it accepted in that"
+                    + " window: %d%n", Duration.between(answersAt, fencedAt).toMillis(), inWindow);
             assertThat(committed).hasSize(atFence);
         }
     }

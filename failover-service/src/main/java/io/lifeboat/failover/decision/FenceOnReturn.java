@@ -10,6 +10,8 @@ import io.lifeboat.events.SiteVerdictChanged;
 import io.lifeboat.events.Verdict;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Outgoing;
+import io.lifeboat.failover.state.Run;
+import io.lifeboat.failover.state.RunKind;
 import io.lifeboat.failover.state.UnfencedLoss;
 
 import java.time.Duration;
@@ -44,9 +46,13 @@ public final class FenceOnReturn {
         }
         String site = loss.siteId();
         Transition.Builder b = Transition.from(s, cx);
-        if (site.equals(s.activeSite())) {
-            // Only a forced failback gets here: fencing the active site would stop the service.
-            String why = site + " is active again before it was fenced (a forced failback): no fence on return";
+        Run run = s.run();
+        boolean beingLost = run != null && run.kind() == RunKind.FAILOVER && site.equals(run.fromSite());
+        if (site.equals(s.activeSite()) && !beingLost) {
+            // The failover that lost it ended before its promotion (aborted): fencing the active site would stop the
+            // service. (Until that promotion the roles have not moved, and fencing it is what the run wants.)
+            String why = site + " is the active site again (the failover that could not fence it ended before its"
+                    + " promotion): no fence on return";
             b.state(s.withUnfenced(null));
             b.decision("FENCE_ON_RETURN_DROPPED", why, site, null, cx.self());
             b.resolve(UNFENCED_ALERT, site, why);
@@ -67,9 +73,12 @@ public final class FenceOnReturn {
                 return b.reason(why).build();
             }
             if (reply != null) {
+                // Tried again when the site answers, or when the fence timeout has passed: not in a tight loop.
                 String why = "fence of " + site + " on its return failed (" + reply.outcome() + ": " + reply.reason()
                         + "); unfenced for " + Words.duration(unfencedFor);
-                return send(b.state(s.withUnfenced(loss.betweenAttempts())), cx, why, answering(obs, loss)).build();
+                s = s.withUnfenced(loss.betweenAttempts());
+                loss = s.unfenced();
+                b.state(s).reason(why);
             }
         }
         String answers = answering(obs, loss);
@@ -81,8 +90,9 @@ public final class FenceOnReturn {
                     + "; unfenced for " + Words.duration(unfencedFor);
             return send(b, cx, why, answers).build();
         }
-        return Transition.quiet(s, "waiting for " + site + " to answer (or " + loss.commandId() + "); unfenced for "
-                + Words.duration(unfencedFor));
+        String waiting = "waiting for " + site + " to answer (or " + loss.commandId() + "); unfenced for "
+                + Words.duration(unfencedFor);
+        return loss.commandId() == null && b.build().changed() ? b.build() : Transition.quiet(s, waiting);
     }
 
     /** Whether the failback may start: not while a site lost unfenced is not fenced yet. Null when it may. */

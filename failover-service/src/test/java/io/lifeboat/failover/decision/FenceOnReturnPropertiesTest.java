@@ -174,4 +174,31 @@ class FenceOnReturnPropertiesTest {
             assertThat(w.state.phase()).isEqualTo(FailoverPhase.ON_DR);
         }
     }
+
+    /** Lost unfenced while the failover is still under way (before its promotion the roles have not moved). */
+    @net.jqwik.api.Example
+    void aSiteLostEarlyInTheRunIsFencedNotForgottenWhileItIsStillActive() {
+        Driver driver = new Driver();
+        Observations healthy = healthy(T0);
+        DrState deciding = FailoverRules.onVerdict(initial(), healthy.with(down("home", T0.minusSeconds(6))),
+                down("home", T0.minusSeconds(6)), at(T0)).next();
+        driver.answer = c -> c.command() == CommandName.FENCE || c.command() == CommandName.DRAIN ? null
+                : CommandOutcome.DONE;
+        DrState waiting = driver.run(deciding, healthy, at(T0));
+        DrState draining = driver.run(waiting, healthy, at(T0.plus(POLICY.fenceTimeout())));
+        assertThat(draining.activeSite()).isEqualTo("home");
+        assertThat(draining.unfenced()).isNotNull();
+
+        Transition t = FenceOnReturn.onTick(draining, healthy, id -> null, at(T0.plus(POLICY.fenceTimeout())));
+        assertThat(t.next().unfenced()).isNotNull();
+        assertThat(t.out()).extracting(o -> o.payload()).filteredOn(p -> p instanceof CommandIssued)
+                .singleElement().satisfies(p -> assertThat(((CommandIssued) p).target()).isEqualTo("home"));
+
+        // Aborted before its promotion: home stays active, and is not fenced by the rule.
+        DrState aborted = FailoverRules.abort(t.next(), "ops", "operator", "home is fine", at(T0.plusSeconds(20)))
+                .next();
+        Transition after = FenceOnReturn.onTick(aborted, healthy, id -> null, at(T0.plusSeconds(21)));
+        assertThat(after.next().unfenced()).isNull();
+        assertThat(after.out()).noneMatch(o -> o.payload() instanceof CommandIssued);
+    }
 }
