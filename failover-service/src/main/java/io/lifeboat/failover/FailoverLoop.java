@@ -9,6 +9,7 @@ import io.lifeboat.events.service.ServiceIdentity;
 import io.lifeboat.failover.config.FailoverConfig;
 import io.lifeboat.failover.decision.Context;
 import io.lifeboat.failover.decision.FailoverRules;
+import io.lifeboat.failover.decision.FenceOnReturn;
 import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.decision.Refused;
@@ -229,6 +230,8 @@ public class FailoverLoop {
                 headAttempts = 0;
                 inbox.poll();
             }
+            // A site lost unfenced is fenced before anything else happens.
+            state = apply(state, FenceOnReturn.onTick(state, observations, replies::get, context()));
             state = apply(state, FailoverRules.onTick(state, observations, context()));
             for (int i = 0; i < MOVES_PER_CYCLE; i++) {
                 Transition t = engine.advance(state, observations, replies::get, context());

@@ -29,6 +29,9 @@ final class AutomaticReverse {
         if (!p.automaticReverse() || home.equals(s.activeSite()) || s.run() != null) {
             return Transition.quiet(s, "on DR; failback on an operator's request");
         }
+        if (FenceOnReturn.failbackProblem(s) != null) {
+            return Transition.quiet(s, "on DR; " + FenceOnReturn.failbackProblem(s));
+        }
         SiteVerdictChanged v = obs.verdict(home);
         if (v == null || v.verdict() != Verdict.UP || v.since() == null) {
             return Transition.quiet(s, "on DR; " + home + " is not UP");

@@ -307,6 +307,10 @@ public final class FailoverRules {
             throw new Refused("failback needs phase ON_DR with " + home + " on standby (phase " + s.phase()
                     + ", active " + s.activeSite() + ")");
         }
+        String unfenced = FenceOnReturn.failbackProblem(s);
+        if (unfenced != null) {
+            throw new Refused("refused: " + unfenced);
+        }
         String homeProblem = Conditions.standbyProblem(obs, home);
         if (homeProblem != null && !force) {
             throw new Refused("refused: " + homeProblem + "; add force to go ahead anyway");

@@ -73,7 +73,7 @@ public class FailoverResource {
         lags.sort(java.util.Comparator.comparing(io.lifeboat.events.ReplicationLag::linkId));
         return Response.ok(new StateView(s.stateId(), s.activeSite(), s.standbySite(), s.epoch(), s.phase(), s.reason(),
                 loop.lastReason(), policy.mode().name().toLowerCase(), s.leader(), loop.self(), loop.isLeader(),
-                s.updatedAt(), s.pending(), s.run(), s.lastRun(), verdicts, lags)).build();
+                s.updatedAt(), s.pending(), s.run(), s.lastRun(), verdicts, lags, s.unfenced())).build();
     }
 
     @GET

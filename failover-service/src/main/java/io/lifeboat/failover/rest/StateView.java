@@ -4,6 +4,7 @@ import io.lifeboat.events.FailoverPhase;
 import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.failover.state.PendingDecision;
 import io.lifeboat.failover.state.Run;
+import io.lifeboat.failover.state.UnfencedLoss;
 
 import java.time.Instant;
 import java.util.List;
@@ -18,5 +19,5 @@ import java.util.Map;
 public record StateView(String stateId, String activeSite, String standbySite, long epoch, FailoverPhase phase,
         String reason, String lastReason, String mode, String leader, String instance, boolean instanceLeads,
         Instant updatedAt, PendingDecision pending, Run run, Run lastRun, Map<String, String> verdicts,
-        List<ReplicationLag> lags) {
+        List<ReplicationLag> lags, UnfencedLoss unfenced) {
 }

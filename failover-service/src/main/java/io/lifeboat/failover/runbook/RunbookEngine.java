@@ -10,6 +10,7 @@ import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.Severity;
 import io.lifeboat.events.StepStatus;
 import io.lifeboat.failover.decision.Context;
+import io.lifeboat.failover.decision.FenceOnReturn;
 import io.lifeboat.failover.decision.FailoverRules;
 import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Policy;
@@ -24,6 +25,7 @@ import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
 import io.lifeboat.failover.state.StepProgress;
 import io.lifeboat.failover.state.StepState;
+import io.lifeboat.failover.state.UnfencedLoss;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -170,8 +172,13 @@ public final class RunbookEngine {
             }
             String why = String.join("; ", problems);
             if (tolerant) {
-                return complete(b, cx, run, step, "old active " + run.fromSite() + " not fenced (" + why
-                        + "): recorded, going on", Map.of("fenced", "false"));
+                // Typed, so that the site is fenced the moment it answers again (FenceOnReturn).
+                String lost = "old active " + run.fromSite() + " not fenced (" + why + ")";
+                b.state(b.state().withUnfenced(UnfencedLoss.of(run.fromSite(), step.startedAt(), run.runId(), lost)));
+                b.alert(FenceOnReturn.UNFENCED_ALERT, Severity.CRITICAL, run.fromSite(), lost
+                        + ": it may still take writes; Lifeboat fences it as soon as it answers");
+                return complete(b, cx, run, step, lost + ": recorded, going on; fenced when it answers again",
+                        Map.of("fenced", "false"));
             }
             return attemptFailed(b, cx, run, step, why);
         }

@@ -16,11 +16,14 @@ import java.util.Objects;
  * ({@code additionalProperties: true}).
  *
  * <p>{@code runId}, {@code runKind}, {@code currentStep} and {@code stepName} are always derived from {@code run}.
+ *
+ * @param unfenced a site lost without being fenced (its FENCE went unanswered at failover), until it is fenced on its
+ *                 return; null when every site that should be fenced is
  */
 public record DrState(String stateId, String activeSite, String standbySite, long epoch, FailoverPhase phase,
         String runId, String runKind, int currentStep, String stepName, String reason, String leader,
         Instant updatedAt, Instant epochStartedAt, Instant lastFailoverAt, PendingDecision pending, Run run,
-        Run lastRun, List<String> handledTransitions, List<HistoryEntry> history) {
+        Run lastRun, List<String> handledTransitions, List<HistoryEntry> history, UnfencedLoss unfenced) {
 
     public static final int HISTORY_LIMIT = 60;
     public static final int HANDLED_LIMIT = 64;
@@ -51,7 +54,7 @@ public record DrState(String stateId, String activeSite, String standbySite, lon
     public static DrState initial(String stateId, String homeSite, String otherSite, String leader, Instant now) {
         return new DrState(stateId, homeSite, otherSite, 1, FailoverPhase.NORMAL, null, null, 0, null,
                 "initial state: " + homeSite + " active", leader, now, null, null, null, null, null, List.of(),
-                List.of());
+                List.of(), null);
     }
 
     /** The contract's view of this state. */
@@ -74,42 +77,42 @@ public record DrState(String stateId, String activeSite, String standbySite, lon
     public DrState withPhase(FailoverPhase newPhase, String why) {
         return new DrState(stateId, activeSite, standbySite, epoch, newPhase, runId, runKind, currentStep, stepName,
                 why, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
-                history);
+                history, unfenced);
     }
 
     public DrState withPending(PendingDecision newPending) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
                 reason, leader, updatedAt, epochStartedAt, lastFailoverAt, newPending, run, lastRun,
-                handledTransitions, history);
+                handledTransitions, history, unfenced);
     }
 
     public DrState withRun(Run newRun) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
                 reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, newRun, lastRun,
-                handledTransitions, history);
+                handledTransitions, history, unfenced);
     }
 
     /** The run is over: it becomes the last run. */
     public DrState withRunFinished(Run finished) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, null, null, 0, null, reason, leader,
-                updatedAt, epochStartedAt, lastFailoverAt, pending, null, finished, handledTransitions, history);
+                updatedAt, epochStartedAt, lastFailoverAt, pending, null, finished, handledTransitions, history, unfenced);
     }
 
     public DrState withEpoch(long newEpoch, Instant startedAt) {
         return new DrState(stateId, activeSite, standbySite, newEpoch, phase, runId, runKind, currentStep, stepName,
                 reason, leader, updatedAt, startedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
-                history);
+                history, unfenced);
     }
 
     /** Roles move: {@code newActive} becomes ACTIVE, the other STANDBY. */
     public DrState withActive(String newActive, String newStandby) {
         return new DrState(stateId, newActive, newStandby, epoch, phase, runId, runKind, currentStep, stepName, reason,
-                leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions, history);
+                leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions, history, unfenced);
     }
 
     public DrState withLastFailoverAt(Instant at) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
-                reason, leader, updatedAt, epochStartedAt, at, pending, run, lastRun, handledTransitions, history);
+                reason, leader, updatedAt, epochStartedAt, at, pending, run, lastRun, handledTransitions, history, unfenced);
     }
 
     public DrState withHandled(String transitionId) {
@@ -122,7 +125,7 @@ public record DrState(String stateId, String activeSite, String standbySite, lon
             copy.remove(0);
         }
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
-                reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, copy, history);
+                reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, copy, history, unfenced);
     }
 
     public DrState withHistory(HistoryEntry entry) {
@@ -133,12 +136,18 @@ public record DrState(String stateId, String activeSite, String standbySite, lon
         }
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
                 reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
-                copy);
+                copy, unfenced);
+    }
+
+    public DrState withUnfenced(UnfencedLoss loss) {
+        return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
+                reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
+                history, loss);
     }
 
     /** Stamped by the store when written. */
     public DrState stamped(String writer, Instant at) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
-                reason, writer, at, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions, history);
+                reason, writer, at, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions, history, unfenced);
     }
 }

@@ -1,8 +1,8 @@
 package io.lifeboat.failover.runbook;
 
-import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
@@ -76,6 +76,12 @@ class RunbookEngineTest {
         assertThat(s.phase()).isEqualTo(FailoverPhase.ON_DR);
         assertThat(s.lastRun().step(2).reason()).contains("old active home not fenced").contains("going on");
         assertThat(s.lastRun().step(2).results()).containsEntry("fenced", "false");
+        // Typed, not only words: the site is fenced the moment it answers again.
+        assertThat(s.unfenced()).isNotNull();
+        assertThat(s.unfenced().siteId()).isEqualTo("home");
+        assertThat(s.unfenced().since()).isEqualTo(NOW);
+        assertThat(driver.sent).filteredOn(o -> o.payload() instanceof AlertRaised)
+                .extracting(o -> ((AlertRaised) o.payload()).kind()).contains("SITE_UNFENCED");
     }
 
     @Test

@@ -81,6 +81,16 @@ public class AlertService {
         }
     }
 
+    /** An alert raised outside the verdict logic (the site warden's), delivered the same way. */
+    public void raise(AlertRaised raised) {
+        synchronized (active) {
+            active.put(raised.alertId(), raised);
+        }
+        LOG.warnf("alert %s raised (%s): %s", raised.alertId(), raised.severity(), raised.reason());
+        outbox.publish(EventTypes.ALERT_RAISED, raised);
+        deliver(AlertNotice.raised(raised));
+    }
+
     public List<AlertRaised> active() {
         synchronized (active) {
             return List.copyOf(active.values());
