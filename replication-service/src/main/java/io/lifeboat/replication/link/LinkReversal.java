@@ -1,6 +1,7 @@
 package io.lifeboat.replication.link;
 
 import io.lifeboat.events.LinkState;
+import io.lifeboat.events.fence.SiteRole;
 import io.lifeboat.replication.apply.PositionStore;
 import io.lifeboat.replication.apply.SourcePosition;
 import io.lifeboat.replication.copy.CopyStore;
@@ -103,11 +104,13 @@ final class LinkReversal {
             SiteGuard.lift(c, tables.values());
             SiteGuard.install(c, tables.values(), reversed.target().site() + " is the standby of link " + link.id()
                     + " after reversal; writes are refused until it is promoted");
+            SiteRole.write(c, SiteRole.Role.STANDBY, epoch, "standby of link " + link.id() + " after REVERSE");
             c.commit();
             details.put("resyncedTables", Integer.toString(tables.size()));
         }
         try (Connection c = reversed.source().connect("lifeboat-reverse-" + link.id())) {
             SourceSetup.dropSlot(c, reversed.slot()); // a slot left from an earlier direction: start clean
+            SiteRole.write(c, SiteRole.Role.ACTIVE, epoch, "source of link " + link.id() + " after REVERSE");
         }
         String reversedConnector = "lifeboat-" + link.id() + "-" + reversed.source().site() + "-e" + epoch;
         // Stored before the new direction starts: a restart from here on runs it, never the old one again.
