@@ -41,6 +41,7 @@ public final class Sandbox implements AutoCloseable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final Map<String, SiteStandIn> standIns = new LinkedHashMap<>();
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final Map<String, SandboxRoles.Logins> logins = new LinkedHashMap<>();
     private TwoSiteWorld world;
     private DemoWriter writer;
     private SandboxControl control;
@@ -86,7 +87,9 @@ public final class Sandbox implements AutoCloseable {
 
         for (String site : TwoSiteWorld.SITES) {
             PostgresServer pg = world.postgres(site);
+            logins.put(site, SandboxRoles.create(pg, DemoSchema.DATABASE));
             DemoSchema.create(pg.jdbcUrl(DemoSchema.DATABASE), pg.user(), pg.password(), site.equals(TwoSiteWorld.HOME));
+            SandboxRoles.grant(pg, DemoSchema.DATABASE);
             ObjectStore store = world.objectStore(site);
             store.createBucket(DemoWriter.BUCKET);
             // As MinIO with `mc event add ... arn:minio:sqs::...:kafka`: every object written or removed is announced.
@@ -105,8 +108,9 @@ public final class Sandbox implements AutoCloseable {
         Map<String, DemoWriter.SiteAccess> access = new LinkedHashMap<>();
         for (String site : TwoSiteWorld.SITES) {
             PostgresServer pg = world.postgres(site);
-            access.put(site, new DemoWriter.SiteAccess(site, pg.jdbcUrl(DemoSchema.DATABASE), pg.user(), pg.password(),
-                    s3Client(world.objectStore(site))));
+            // The SaaS logs in as its own role, the one FENCE locks out; never as Lifeboat's or the superuser.
+            access.put(site, new DemoWriter.SiteAccess(site, pg.jdbcUrl(DemoSchema.DATABASE), SandboxRoles.APP,
+                    logins.get(site).appPassword(), s3Client(world.objectStore(site))));
         }
         writer = new DemoWriter(this::activeSite, access, new CommitLedger(workDir.resolve("demo-writer/committed.log")));
         writer.start();
@@ -120,7 +124,8 @@ public final class Sandbox implements AutoCloseable {
 
         say("starting the Lifeboat services ...");
         SandboxServices.ApiTokens tokens = SandboxServices.ApiTokens.generate();
-        SandboxServices wiring = new SandboxServices(world, repository, workDir.resolve("logs"), standIns, tokens, overrides);
+        SandboxServices wiring = new SandboxServices(world, repository, workDir.resolve("logs"), standIns, tokens, overrides,
+                logins);
         for (ServiceProcess service : wiring.all()) {
             service.start();
             services.add(service);
@@ -136,6 +141,13 @@ public final class Sandbox implements AutoCloseable {
         for (ServiceProcess service : services) {
             extra.put("LIFEBOAT_SERVICE_" + service.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL", service.url());
         }
+        logins.forEach((site, login) -> {
+            String prefix = "LIFEBOAT_" + site.toUpperCase(Locale.ROOT) + "_PG_";
+            extra.put(prefix + "APP_USER", SandboxRoles.APP);
+            extra.put(prefix + "APP_PASSWORD", login.appPassword());
+            extra.put(prefix + "LIFEBOAT_USER", SandboxRoles.LIFEBOAT);
+            extra.put(prefix + "LIFEBOAT_PASSWORD", login.lifeboatPassword());
+        });
         extra.put("LIFEBOAT_SANDBOX_CONTROL_URL", control.url());
         extra.put("LIFEBOAT_FAILOVER_URL", extra.get("LIFEBOAT_SERVICE_FAILOVER_SERVICE_URL"));
         extra.put("LIFEBOAT_API_TOKEN", tokens.operator());
@@ -224,7 +236,8 @@ public final class Sandbox implements AutoCloseable {
         row(table, "Kafka bootstrap", world.kafka().bootstrapServers());
         for (String site : TwoSiteWorld.SITES) {
             PostgresServer pg = world.postgres(site);
-            row(table, site + " PostgreSQL", pg.jdbcUrl(DemoSchema.DATABASE) + "  (user " + pg.user() + ")");
+            row(table, site + " PostgreSQL", pg.jdbcUrl(DemoSchema.DATABASE) + "  (application " + SandboxRoles.APP
+                    + ", Lifeboat " + SandboxRoles.LIFEBOAT + ", administrator " + pg.user() + ")");
             row(table, site + " object store", world.objectStore(site).endpoint() + "  (bucket " + DemoWriter.BUCKET + ")");
             row(table, site + " portal", standIns.get(site).url() + "/health");
         }
@@ -235,7 +248,7 @@ public final class Sandbox implements AutoCloseable {
         }
         row(table, "endpoints file", endpointsFile().toString());
         table.append("\n  Try:  . ").append(endpointsFile()).append("\n")
-                .append("        PGPASSWORD=$LIFEBOAT_OFFSITE_PG_PASSWORD psql -h $LIFEBOAT_OFFSITE_PG_HOST -p $LIFEBOAT_OFFSITE_PG_PORT -U $LIFEBOAT_OFFSITE_PG_USER portal -c 'select count(*) from demo.measurements'\n")
+                .append("        PGPASSWORD=$LIFEBOAT_OFFSITE_PG_APP_PASSWORD psql -h $LIFEBOAT_OFFSITE_PG_HOST -p $LIFEBOAT_OFFSITE_PG_PORT -U $LIFEBOAT_OFFSITE_PG_APP_USER portal -c 'select count(*) from demo.measurements'\n")
                 .append("        dig @$LIFEBOAT_DNS_HOST -p $LIFEBOAT_DNS_PORT portal.$LIFEBOAT_DNS_ZONE A +short\n")
                 .append("        ./lifeboat lose home [--crash]    /    ./lifeboat restore home\n")
                 .append("  Ctrl-C stops everything.\n");
