@@ -64,6 +64,24 @@ public interface ReplicationConfig {
     @WithDefault("60s")
     Duration driftInterval();
 
+    /**
+     * How often every link's two databases are compared by hashes ({@code off}: only on request). Daily by default:
+     * a comparison reads every replicated row once at each side.
+     */
+    @WithName("compare-interval")
+    @WithDefault("24h")
+    String compareInterval();
+
+    /** How long a comparison waits for the standby to pass the source position it compares at. */
+    @WithName("compare-wait")
+    @WithDefault("60s")
+    Duration compareWait();
+
+    /** How many differing keys per table a comparison names (in its result and its alert). */
+    @WithName("compare-keys-reported")
+    @WithDefault("20")
+    int compareKeysReported();
+
     interface LinkConfig {
 
         /** Off keeps the link configured but not running. */

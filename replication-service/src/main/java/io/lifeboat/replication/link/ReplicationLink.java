@@ -74,6 +74,7 @@ public final class ReplicationLink implements AutoCloseable {
     volatile long epoch = -1;
     volatile PersistedLink.Phase phase = PersistedLink.Phase.RUNNING;
     volatile String refusedToRun;
+    private volatile Instant lastProvenEqualAt;
     final LinkCommands commands;
     final LinkWatch watch;
 
@@ -302,6 +303,16 @@ public final class ReplicationLink implements AutoCloseable {
         return watch.checkDrift();
     }
 
+    /** The link's alert path (the comparison raises its difference on it). */
+    public LinkAlerts alerts() {
+        return alerts;
+    }
+
+    /** A comparison found both databases equal as of this instant (io.lifeboat.replication.compare). */
+    public void provenEqual(Instant at) {
+        lastProvenEqualAt = at;
+    }
+
     LinkState state() {
         return state;
     }
@@ -335,7 +346,7 @@ public final class ReplicationLink implements AutoCloseable {
                 Math.max(0, lag), s.pending(), producedLsn < 0 ? null : SourcePosition.lsnText(producedLsn),
                 positionText(s.applied()), lastCommit > 0 ? Instant.ofEpochMilli(lastCommit) : null,
                 watch.retainedWalBytes(), s.appliedChanges(), producedChanges, s.stoppedTables(), drift, s.lastError(),
-                s.consistency(), s.copy(), Instant.now());
+                s.consistency(), s.copy(), Instant.now(), lastProvenEqualAt);
     }
 
     static long lastAppliedCommit(ApplierStatus s) {
