@@ -7,6 +7,8 @@ public enum CommandName {
     DRAIN,
     PROMOTE,
     FENCE,
+    /** Undoes exactly what FENCE did to a site's databases (the application roles, the read-only default). */
+    UNFENCE,
     REVERSE,
     RECONCILE
 }

@@ -43,6 +43,7 @@ public final class Sandbox implements AutoCloseable {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final Map<String, SiteStandIn> standIns = new LinkedHashMap<>();
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final Map<String, SandboxRoles.Logins> logins = new LinkedHashMap<>();
     private TwoSiteWorld world;
     private DemoWriter writer;
     private SandboxControl control;
@@ -92,7 +93,9 @@ public final class Sandbox implements AutoCloseable {
 
         for (String site : TwoSiteWorld.SITES) {
             PostgresServer pg = world.postgres(site);
+            logins.put(site, SandboxRoles.create(pg, DemoSchema.DATABASE));
             DemoSchema.create(pg.jdbcUrl(DemoSchema.DATABASE), pg.user(), pg.password(), site.equals(TwoSiteWorld.HOME));
+            SandboxRoles.grant(pg, DemoSchema.DATABASE);
             ObjectStore store = world.objectStore(site);
             store.createBucket(DemoWriter.BUCKET);
             // As MinIO with `mc event add ... arn:minio:sqs::...:kafka`: every object written or removed is announced.
@@ -111,8 +114,9 @@ public final class Sandbox implements AutoCloseable {
         Map<String, DemoWriter.SiteAccess> access = new LinkedHashMap<>();
         for (String site : TwoSiteWorld.SITES) {
             PostgresServer pg = world.postgres(site);
-            access.put(site, new DemoWriter.SiteAccess(site, pg.jdbcUrl(DemoSchema.DATABASE), pg.user(), pg.password(),
-                    s3Client(world.objectStore(site))));
+            // The SaaS logs in as its own role, the one FENCE locks out; never as Lifeboat's or the superuser.
+            access.put(site, new DemoWriter.SiteAccess(site, pg.jdbcUrl(DemoSchema.DATABASE), SandboxRoles.APP,
+                    logins.get(site).appPassword(), s3Client(world.objectStore(site))));
         }
         writer = new DemoWriter(this::activeSite, access, new CommitLedger(workDir.resolve("demo-writer/committed.log")));
         writer.start();
@@ -127,7 +131,7 @@ public final class Sandbox implements AutoCloseable {
         say("starting the Lifeboat services ...");
         SandboxServices.ApiTokens tokens = SandboxServices.ApiTokens.generate();
         SandboxServices wiring = new SandboxServices(world, kafka, repository, workDir.resolve("logs"), standIns, tokens,
-                overrides);
+                overrides, logins);
         for (ServiceProcess service : wiring.all()) {
             service.start();
             services.add(service);
@@ -144,6 +148,13 @@ public final class Sandbox implements AutoCloseable {
         for (ServiceProcess service : services) {
             extra.put("LIFEBOAT_SERVICE_" + service.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL", service.url());
         }
+        logins.forEach((site, login) -> {
+            String prefix = "LIFEBOAT_" + site.toUpperCase(Locale.ROOT) + "_PG_";
+            extra.put(prefix + "APP_USER", SandboxRoles.APP);
+            extra.put(prefix + "APP_PASSWORD", login.appPassword());
+            extra.put(prefix + "LIFEBOAT_USER", SandboxRoles.LIFEBOAT);
+            extra.put(prefix + "LIFEBOAT_PASSWORD", login.lifeboatPassword());
+        });
         extra.put("LIFEBOAT_SANDBOX_CONTROL_URL", control.url());
         extra.put("LIFEBOAT_PROMETHEUS_URL", prometheus.url());
         extra.put("LIFEBOAT_ALERTMANAGER_URL", alertmanager.url());
@@ -254,7 +265,8 @@ public final class Sandbox implements AutoCloseable {
                 + " settings: " + world.endpoints().get("LIFEBOAT_KAFKA_CLIENT_CONFIG"));
         for (String site : TwoSiteWorld.SITES) {
             PostgresServer pg = world.postgres(site);
-            row(table, site + " PostgreSQL", pg.jdbcUrl(DemoSchema.DATABASE) + "  (user " + pg.user() + ")");
+            row(table, site + " PostgreSQL", pg.jdbcUrl(DemoSchema.DATABASE) + "  (application " + SandboxRoles.APP
+                    + ", Lifeboat " + SandboxRoles.LIFEBOAT + ", administrator " + pg.user() + ")");
             row(table, site + " object store", world.objectStore(site).endpoint() + "  (bucket " + DemoWriter.BUCKET + ")");
             row(table, site + " portal", standIns.get(site).url() + "/health");
         }
@@ -267,7 +279,7 @@ public final class Sandbox implements AutoCloseable {
         row(table, "Alertmanager", alertmanager.url());
         row(table, "endpoints file", endpointsFile().toString());
         table.append("\n  Try:  . ").append(endpointsFile()).append("\n")
-                .append("        PGPASSWORD=$LIFEBOAT_OFFSITE_PG_PASSWORD psql -h $LIFEBOAT_OFFSITE_PG_HOST -p $LIFEBOAT_OFFSITE_PG_PORT -U $LIFEBOAT_OFFSITE_PG_USER portal -c 'select count(*) from demo.measurements'\n")
+                .append("        PGPASSWORD=$LIFEBOAT_OFFSITE_PG_APP_PASSWORD psql -h $LIFEBOAT_OFFSITE_PG_HOST -p $LIFEBOAT_OFFSITE_PG_PORT -U $LIFEBOAT_OFFSITE_PG_APP_USER portal -c 'select count(*) from demo.measurements'\n")
                 .append("        dig @$LIFEBOAT_DNS_HOST -p $LIFEBOAT_DNS_PORT portal.$LIFEBOAT_DNS_ZONE A +short\n")
                 .append("        ./lifeboat lose home [--crash]    /    ./lifeboat restore home\n")
                 .append("  Ctrl-C stops everything.\n");

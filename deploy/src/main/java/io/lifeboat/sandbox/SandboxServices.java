@@ -38,6 +38,7 @@ final class SandboxServices {
     private final Map<String, Map<String, String>> overrides;
     /** Service (instance) name → its module, the Prometheus job. */
     private final Map<String, String> modules = new LinkedHashMap<>();
+    private final Map<String, SandboxRoles.Logins> logins;
 
     /** The operator API's bearer tokens for this sandbox: made up at start, written to the endpoints file. */
     record ApiTokens(String viewer, String operator) {
@@ -55,8 +56,10 @@ final class SandboxServices {
 
     /** @param overrides per service name, environment variables that replace the sandbox's own (e.g. a benchmark's) */
     SandboxServices(TwoSiteWorld world, SandboxKafka kafka, Path repository, Path logDir,
-            Map<String, SiteStandIn> standIns, ApiTokens tokens, Map<String, Map<String, String>> overrides) {
+            Map<String, SiteStandIn> standIns, ApiTokens tokens, Map<String, Map<String, String>> overrides,
+            Map<String, SandboxRoles.Logins> logins) {
         this.overrides = Map.copyOf(overrides);
+        this.logins = Map.copyOf(logins);
         this.world = world;
         this.kafka = kafka;
         this.repository = repository;
@@ -113,8 +116,8 @@ final class SandboxServices {
             PostgresServer pg = world.postgres(site);
             env.put(prefix + "WEB_URL", standIns.get(site).url() + "/health");
             env.put(prefix + "DB_URL", pg.jdbcUrl(world.database()));
-            env.put(prefix + "DB_USER", pg.user());
-            env.put(prefix + "DB_PASSWORD", pg.password());
+            env.put(prefix + "DB_USER", SandboxRoles.PROBE);
+            env.put(prefix + "DB_PASSWORD", logins.get(site).probePassword());
             env.put(prefix + "DB_CRITICAL", "false");
             env.put(prefix + "DNS_URL", "dns://" + world.dns().host() + ":" + world.dns().port() + "/portal." + world.dns().zone());
             env.put(prefix + "DNS_CRITICAL", "false");
@@ -126,6 +129,10 @@ final class SandboxServices {
     private Map<String, String> replication() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("LIFEBOAT_REPLICATION_LINKS_MAIN_SCHEMAS", "demo");
+        for (String site : TwoSiteWorld.SITES) {
+            // What FENCE locks out at each site: the SaaS's own role.
+            env.put("LIFEBOAT_REPLICATION_SITES_" + site.toUpperCase(Locale.ROOT) + "_APPLICATION_ROLES", SandboxRoles.APP);
+        }
         linkEnd(env, "SOURCE", TwoSiteWorld.HOME);
         linkEnd(env, "TARGET", TwoSiteWorld.OFFSITE);
         return env;
@@ -136,8 +143,8 @@ final class SandboxServices {
         String prefix = "LIFEBOAT_REPLICATION_LINKS_MAIN_" + end + "_";
         env.put(prefix + "SITE", site);
         env.put(prefix + "JDBC_URL", pg.jdbcUrl(world.database()));
-        env.put(prefix + "USER", pg.user());
-        env.put(prefix + "PASSWORD", pg.password());
+        env.put(prefix + "USER", SandboxRoles.LIFEBOAT);
+        env.put(prefix + "PASSWORD", logins.get(site).lifeboatPassword());
     }
 
     /**

@@ -114,6 +114,25 @@ class SandboxTest {
         assertThat(count("OFFSITE", "demo.measurements")).isGreaterThanOrEqualTo(0);
     }
 
+    /** The SaaS and Lifeboat log in as roles of their own, none a superuser: a fence can stop the SaaS. */
+    @Test
+    void theSaasAndLifeboatLogInAsRolesOfTheirOwnNoneASuperuser() throws Exception {
+        for (String site : List.of("HOME", "OFFSITE")) {
+            String app = endpoints.getProperty("LIFEBOAT_" + site + "_PG_APP_USER");
+            String lifeboat = endpoints.getProperty("LIFEBOAT_" + site + "_PG_LIFEBOAT_USER");
+            assertThat(app).isNotBlank().isNotEqualTo(lifeboat).isNotEqualTo(endpoints.getProperty("LIFEBOAT_" + site + "_PG_USER"));
+            try (Connection c = java.sql.DriverManager.getConnection(endpoints.getProperty("LIFEBOAT_" + site + "_PG_URL"),
+                    app, endpoints.getProperty("LIFEBOAT_" + site + "_PG_APP_PASSWORD"));
+                 java.sql.ResultSet rows = c.createStatement().executeQuery("SELECT count(*) FILTER (WHERE rolsuper),"
+                         + " bool_and(has_table_privilege('" + app + "', 'demo.measurements', 'INSERT')) FROM pg_roles"
+                         + " WHERE rolname IN ('" + app + "', '" + lifeboat + "')")) {
+                rows.next();
+                assertThat(rows.getInt(1)).as(site + ": superusers among " + app + " and " + lifeboat).isZero();
+                assertThat(rows.getBoolean(2)).as(site + ": " + app + " may write the demo tables").isTrue();
+            }
+        }
+    }
+
     @Test
     void rowsWrittenAtHomeAppearAtOffsite() throws Exception {
         await().atMost(Duration.ofSeconds(90)).until(() -> count("OFFSITE", "demo.customers") == 20);

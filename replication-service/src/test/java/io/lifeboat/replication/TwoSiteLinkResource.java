@@ -19,10 +19,22 @@ public class TwoSiteLinkResource implements QuarkusTestResourceLifecycleManager 
     public static final int RETAINED_WAL_BOUND = 16 * 1024 * 1024;
 
     private String link = "it";
+    /** An application role to create at home (init arg {@code applicationRole}), configured as home's. */
+    private String applicationRole;
+    /** An epoch at which the target database says it is ACTIVE before the service starts (a lost link record). */
+    private Long targetSaysActiveAt;
 
     @Override
     public void init(Map<String, String> initArgs) {
         link = initArgs.getOrDefault("link", link);
+        applicationRole = initArgs.get("applicationRole");
+        targetSaysActiveAt = initArgs.containsKey("targetSaysActiveAt")
+                ? Long.parseLong(initArgs.get("targetSaysActiveAt")) : null;
+    }
+
+    /** The application's password for {@code applicationRole}. */
+    public static String applicationPassword(String role) {
+        return role + "-password";
     }
 
     @Override
@@ -40,6 +52,12 @@ public class TwoSiteLinkResource implements QuarkusTestResourceLifecycleManager 
                             s.execute("TRUNCATE demo.customers, demo.arrays, demo.measurements");
                         }
                         DemoSchema.insertRows(c, 1, 50);
+                        if (applicationRole != null) {
+                            createApplicationRole(c, database);
+                        }
+                    } else if (targetSaysActiveAt != null) {
+                        io.lifeboat.events.fence.SiteRole.write(c, io.lifeboat.events.fence.SiteRole.Role.ACTIVE,
+                                targetSaysActiveAt, "promoted while the link's record was lost");
                     }
                 }
                 String prefix = "lifeboat.replication.links." + link + "." + (site.equals("home") ? "source" : "target") + ".";
@@ -55,7 +73,23 @@ public class TwoSiteLinkResource implements QuarkusTestResourceLifecycleManager 
         config.put("lifeboat.replication.links." + link + ".schemas", "demo");
         config.put("lifeboat.replication.links." + link + ".retained-wal-alert-bytes", Integer.toString(RETAINED_WAL_BOUND));
         config.put("lifeboat.replication.drift-interval", "5s");
+        if (applicationRole != null) {
+            config.put("lifeboat.replication.sites.home.application-roles", applicationRole);
+        }
         return config;
+    }
+
+    /** A role (server-wide, so created once) that may log in and write the demo tables of this database. */
+    private void createApplicationRole(Connection c, String database) throws java.sql.SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + applicationRole
+                    + "') THEN CREATE ROLE " + applicationRole + " LOGIN PASSWORD '"
+                    + applicationPassword(applicationRole) + "'; END IF; END $$");
+            s.execute("GRANT CONNECT ON DATABASE " + database + " TO " + applicationRole);
+            s.execute("GRANT USAGE ON SCHEMA demo TO " + applicationRole);
+            s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA demo TO " + applicationRole);
+            s.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA demo TO " + applicationRole);
+        }
     }
 
     @Override

@@ -20,7 +20,9 @@ import java.util.List;
  * administrator had locked for reasons of their own.
  *
  * <p>What a fence cannot stop: a superuser, a role that is not listed, and a role that is a member of a listed one
- * and logs in as itself. The rights Lifeboat's role needs: {@code CREATEROLE} with {@code ADMIN OPTION} on each
+ * and logs in as itself. The locks are recorded in the database the fence ran in: a role already locked by a fence
+ * in another database of the same server is not recorded again, so UNFENCE must run in every database FENCE ran in
+ * (replication-service's FENCE and UNFENCE both act on every database of the site). The rights Lifeboat's role needs: {@code CREATEROLE} with {@code ADMIN OPTION} on each
  * application role (PostgreSQL 16+; or superuser) and membership of {@code pg_signal_backend}.
  */
 public final class DatabaseFence {
@@ -37,6 +39,8 @@ public final class DatabaseFence {
      */
     public static FenceReport fence(Connection c, Collection<String> applicationRoles, String reason)
             throws SQLException {
+        requireAutoCommit(c);
+        refuseOwnRole(c, applicationRoles);
         ensureSchema(c);
         List<String> locked = new ArrayList<>();
         for (String role : applicationRoles) {
@@ -69,6 +73,7 @@ public final class DatabaseFence {
      * @return the roles that can log in again
      */
     public static List<String> unfence(Connection c, Collection<String> applicationRoles) throws SQLException {
+        requireAutoCommit(c);
         ensureSchema(c);
         List<String> restored = new ArrayList<>();
         for (String role : applicationRoles) {
@@ -121,7 +126,30 @@ public final class DatabaseFence {
         }
     }
 
-    private static void ensureSchema(Connection c) throws SQLException {
+    /**
+     * Lifeboat's own role must never be one it locks: a fence would lock Lifeboat out of the site (and the roles are
+     * how Lifeboat's sessions are told from the application's).
+     */
+    private static void refuseOwnRole(Connection c, Collection<String> roles) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rows = s.executeQuery("SELECT current_user, session_user")) {
+            rows.next();
+            for (String own : List.of(rows.getString(1), rows.getString(2))) {
+                if (roles.contains(own)) {
+                    throw new SQLException("lifeboat: its own role " + own + " is listed as an application role;"
+                            + " Lifeboat must connect as a role of its own, never as the application's", "42501");
+                }
+            }
+        }
+    }
+
+    /** Each role's lock must be committed before its sessions are ended, or a session could log in in between. */
+    private static void requireAutoCommit(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            throw new SQLException("lifeboat: DatabaseFence needs an autocommit connection", "25000");
+        }
+    }
+
+    static void ensureSchema(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
             s.execute("CREATE TABLE IF NOT EXISTS " + SCHEMA + ".fenced_role (role_name text PRIMARY KEY,"

@@ -10,6 +10,7 @@ import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.events.service.ServiceIdentity;
 import io.lifeboat.replication.link.ReplicationLink;
 import io.lifeboat.replication.link.ReplicationLinks;
+import io.lifeboat.replication.link.SiteFence;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -80,9 +81,10 @@ public class CommandHandler {
     }
 
     private List<ReplicationLink> concerned(CommandIssued command) {
-        if (command.command() == CommandName.FENCE) {
+        if (command.command() == CommandName.FENCE || command.command() == CommandName.UNFENCE) {
+            // A site's command: every database of the site, through every link that has one there.
             return links.all().stream().filter(l -> l.definition().source().site().equals(command.target())
-                    || l.definition().target().site().equals(command.target())).limit(1).toList();
+                    || l.definition().target().site().equals(command.target())).toList();
         }
         if (command.command() == CommandName.RECONCILE) {
             return List.of();
@@ -94,13 +96,20 @@ public class CommandHandler {
         ReplicationLink link = concerned.get(0);
         String why = command.reason() == null ? command.command() + " by " + command.issuedBy() : command.reason();
         Map<String, String> parameters = command.parameters() == null ? Map.of() : command.parameters();
+        boolean ofSite = command.command() == CommandName.FENCE || command.command() == CommandName.UNFENCE;
+        if (!ofSite && link.refusedToRun() != null) {
+            throw new ReplicationLink.Refused("link " + link.id() + " " + link.refusedToRun());
+        }
         return switch (command.command()) {
             case PAUSE -> Map.of("result", link.commands().pause(why));
             case RESUME -> Map.of("result", link.commands().resume(why));
             case DRAIN -> link.commands().drain(why);
             case PROMOTE -> link.commands().promote(parameters.get("sourceLostAt"),
                     Boolean.parseBoolean(parameters.get("planned")), why);
-            case FENCE -> link.commands().fence(command.target(), why);
+            case FENCE -> SiteFence.fence(command.target(), concerned, links.applicationRoles(command.target()),
+                    command.epoch(), why);
+            case UNFENCE -> SiteFence.unfence(command.target(), concerned, links.applicationRoles(command.target()),
+                    command.epoch(), why);
             case REVERSE -> link.commands().reverse(command.epoch(), parameters.get("source"),
                     Boolean.parseBoolean(parameters.get("force")), why);
             case RECONCILE -> throw new IllegalStateException("not a replication command");

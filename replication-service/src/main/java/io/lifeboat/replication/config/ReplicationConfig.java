@@ -19,6 +19,12 @@ public interface ReplicationConfig {
 
     Map<String, LinkConfig> links();
 
+    /**
+     * Per site ({@code lifeboat.replication.sites.<site>.*}, as environment variables
+     * {@code LIFEBOAT_REPLICATION_SITES_<SITE>_APPLICATION_ROLES}): what FENCE needs to know about the site.
+     */
+    Map<String, SiteConfig> sites();
+
     /** Debezium's offsets (where each link's source stopped reading) live in this compacted topic. */
     @WithName("offsets-topic")
     @WithDefault("lifeboat.replication.offsets")
@@ -144,6 +150,18 @@ public interface ReplicationConfig {
         @WithName("table-watch-interval")
         @WithDefault("10s")
         Duration tableWatchInterval();
+    }
+
+    interface SiteConfig {
+
+        /**
+         * The PostgreSQL roles the application logs in as at this site (comma-separated). FENCE takes their
+         * {@code LOGIN} away and ends their sessions; UNFENCE and PROMOTE give it back. Absent: FENCE can only guard
+         * the replicated tables and make new transactions read-only by default, which an application can undo for
+         * itself, so the service warns at start. Never one of Lifeboat's own roles (refused at start).
+         */
+        @WithName("application-roles")
+        Optional<List<String>> applicationRoles();
     }
 
     interface Endpoint {

@@ -64,12 +64,16 @@ public final class SiteGuard {
     }
 
     /**
-     * FENCE: new transactions read-only by default for everyone but this (the replication) user, the guard on the
-     * replicated tables (which no one can switch off), and every other client session ended.
+     * FENCE's part on the tables and the database: the guard on the replicated tables (which no one can switch off),
+     * new transactions read-only by default for everyone but the connected (Lifeboat's) role, and every client
+     * session of another role than Lifeboat's ended. Sessions are chosen by role, never by the application name,
+     * which any client sets as it likes. (The application roles lose their login in {@code DatabaseFence}.)
      *
+     * @param lifeboatRoles the roles Lifeboat's own services log in as here: their sessions go on
      * @return how many sessions were ended
      */
-    public static int fence(Connection c, Collection<TableShape> tables, String why) throws SQLException {
+    public static int fence(Connection c, Collection<TableShape> tables, String why, Collection<String> lifeboatRoles)
+            throws SQLException {
         install(c, tables, why);
         String database = TableShape.quote(c.getCatalog());
         try (Statement s = c.createStatement()) {
@@ -80,14 +84,27 @@ public final class SiteGuard {
         int ended = 0;
         try (PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-                + " AND coalesce(application_name, '') NOT LIKE 'lifeboat-%'"
-                + " AND coalesce(application_name, '') NOT LIKE 'Debezium%'");
-             ResultSet rows = s.executeQuery()) {
-            while (rows.next()) {
-                ended += rows.getBoolean(1) ? 1 : 0;
+                + " AND usename <> ALL (?)")) {
+            s.setArray(1, c.createArrayOf("text", lifeboatRoles.toArray()));
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    ended += rows.getBoolean(1) ? 1 : 0;
+                }
             }
         }
         return ended;
+    }
+
+    /**
+     * UNFENCE's part: the read-only default gone (the database's and the override for the connected role), and the
+     * guard lifted from {@code tables} (those of links the database is the source of; a standby keeps its guard).
+     */
+    public static void unfence(Connection c, Collection<TableShape> tables) throws SQLException {
+        lift(c, tables);
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE CURRENT_USER IN DATABASE " + TableShape.quote(c.getCatalog())
+                    + " RESET default_transaction_read_only");
+        }
     }
 
     /**

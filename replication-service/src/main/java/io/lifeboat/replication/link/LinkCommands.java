@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The commands that move a link (PAUSE, RESUME, DRAIN, PROMOTE, FENCE, REVERSE), one at a time: every method is
+ * The commands that move a link (PAUSE, RESUME, DRAIN, PROMOTE, REVERSE; FENCE and UNFENCE are a site's, see
+ * {@link SiteFence}), one at a time: every method is
  * synchronized on this object, so a command sees the link as the previous one left it.
  */
 public final class LinkCommands {
@@ -148,7 +149,10 @@ public final class LinkCommands {
         LinkDefinition d = link.definition;
         if (link.state() == LinkState.PROMOTED) {
             // A retry of a PROMOTE whose answer was lost: the same outcome again, not a refusal that strands a runbook.
-            return Map.of("result", "link " + link.id() + " is already PROMOTED at " + d.target().site());
+            Map<String, String> again = new LinkedHashMap<>();
+            again.put("result", "link " + link.id() + " is already PROMOTED at " + d.target().site());
+            afterPromotion(again, why);
+            return again;
         }
         DrainOutcome drain = drain("drain before promotion: " + why, planned);
         Map<String, String> details = new LinkedHashMap<>(drain.details());
@@ -204,7 +208,23 @@ public final class LinkCommands {
         }
         link.persist(PersistedLink.Phase.PROMOTED, d, link.connectorName);
         link.changeState(LinkState.PROMOTED, d.target().site() + " promoted: accepts writes; " + details);
+        afterPromotion(details, why);
         return details;
+    }
+
+    /**
+     * The promoted database's record says ACTIVE at the command's epoch, and the application roles a FENCE locked
+     * there (a failback's FENCE of this site, long ago) can log in again: a promoted database the application cannot
+     * log in to is not active. Done after the PROMOTED phase is stored: a crash before it leaves the record STANDBY,
+     * which contradicts nothing, and a retried PROMOTE does it again.
+     */
+    private void afterPromotion(Map<String, String> details, String why) throws SQLException {
+        PgEndpoint target = link.definition.target();
+        try (Connection c = target.connect("lifeboat-promote-" + link.id())) {
+            List<String> restored = SiteFence.promoted(c, link.env.applicationRoles(target.site()), link.epoch,
+                    target.site() + " promoted by link " + link.id() + " at epoch " + link.epoch + " (" + why + ")");
+            details.put("applicationRolesRestored", String.join(",", restored));
+        }
     }
 
     /**
@@ -225,20 +245,6 @@ public final class LinkCommands {
                 LOG.warnf("link %s: promotion chosen as a deadlock's victim (%s); running it again", link.id(),
                         e.getCause().getMessage().lines().findFirst().orElse(""));
             }
-        }
-    }
-
-    /** Makes a site's database read-only for everyone but this service, and ends other sessions. */
-    public Map<String, String> fence(String site, String why) throws SQLException {
-        LinkDefinition d = link.definition;
-        PgEndpoint endpoint = site.equals(d.source().site()) ? d.source() : d.target();
-        try (Connection c = endpoint.connect("lifeboat-fence-" + link.id())) {
-            Map<String, TableShape> tables = link.replicated(TableCatalog.read(c, d.schemas()));
-            int ended = SiteGuard.fence(c, tables.values(), site + " fenced by replication-service (" + why + ")");
-            LOG.infof("link %s: fenced %s: %d tables guarded, %d sessions ended (%s)", link.id(), endpoint,
-                    tables.size(), ended, why);
-            return Map.of("site", site, "tablesGuarded", Integer.toString(tables.size()),
-                    "sessionsEnded", Integer.toString(ended));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.lifeboat.replication.link;
 
 import io.lifeboat.events.LinkState;
+import io.lifeboat.events.fence.SiteRole;
 import io.lifeboat.replication.apply.PositionStore;
 import io.lifeboat.replication.apply.SourcePosition;
 import io.lifeboat.replication.copy.CopyStore;
@@ -102,6 +103,7 @@ final class LinkReversal {
                     : "every table copied: " + reversed.source().site() + " has no promotion slot");
             emptyOldSource(old, reversed, details);
         }
+        recordRoles(reversed, epoch);
         String reversedConnector = "lifeboat-" + link.id() + "-" + reversed.source().site() + "-e" + epoch;
         // Stored before the new direction starts: a restart from here on runs it, never the old one again.
         link.persist(PersistedLink.Phase.RUNNING, reversed, reversedConnector);
@@ -149,6 +151,22 @@ final class LinkReversal {
         }
         try (Connection c = reversed.source().connect("lifeboat-reverse-" + link.id())) {
             SourceSetup.dropSlot(c, reversed.slot()); // a slot left from an earlier direction: start clean
+        }
+    }
+
+    /**
+     * Both databases' own records say what REVERSE made them (see {@code DirectionCheck}). Written before the new
+     * direction is stored: a crash in between leaves the old direction PROMOTED, whose target is the new source,
+     * ACTIVE, and which no longer reads the new standby: nothing contradicts.
+     */
+    private void recordRoles(LinkDefinition reversed, long epoch) throws SQLException {
+        try (Connection c = reversed.target().connect("lifeboat-reverse-" + link.id());
+             Statement s = c.createStatement()) {
+            s.execute("SET default_transaction_read_only = off"); // a fenced database's default
+            SiteRole.write(c, SiteRole.Role.STANDBY, epoch, "standby of link " + link.id() + " after REVERSE");
+        }
+        try (Connection c = reversed.source().connect("lifeboat-reverse-" + link.id())) {
+            SiteRole.write(c, SiteRole.Role.ACTIVE, epoch, "source of link " + link.id() + " after REVERSE");
         }
     }
 

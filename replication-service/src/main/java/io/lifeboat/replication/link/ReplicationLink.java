@@ -44,7 +44,12 @@ public final class ReplicationLink implements AutoCloseable {
     /** Where the link's service-level settings come from. */
     public record Environment(Map<String, Object> kafka, String offsetsTopic, String cdcTopicPrefix,
             short replicationFactor, LinkEvents events, BiConsumer<ConsumerRecord<String, byte[]>, String> deadLetters,
-            LinkStateStore states, String producerCompression) {
+            LinkStateStore states, String producerCompression, Map<String, List<String>> siteApplicationRoles) {
+
+        /** The application roles FENCE locks at {@code site}; empty when none are configured. */
+        public List<String> applicationRoles(String site) {
+            return siteApplicationRoles.getOrDefault(site, List.of());
+        }
     }
 
     final Environment env;
@@ -68,6 +73,7 @@ public final class ReplicationLink implements AutoCloseable {
     volatile boolean closed;
     volatile long epoch = -1;
     volatile PersistedLink.Phase phase = PersistedLink.Phase.RUNNING;
+    volatile String refusedToRun;
     private volatile Instant lastProvenEqualAt;
     final LinkCommands commands;
     final LinkWatch watch;
@@ -130,6 +136,9 @@ public final class ReplicationLink implements AutoCloseable {
      * @throws MissingPrimaryKeys when replicated tables have no primary key
      */
     public void start() {
+        if (DirectionCheck.refused(this)) {
+            return;
+        }
         boolean stopped = phase == PersistedLink.Phase.DRAINED || phase == PersistedLink.Phase.PROMOTED;
         if (phase != PersistedLink.Phase.RUNNING) {
             // What a command did before the restart holds: a drained or promoted link does not capture again, a
@@ -171,6 +180,9 @@ public final class ReplicationLink implements AutoCloseable {
         }
         try {
             preflight();
+            if (DirectionCheck.refused(this)) {
+                return;
+            }
             SourcePreparation.prepare(definition, sourceTables.values(), admin, topic, topicId);
             startCapture();
         } catch (SQLException e) {
@@ -184,6 +196,11 @@ public final class ReplicationLink implements AutoCloseable {
     /** Shown as the link's reason while capture waits for its source (a wrong CA says so here, not only in a log). */
     private String sourceUnreachable(SQLException e) {
         return "source " + definition.source() + " unreachable, retried every 5 s: " + e.getMessage();
+    }
+
+    /** Why the link refused to run (its direction contradicts the databases), or null. */
+    public String refusedToRun() {
+        return refusedToRun;
     }
 
     /** The one rule: DRAINING, DRAINED, PROMOTED and REVERSING links do not capture (a command holds them). */

@@ -35,6 +35,7 @@ public class ReplicationLinks implements LinkEvents {
     private final Map<String, Object> kafka;
     private final LinkStateStore states;
     private final Map<String, ReplicationLink> links = new LinkedHashMap<>();
+    private Map<String, java.util.List<String>> applicationRoles = Map.of();
 
     ReplicationLinks(ReplicationConfig config, EventPublisher publisher, DeadLetters deadLetters,
             @io.smallrye.common.annotation.Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -56,10 +57,11 @@ public class ReplicationLinks implements LinkEvents {
                 LOG.infof("link %s is configured but disabled (lifeboat.replication.links.%s.enabled=false)", id, id);
             }
         });
+        applicationRoles = SiteSettings.applicationRoles(config, definitions.values());
         ReplicationLink.Environment env = new ReplicationLink.Environment(kafka, config.offsetsTopic(),
                 config.cdcTopicPrefix(), config.topicReplicationFactor(), this,
                 (record, reason) -> deadLetters.send(record, reason).await().atMost(Duration.ofSeconds(130)), states,
-                config.producerCompression());
+                config.producerCompression(), applicationRoles);
         // Read back before any link starts: direction, connector, epoch and phase as the last commands left them.
         Map<String, PersistedLink> stored = definitions.isEmpty() ? Map.of() : states.all();
         for (LinkDefinition definition : definitions.values()) {
@@ -81,6 +83,11 @@ public class ReplicationLinks implements LinkEvents {
 
     public Collection<ReplicationLink> all() {
         return links.values();
+    }
+
+    /** The application roles FENCE locks at {@code site} ({@code lifeboat.replication.sites.<site>.application-roles}). */
+    public java.util.List<String> applicationRoles(String site) {
+        return applicationRoles.getOrDefault(site, java.util.List.of());
     }
 
     public Optional<ReplicationLink> byId(String id) {
