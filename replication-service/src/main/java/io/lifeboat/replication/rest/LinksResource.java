@@ -1,5 +1,7 @@
 package io.lifeboat.replication.rest;
 
+import io.lifeboat.events.security.Allowed;
+import io.lifeboat.events.security.Role;
 import io.lifeboat.replication.drift.ColumnDrift;
 import io.lifeboat.replication.link.LinkStatus;
 import io.lifeboat.replication.link.ReplicationLink;
@@ -21,7 +23,8 @@ import java.util.Map;
 
 /**
  * The links' status, their quarantine, and the operator actions that are not commands: resuming a link stopped at a
- * refused change, and a resync after a gap.
+ * refused change, and a resync after a gap. The links' state is open (it is what the lag feed says); the quarantine
+ * (customers' rows) needs a viewer token, every action an operator token.
  */
 @Path("/links")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,6 +51,7 @@ public class LinksResource {
     /** Compares the columns of both sides now. */
     @POST
     @Path("{id}/drift/check")
+    @Allowed(Role.OPERATOR)
     public List<ColumnDrift> checkDrift(@PathParam("id") String id) throws Exception {
         return link(id).checkDrift();
     }
@@ -55,6 +59,7 @@ public class LinksResource {
     /** After the operator fixed what made a change unappliable: apply that table again from its stopped record. */
     @POST
     @Path("{id}/tables/{table}/resume")
+    @Allowed(Role.OPERATOR)
     public Response resumeTable(@PathParam("id") String id, @PathParam("table") String table) throws Exception {
         boolean resumed = link(id).commands().resumeTable(table);
         return resumed ? Response.ok(Map.of("table", table, "resumed", true, "reason", "retrying its stopped record")).build()
@@ -65,6 +70,7 @@ public class LinksResource {
     /** What the quarantine holds for this link, per site, reason and table. */
     @GET
     @Path("{id}/quarantine")
+    @Allowed(Role.VIEWER)
     public List<QuarantineView.AtSite> quarantine(@PathParam("id") String id) {
         ReplicationLink link = link(id);
         return QuarantineView.counts(id, List.of(link.definition().source(), link.definition().target()));
@@ -73,6 +79,7 @@ public class LinksResource {
     /** Every quarantined change of the link, one JSON object per line (site, reason, table, key, change, ...). */
     @GET
     @Path("{id}/quarantine/export")
+    @Allowed(Role.VIEWER)
     @Produces("application/x-ndjson")
     public StreamingOutput exportQuarantine(@PathParam("id") String id) {
         ReplicationLink link = link(id);
@@ -91,6 +98,7 @@ public class LinksResource {
      */
     @POST
     @Path("{id}/resync")
+    @Allowed(Role.OPERATOR)
     public Response resync(@PathParam("id") String id) throws Exception {
         String outcome = link(id).commands().resync();
         return outcome == null ? Response.status(409).entity(Map.of("link", id, "resynced", false,
