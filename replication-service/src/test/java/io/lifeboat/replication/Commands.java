@@ -7,6 +7,7 @@ import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.json.EventJson;
 import io.lifeboat.events.kafka.CloudEventHeaders;
+import io.lifeboat.events.testing.FailoverStates;
 import io.lifeboat.events.testing.TopicReader;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,6 +31,7 @@ public record Commands(String bootstrap, String target) {
 
     CommandFinished run(CommandName name, long epoch, Map<String, String> parameters, Duration within)
             throws Exception {
+        FailoverStates.raiseTo(bootstrap, epoch); // failover-service's leader holds the epoch before it commands
         String id = UUID.randomUUID().toString();
         try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events");
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
