@@ -83,8 +83,13 @@ class OneApiIT {
     }
 
     static ServiceProcess instance(String name, DnsServer dns, Path logs) {
+        return process(name, environment(name, dns), logs);
+    }
+
+    /** As a Deployment gives it: configuration by environment variables only. */
+    static Map<String, String> environment(String name, DnsServer dns) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", SharedServers.kafka().bootstrapServers());
         env.put("LIFEBOAT_SITE", "offsite");
         env.put("LIFEBOAT_INSTANCE_ID", name);
         env.put("LIFEBOAT_FAILOVER_STATE_ID", "one-api");
@@ -103,6 +108,10 @@ class OneApiIT {
         env.put("LIFEBOAT_API_OPERATOR_TOKENS", OPERATOR);
         env.put("MALLOC_ARENA_MAX", "2");
         // No advertised URL: the default is QUARKUS_HTTP_HOST and QUARKUS_HTTP_PORT, which ServiceProcess sets.
+        return env;
+    }
+
+    static ServiceProcess process(String name, Map<String, String> env, Path logs) {
         return new ServiceProcess(name, Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env,
                 List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"), logs);
     }

@@ -22,7 +22,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
@@ -56,10 +55,10 @@ public class FailoverResource {
     private final EventPublisher publisher;
     private final LeaderForwarding forwarding;
 
-    @Context
+    @jakarta.ws.rs.core.Context
     UriInfo uri;
 
-    @Context
+    @jakarta.ws.rs.core.Context
     HttpHeaders headers;
 
     FailoverResource(FailoverLoop loop, Policy policy, Caller caller, EventPublisher publisher,
