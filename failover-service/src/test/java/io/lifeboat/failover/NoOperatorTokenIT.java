@@ -23,6 +23,7 @@ class NoOperatorTokenIT {
     void withoutAnOperatorTokenTheServiceDoesNotStartAndNamesTheKey() throws Exception {
         Map<String, String> env = OneApiIT.environment("failover-no-token", SharedServers.dns());
         env.remove("LIFEBOAT_API_OPERATOR_TOKENS"); // a viewer token alone is not enough
+        env.put("LIFEBOAT_FAILOVER_STATE_ID", "no-token"); // its own arrangement, whatever it did before it stopped
         Path logs = SharedServers.workDir().resolve("no-token-" + UUID.randomUUID());
         try (ServiceProcess service = OneApiIT.process("failover-no-token", env, logs)) {
             service.start();

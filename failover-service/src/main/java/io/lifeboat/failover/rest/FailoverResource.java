@@ -84,7 +84,7 @@ public class FailoverResource {
         List<io.lifeboat.events.ReplicationLag> lags = new ArrayList<>(loop.observations().lags().values());
         lags.sort(java.util.Comparator.comparing(io.lifeboat.events.ReplicationLag::linkId));
         return Response.ok(new StateView(s.stateId(), s.activeSite(), s.standbySite(), s.epoch(), s.phase(), s.reason(),
-                loop.lastReason(), policy.mode().name().toLowerCase(), s.leader(), loop.self(), loop.isLeader(),
+                loop.lastReason(), policy.mode().name().toLowerCase(), leader(s), loop.self(), loop.isLeader(),
                 s.updatedAt(), s.pending(), s.run(), s.lastRun(), verdicts, lags)).build();
     }
 
@@ -212,6 +212,11 @@ public class FailoverResource {
         } catch (RuntimeException e) {
             LOG.warnf("could not audit %s by %s: %s", what, actor, e.getMessage());
         }
+    }
+
+    /** The instance that leads now, as it announced itself; the state's writer before any announcement. */
+    private String leader(DrState s) {
+        return loop.leaderAnnounced().map(io.lifeboat.events.FailoverLeader::leader).orElse(s.leader());
     }
 
     private String pathAndQuery() {
