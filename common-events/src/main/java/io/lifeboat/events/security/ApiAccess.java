@@ -5,7 +5,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Produces;
-import jakarta.enterprise.inject.spi.ObserverMethod;
+import jakarta.interceptor.Interceptor;
 import jakarta.inject.Singleton;
 
 import java.lang.reflect.Method;
@@ -18,7 +18,7 @@ import java.util.List;
  * operator needs it. There is no switch to turn authentication off. A service without such endpoints
  * (heartbeat-service) needs no token.
  */
-@Startup(ObserverMethod.PLATFORM_BEFORE) // before anything of the service starts (failover's loop could lead first)
+@Startup(Interceptor.Priority.PLATFORM_BEFORE) // before anything of the service starts (failover's loop could lead first)
 @ApplicationScoped
 public class ApiAccess {
 
