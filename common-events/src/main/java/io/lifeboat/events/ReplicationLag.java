@@ -14,17 +14,28 @@ import java.time.Instant;
  * @param retainedWalBytes  WAL the source's replication slot holds back (databases only)
  * @param consistency       whether the standby is a state the source had (databases only; null for files, and
  *                          from producers older than this field: treat as not known to be consistent)
+ * @param lastProvenEqualAt the last time a comparison by hashes found both databases equal (databases only; null
+ *                          when none has since the producer started, for files, and from older producers)
  */
 public record ReplicationLag(String linkId, LinkKind kind, String sourceSite, String targetSite, long lagMs,
         long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition, Long retainedWalBytes,
-        LinkState state, Instant measuredAt, StandbyConsistency consistency) implements EventPayload {
+        LinkState state, Instant measuredAt, StandbyConsistency consistency, Instant lastProvenEqualAt)
+        implements EventPayload {
+
+    /** The same measurement without a comparison's verdict. */
+    public ReplicationLag(String linkId, LinkKind kind, String sourceSite, String targetSite, long lagMs,
+            long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition,
+            Long retainedWalBytes, LinkState state, Instant measuredAt, StandbyConsistency consistency) {
+        this(linkId, kind, sourceSite, targetSite, lagMs, pendingEvents, pendingBytes, sourcePosition,
+                appliedPosition, retainedWalBytes, state, measuredAt, consistency, null);
+    }
 
     /** The same measurement without the consistency verdict (file links, old producers). */
     public ReplicationLag(String linkId, LinkKind kind, String sourceSite, String targetSite, long lagMs,
             long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition,
             Long retainedWalBytes, LinkState state, Instant measuredAt) {
         this(linkId, kind, sourceSite, targetSite, lagMs, pendingEvents, pendingBytes, sourcePosition,
-                appliedPosition, retainedWalBytes, state, measuredAt, null);
+                appliedPosition, retainedWalBytes, state, measuredAt, null, null);
     }
 
     @Override

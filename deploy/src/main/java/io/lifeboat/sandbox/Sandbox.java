@@ -81,8 +81,10 @@ public final class Sandbox implements AutoCloseable {
         Files.createDirectories(workDir);
         say("starting Kafka, PostgreSQL (home, offsite), object stores (home, offsite) and DNS in " + workDir);
         world = TwoSiteWorld.start(workDir, DemoSchema.DATABASE,
-                new ZoneSpec(ZoneSpec.DEFAULT_ZONE, Map.of(PORTAL, SITE_ADDRESSES.get(TwoSiteWorld.HOME)), 5));
+                new ZoneSpec(ZoneSpec.DEFAULT_ZONE, Map.of(PORTAL, SITE_ADDRESSES.get(TwoSiteWorld.HOME)), 5), true);
         running.add(world);
+        SandboxKafka kafka = new SandboxKafka(world.kafka());
+        kafka.createSharedTopics();
 
         for (String site : TwoSiteWorld.SITES) {
             PostgresServer pg = world.postgres(site);
@@ -90,7 +92,7 @@ public final class Sandbox implements AutoCloseable {
             ObjectStore store = world.objectStore(site);
             store.createBucket(DemoWriter.BUCKET);
             // As MinIO with `mc event add ... arn:minio:sqs::...:kafka`: every object written or removed is announced.
-            store.notifyTo(world.kafka().bootstrapServers(), notificationTopic(site)).stop();
+            store.notifyTo(kafka.storeUser(site), notificationTopic(site)).stop();
             store.start();
         }
 
@@ -120,7 +122,8 @@ public final class Sandbox implements AutoCloseable {
 
         say("starting the Lifeboat services ...");
         SandboxServices.ApiTokens tokens = SandboxServices.ApiTokens.generate();
-        SandboxServices wiring = new SandboxServices(world, repository, workDir.resolve("logs"), standIns, tokens, overrides);
+        SandboxServices wiring = new SandboxServices(world, kafka, repository, workDir.resolve("logs"), standIns, tokens,
+                overrides);
         for (ServiceProcess service : wiring.all()) {
             service.start();
             services.add(service);
@@ -222,6 +225,8 @@ public final class Sandbox implements AutoCloseable {
     void report() {
         StringBuilder table = new StringBuilder("\n  Lifeboat sandbox: what runs where\n");
         row(table, "Kafka bootstrap", world.kafka().bootstrapServers());
+        row(table, "Kafka security", "SASL_SSL, SCRAM-SHA-512, ACLs enforced; each service its own user; admin's"
+                + " settings: " + world.endpoints().get("LIFEBOAT_KAFKA_CLIENT_CONFIG"));
         for (String site : TwoSiteWorld.SITES) {
             PostgresServer pg = world.postgres(site);
             row(table, site + " PostgreSQL", pg.jdbcUrl(DemoSchema.DATABASE) + "  (user " + pg.user() + ")");

@@ -30,6 +30,7 @@ final class SandboxServices {
             "filesync-service", List.of("-Xmx64m"));
 
     private final TwoSiteWorld world;
+    private final SandboxKafka kafka;
     private final Path repository;
     private final Path logDir;
     private final Map<String, SiteStandIn> standIns;
@@ -51,10 +52,11 @@ final class SandboxServices {
     }
 
     /** @param overrides per service name, environment variables that replace the sandbox's own (e.g. a benchmark's) */
-    SandboxServices(TwoSiteWorld world, Path repository, Path logDir, Map<String, SiteStandIn> standIns, ApiTokens tokens,
-            Map<String, Map<String, String>> overrides) {
+    SandboxServices(TwoSiteWorld world, SandboxKafka kafka, Path repository, Path logDir,
+            Map<String, SiteStandIn> standIns, ApiTokens tokens, Map<String, Map<String, String>> overrides) {
         this.overrides = Map.copyOf(overrides);
         this.world = world;
+        this.kafka = kafka;
         this.repository = repository;
         this.logDir = logDir;
         this.standIns = standIns;
@@ -72,7 +74,9 @@ final class SandboxServices {
 
     private ServiceProcess service(String module, String name, String site, Map<String, String> specific) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", world.kafka().bootstrapServers());
+        // Its own user, password and the cluster's CA: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*,
+        // KAFKA_SSL_TRUSTSTORE_*, as a Strimzi user's Secret and the cluster CA give a pod.
+        env.putAll(kafka.serviceEnvironment(module));
         env.put("LIFEBOAT_SITE", site);
         env.put("LIFEBOAT_INSTANCE_ID", name);
         env.putAll(specific);

@@ -222,11 +222,29 @@ final class Drill {
         return links;
     }
 
+    /** As the endpoints file says: on the sandbox's secured broker, its admin user's settings file. */
+    private Map<String, Object> kafkaSettings() {
+        Map<String, Object> settings = new java.util.HashMap<>();
+        String clientConfig = endpoints.getProperty("LIFEBOAT_KAFKA_CLIENT_CONFIG");
+        if (clientConfig != null) {
+            java.util.Properties file = new java.util.Properties();
+            try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(clientConfig))) {
+                file.load(in);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            file.forEach((k, v) -> settings.put(k.toString(), v));
+        }
+        settings.put("bootstrap.servers", endpoint("LIFEBOAT_KAFKA_BOOTSTRAP"));
+        settings.put("isolation.level", "read_committed");
+        settings.put("enable.auto.commit", "false");
+        return settings;
+    }
+
     private List<ConsumerRecord<String, String>> readToEnd(String topic) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", endpoint("LIFEBOAT_KAFKA_BOOTSTRAP"), "isolation.level", "read_committed",
-                "enable.auto.commit", "false"), new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(kafkaSettings(), new StringDeserializer(),
+                new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -65,6 +65,28 @@ class SandboxTest {
         }
     }
 
+    /**
+     * The broker is secured (every service ready means each logged in as its own user and did its work within its
+     * ACLs), refuses a client without credentials, and {@code ./lifeboat kafka-console-consumer} reads with what the
+     * endpoints file gives it.
+     */
+    @Test
+    void theBrokerIsSecuredAndTheConsoleConsumerReadsWithTheEndpointsFile() throws Exception {
+        assertThat(endpoints.getProperty("LIFEBOAT_KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_SSL");
+        assertThat(io.lifeboat.loopback.testing.KafkaRefusals.anonymousClient(sandbox.world().kafka(),
+                "lifeboat.events")).isInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+        Path repository = Path.of("..").toAbsolutePath().normalize();
+        ProcessBuilder consumer = new ProcessBuilder("./lifeboat", "kafka-console-consumer", "--topic",
+                "lifeboat.events", "--from-beginning", "--max-messages", "1", "--timeout-ms", "60000",
+                "--property", "print.headers=true").directory(repository.toFile()).redirectErrorStream(true);
+        consumer.environment().put("LIFEBOAT_SANDBOX_DIR", workDir.toString());
+        Process process = consumer.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(90, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(output).as(output).contains("ce_type:lifeboat.");
+        assertThat(process.exitValue()).as(output).isZero();
+    }
+
     @Test
     void everyServiceIsReady() throws Exception {
         for (String name : endpoints.stringPropertyNames()) {

@@ -4,17 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What makes a {@link KafkaBroker} a secured one, as a platform team runs Kafka (Strimzi's defaults): clients reach it
  * on a SASL_SSL listener only, with a SCRAM-SHA-512 user each, over TLS with a server certificate signed by a CA the
- * broker's work directory holds (made here with the JDK's {@code keytool}, no other tool); the authorizer is on and
+ * broker's work directory holds ({@link LoopbackCa}); the authorizer is on and
  * nothing is allowed without an ACL, but for the two super users: {@code admin} (tests' own client) and
  * {@code broker} (the node talking to itself).
  *
@@ -137,53 +134,13 @@ final class BrokerSecurity {
     }
 
     /**
-     * A CA, a server certificate it signs for 127.0.0.1 (the address clients verify, hostname verification on), and a
-     * truststore holding only the CA. Passwords reach keytool through its environment, never its command line.
+     * A CA ({@link LoopbackCa}), a server certificate it signs for 127.0.0.1 (the address clients verify, hostname
+     * verification on), and a truststore holding only the CA.
      */
     private void makeCertificates() {
         saveSecrets();
-        String validity = "30";
-        keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", validity,
-                "-dname", "CN=Lifeboat loopback CA", "-ext", "bc:c=ca:true", "-ext", "ku:c=keyCertSign,cRLSign",
-                "-keystore", "ca.p12", "-storetype", STORE_TYPE, "-storepass:env", "CA_PASS");
-        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass:env", "CA_PASS",
-                "-file", "ca.crt");
-        keytool("-genkeypair", "-alias", BROKER, "-keyalg", "RSA", "-keysize", "2048", "-validity", validity,
-                "-dname", "CN=127.0.0.1", "-keystore", "broker.p12", "-storetype", STORE_TYPE,
-                "-storepass:env", "KEYSTORE_PASS");
-        keytool("-certreq", "-alias", BROKER, "-keystore", "broker.p12", "-storepass:env", "KEYSTORE_PASS",
-                "-file", "broker.csr");
-        keytool("-gencert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass:env", "CA_PASS",
-                "-infile", "broker.csr", "-outfile", "broker.crt", "-validity", validity,
-                "-ext", "san=ip:127.0.0.1,dns:localhost", "-ext", "ku:c=digitalSignature,keyEncipherment",
-                "-ext", "eku=serverAuth");
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.crt", "-keystore", "broker.p12",
-                "-storepass:env", "KEYSTORE_PASS");
-        keytool("-importcert", "-alias", BROKER, "-file", "broker.crt", "-keystore", "broker.p12",
-                "-storepass:env", "KEYSTORE_PASS");
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", "ca.crt", "-keystore", "truststore.p12",
-                "-storetype", STORE_TYPE, "-storepass:env", "TRUSTSTORE_PASS");
-    }
-
-    private void keytool(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().put("CA_PASS", secrets.getProperty("ca"));
-        builder.environment().put("KEYSTORE_PASS", secrets.getProperty("keystore"));
-        builder.environment().put("TRUSTSTORE_PASS", secrets.getProperty("truststore"));
-        try {
-            Process process = builder.start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("keytool " + args[0] + " failed in " + dir + ": " + output);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run keytool " + args[0], e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running keytool " + args[0], e);
-        }
+        LoopbackCa ca = new LoopbackCa(dir, secrets.getProperty("ca"));
+        ca.serverKeystore(BROKER, secrets.getProperty("keystore"));
+        ca.truststore(truststore().getFileName().toString(), truststorePassword());
     }
 }

@@ -36,6 +36,7 @@ public final class ObjectStore extends ChildServer {
     private final String accessKey = "LB" + Secrets.upperAlphanumeric(18);
     private final String secretKey = Secrets.alphanumeric(40);
     private Map<String, String> notifications = Map.of();
+    private LoopbackCa tlsCa;
 
     /** @param name the site this store stands for ("home", "offsite") */
     public ObjectStore(String name, Path workDir) {
@@ -78,6 +79,32 @@ public final class ObjectStore extends ChildServer {
         return notifyTo(bootstrapServers, topic, "");
     }
 
+    /**
+     * The same on a secured broker: the notifications are sent with these client settings ({@link
+     * KafkaBroker#addUser}: the store's own user), kept in an owner-only file of the work directory.
+     */
+    public synchronized ObjectStore notifyTo(Map<String, String> kafkaClient, String topic) {
+        Path file = workDir.resolve("notify-client.properties");
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(kafkaClient);
+        try {
+            Files.createDirectories(workDir);
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            try (var out = Files.newOutputStream(file)) {
+                properties.store(out, "Kafka client settings of this store's bucket notifications");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+        notifyTo(kafkaClient.get("bootstrap.servers"), topic, "");
+        Map<String, String> withClient = new java.util.HashMap<>(notifications);
+        withClient.put("LIFEBOAT_S3_NOTIFY_CLIENT_CONFIG", file.toString());
+        notifications = Map.copyOf(withClient);
+        return this;
+    }
+
     /** The same for keys under {@code prefix} only, as MinIO's {@code mc event add --prefix}. */
     public synchronized ObjectStore notifyTo(String bootstrapServers, String topic, String prefix) {
         notifications = Map.of("LIFEBOAT_S3_NOTIFY_BOOTSTRAP", bootstrapServers, "LIFEBOAT_S3_NOTIFY_TOPIC", topic,
@@ -85,10 +112,34 @@ public final class ObjectStore extends ChildServer {
         return this;
     }
 
+    /**
+     * From the next {@link #start()} on: HTTPS only ({@link #endpoint()} is {@code https://127.0.0.1:port}), with a
+     * certificate for 127.0.0.1 signed by {@code ca}.
+     */
+    public synchronized ObjectStore withTls(LoopbackCa ca) {
+        this.tlsCa = ca;
+        return this;
+    }
+
     private Map<String, String> environment() {
         Map<String, String> env = new java.util.HashMap<>(notifications);
         env.put("LIFEBOAT_S3_ACCESS_KEY", accessKey);
         env.put("LIFEBOAT_S3_SECRET_KEY", secretKey);
+        if (tlsCa != null) {
+            Path passwordFile = workDir.resolve("keystore.password");
+            String password;
+            try {
+                if (!Files.exists(passwordFile)) {
+                    Files.writeString(passwordFile, Secrets.alphanumeric(24));
+                }
+                password = Files.readString(passwordFile).trim();
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not keep the key store password in " + passwordFile, e);
+            }
+            Path keystore = tlsCa.serverKeystore("s3-" + name, password);
+            env.put("LIFEBOAT_S3_KEYSTORE", keystore.toString());
+            env.put("LIFEBOAT_S3_KEYSTORE_PASSWORD", password);
+        }
         return env;
     }
 
@@ -97,7 +148,8 @@ public final class ObjectStore extends ChildServer {
     }
 
     public URI endpoint() {
-        return URI.create("http://" + FreePorts.LOOPBACK.getHostAddress() + ":" + port);
+        return URI.create((tlsCa == null ? "http" : "https") + "://" + FreePorts.LOOPBACK.getHostAddress() + ":"
+                + port);
     }
 
     public int port() {

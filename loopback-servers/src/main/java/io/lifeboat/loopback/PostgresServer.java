@@ -29,12 +29,24 @@ import org.postgresql.ds.PGSimpleDataSource;
  * {@link #start()} (or a new object over the same directory) finds the same databases, replication slots and
  * password. Clients authenticate with a generated password (SCRAM-SHA-256), as they must in production, so a
  * missing password in some service's configuration fails here too.
+ *
+ * <p>{@link #withTls(LoopbackCa)} makes it a server as a managed database is: TLS on, with a certificate for
+ * 127.0.0.1 signed by the given CA, and {@code hostssl} only in {@code pg_hba.conf}, so that a client without TLS is
+ * refused. This class's own connections then verify the server (verify-full against that CA).
  */
 public final class PostgresServer implements AutoCloseable {
 
     public static final String USER = "postgres";
 
     private static final String HBA_MARKER = "# lifeboat: password authentication";
+    private static final String HBA_PLAIN = """
+            host    all          all   127.0.0.1/32   scram-sha-256
+            host    replication  all   127.0.0.1/32   scram-sha-256
+            """;
+    private static final String HBA_TLS = """
+            hostssl all          all   127.0.0.1/32   scram-sha-256
+            hostssl replication  all   127.0.0.1/32   scram-sha-256
+            """;
     private static final Pattern DATABASE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
@@ -46,6 +58,7 @@ public final class PostgresServer implements AutoCloseable {
     private EmbeddedPostgres postgres;
     private ProcessHandle postmaster;
     private Thread shutdownHook;
+    private LoopbackCa tlsCa;
 
     /** @param name the site this server stands for ("home", "offsite"); used in logs and error messages */
     public PostgresServer(String name, Path workDir) {
@@ -54,13 +67,33 @@ public final class PostgresServer implements AutoCloseable {
         this.password = loadOrCreatePassword();
     }
 
+    /** From the next {@link #start()} on: TLS only, with a server certificate signed by {@code ca}. */
+    public synchronized PostgresServer withTls(LoopbackCa ca) {
+        this.tlsCa = ca;
+        return this;
+    }
+
+    /** The CA the server's certificate is signed by, when it runs with TLS. */
+    public Optional<LoopbackCa> tlsCa() {
+        return Optional.ofNullable(tlsCa);
+    }
+
     public synchronized PostgresServer start() {
         if (isRunning()) {
             return this;
         }
         try {
             Files.createDirectories(dataDir());
-            postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (tlsCa != null) {
+                List<Path> pem = tlsCa.serverPem("postgres-" + name);
+                builder.setServerConfig("ssl", "on")
+                        .setServerConfig("ssl_cert_file", pem.get(0).toString())
+                        .setServerConfig("ssl_key_file", pem.get(1).toString())
+                        .setServerConfig("ssl_min_protocol_version", "TLSv1.2");
+                tlsProperties().forEach(builder::setConnectConfig);
+            }
+            postgres = builder
                     .setDataDirectory(dataDir())
                     .setCleanDataDirectory(false)
                     .setPort(port)
@@ -126,8 +159,18 @@ public final class PostgresServer implements AutoCloseable {
         return "jdbc:postgresql://" + host() + ":" + port + "/" + database;
     }
 
+    /** What a client must add to connect: verify-full against the CA, when the server runs with TLS. */
+    public java.util.Map<String, String> tlsProperties() {
+        return tlsCa == null ? java.util.Map.of()
+                : java.util.Map.of("sslmode", "verify-full", "sslrootcert", tlsCa.certificate().toString());
+    }
+
     public DataSource dataSource(String database) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
+        if (tlsCa != null) {
+            ds.setSslMode("verify-full");
+            ds.setSslRootCert(tlsCa.certificate().toString());
+        }
         ds.setServerNames(new String[] {host()});
         ds.setPortNumbers(new int[] {port});
         ds.setDatabaseName(database);
@@ -232,21 +275,22 @@ public final class PostgresServer implements AutoCloseable {
 
     /**
      * zonky's initdb trusts every local connection. The first start sets the password and switches TCP connections to
-     * SCRAM; pg_hba.conf lives in the data directory, so later starts need nothing more.
+     * SCRAM (over TLS only, on a TLS server); pg_hba.conf lives in the data directory, so later starts only rewrite it
+     * when the server's TLS changed.
      */
     private void requirePasswordAuthentication() {
         Path hba = dataDir().resolve("pg_hba.conf");
+        String wanted = HBA_MARKER + "\n" + (tlsCa == null ? HBA_PLAIN : HBA_TLS);
         try {
-            if (Files.readString(hba).contains(HBA_MARKER)) {
+            String current = Files.readString(hba);
+            if (current.equals(wanted)) {
                 return;
             }
             try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
-                s.execute("ALTER ROLE " + USER + " PASSWORD '" + password + "'");
-                Files.writeString(hba, HBA_MARKER + """
-
-                        host    all          all   127.0.0.1/32   scram-sha-256
-                        host    replication  all   127.0.0.1/32   scram-sha-256
-                        """);
+                if (!current.contains(HBA_MARKER)) {
+                    s.execute("ALTER ROLE " + USER + " PASSWORD '" + password + "'");
+                }
+                Files.writeString(hba, wanted);
                 s.execute("SELECT pg_reload_conf()");
             }
         } catch (IOException | SQLException e) {

@@ -39,10 +39,11 @@ public final class TwoSiteWorld implements AutoCloseable {
     private final DnsServer dns;
     private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
 
-    private TwoSiteWorld(Path workDir, String database, ZoneSpec zone) {
+    private TwoSiteWorld(Path workDir, String database, ZoneSpec zone, boolean securedKafka) {
         this.workDir = workDir.toAbsolutePath();
         this.database = database;
-        this.kafka = new KafkaBroker(this.workDir.resolve("kafka"));
+        this.kafka = securedKafka ? KafkaBroker.secured(this.workDir.resolve("kafka"))
+                : new KafkaBroker(this.workDir.resolve("kafka"));
         for (String site : SITES) {
             Path siteDir = this.workDir.resolve(site);
             sites.put(site, new Site(site, new PostgresServer(site, siteDir.resolve("postgres")),
@@ -62,7 +63,15 @@ public final class TwoSiteWorld implements AutoCloseable {
      * @param database created on both PostgreSQL servers unless present
      */
     public static TwoSiteWorld start(Path workDir, String database, ZoneSpec zone) {
-        TwoSiteWorld world = new TwoSiteWorld(workDir, database, zone);
+        return start(workDir, database, zone, false);
+    }
+
+    /**
+     * The same, with the broker secured when {@code securedKafka} ({@link KafkaBroker#secured}: SASL_SSL, SCRAM users,
+     * ACLs enforced), as the sandbox runs it.
+     */
+    public static TwoSiteWorld start(Path workDir, String database, ZoneSpec zone, boolean securedKafka) {
+        TwoSiteWorld world = new TwoSiteWorld(workDir, database, zone, securedKafka);
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         starts.add(world.timed("kafka", () -> world.kafka.start()));
         for (Site site : world.sites.values()) {
@@ -144,6 +153,15 @@ public final class TwoSiteWorld implements AutoCloseable {
     public Map<String, String> endpoints() {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("LIFEBOAT_KAFKA_BOOTSTRAP", kafka.bootstrapServers());
+        if (kafka.isSecured()) {
+            // The super user, for a person's tools (the console consumer): what each service gets is its own user.
+            Map<String, String> admin = kafka.adminSettings();
+            env.put("LIFEBOAT_KAFKA_SECURITY_PROTOCOL", admin.get("security.protocol"));
+            env.put("LIFEBOAT_KAFKA_SASL_MECHANISM", admin.get("sasl.mechanism"));
+            env.put("LIFEBOAT_KAFKA_TRUSTSTORE", admin.get("ssl.truststore.location"));
+            env.put("LIFEBOAT_KAFKA_TRUSTSTORE_PASSWORD", admin.get("ssl.truststore.password"));
+            env.put("LIFEBOAT_KAFKA_CLIENT_CONFIG", adminClientConfig(admin).toString());
+        }
         for (Site site : sites.values()) {
             String prefix = "LIFEBOAT_" + site.id().toUpperCase(Locale.ROOT) + "_";
             PostgresServer pg = site.postgres();
@@ -166,6 +184,26 @@ public final class TwoSiteWorld implements AutoCloseable {
         env.put("LIFEBOAT_DNS_TSIG_ALGORITHM", dns.tsigAlgorithm());
         env.put("LIFEBOAT_DNS_TSIG_SECRET", dns.tsigSecret());
         return env;
+    }
+
+    /** The admin's client settings as a properties file, owner-only: {@code --command-config} of Kafka's tools. */
+    private Path adminClientConfig(Map<String, String> admin) {
+        Path file = workDir.resolve("kafka").resolve("admin-client.properties");
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(admin);
+        properties.remove("bootstrap.servers");
+        try {
+            Files.createDirectories(file.getParent());
+            if (!Files.exists(file)) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            try (var out = Files.newOutputStream(file)) {
+                properties.store(out, "the loopback broker's super user, for Kafka's command-line tools");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write " + file, e);
+        }
+        return file;
     }
 
     /**

@@ -23,7 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Publishes commands as CloudEvents (binary mode) the way failover-service does, and waits for outcomes. */
-public record Commands(String bootstrap, String target) {
+public record Commands(Map<String, String> kafka, String target) {
+
+    /** On a plaintext broker. */
+    public Commands(String bootstrap, String target) {
+        this(Map.of("bootstrap.servers", bootstrap), target);
+    }
 
     CommandFinished run(CommandName name, long epoch, Map<String, String> parameters) throws Exception {
         return run(name, epoch, parameters, Duration.ofSeconds(120));
@@ -31,10 +36,10 @@ public record Commands(String bootstrap, String target) {
 
     CommandFinished run(CommandName name, long epoch, Map<String, String> parameters, Duration within)
             throws Exception {
-        FailoverStates.raiseTo(bootstrap, epoch); // failover-service's leader holds the epoch before it commands
+        FailoverStates.raiseTo(kafka, epoch); // failover-service's leader holds the epoch before it commands
         String id = UUID.randomUUID().toString();
-        try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events");
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+        try (TopicReader events = new TopicReader(kafka, "lifeboat.events");
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>copyOf(kafka),
                      new StringSerializer(), new ByteArraySerializer())) {
             CommandIssued command = new CommandIssued(id, name, epoch, target, "test", "test of " + name,
                     parameters, Instant.now());

@@ -31,20 +31,38 @@ public final class FailoverStates {
 
     /** The epoch the state holds now, empty before any. */
     public static OptionalLong current(String bootstrap) {
-        try (FailoverEpoch epoch = new FailoverEpoch(Map.of("bootstrap.servers", bootstrap), TOPIC, STATE_ID,
-                "test-epoch-reader", Duration.ofSeconds(30))) {
+        return current(Map.of("bootstrap.servers", bootstrap));
+    }
+
+    /** @param kafka how to reach the broker: bootstrap servers and, on a secured one, an admin's credentials */
+    public static OptionalLong current(Map<String, ?> kafka) {
+        try (FailoverEpoch epoch = new FailoverEpoch(new HashMap<>(kafka), TOPIC, STATE_ID, "test-epoch-reader",
+                Duration.ofSeconds(30))) {
             return epoch.current();
         }
     }
 
+    public static void raiseTo(String bootstrap, long epoch) {
+        raiseTo(Map.of("bootstrap.servers", bootstrap), epoch);
+    }
+
     /** Publishes a state at {@code epoch} unless the state already holds it or a newer one. */
-    public static synchronized void raiseTo(String bootstrap, long epoch) {
-        OptionalLong now = current(bootstrap);
+    public static synchronized void raiseTo(Map<String, ?> kafka, long epoch) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(new HashMap<>(kafka))) {
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(TOPIC, 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException("cannot create " + TOPIC, e.getCause());
+            }
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot create " + TOPIC, e);
+        }
+        OptionalLong now = current(kafka);
         if (now.isPresent() && now.getAsLong() >= epoch) {
             return;
         }
-        Map<String, Object> props = new HashMap<>();
-        props.put("bootstrap.servers", bootstrap);
+        Map<String, Object> props = new HashMap<>(kafka);
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-failover-leader");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {

@@ -55,6 +55,11 @@ public final class ConfigCheck {
             if (bucket.secretKey().filter(s -> !s.isBlank()).isEmpty()) {
                 problems.add(missing(prefix + "secret-key", site, "SECRET_KEY"));
             }
+            bucket.caFile().ifPresent(ca -> {
+                if (!java.nio.file.Files.isReadable(ca)) {
+                    problems.add(prefix + "ca-file: " + ca + " is not a readable file");
+                }
+            });
             String name = bucket.bucket().filter(s -> !s.isBlank()).orElse(null);
             if (name == null) {
                 problems.add(missing(prefix + "bucket", site, "BUCKET"));

@@ -46,6 +46,17 @@ public interface FilesyncConfig {
         @WithName("secret-key")
         Optional<String> secretKey();
 
+        /**
+         * The session token of temporary credentials (STS), with the access and secret key they came with: sent and
+         * signed on every request as {@code x-amz-security-token}.
+         */
+        @WithName("session-token")
+        Optional<String> sessionToken();
+
+        /** PEM CA bundle the store's HTTPS certificate must chain to (a private CA); the JVM's trust store without. */
+        @WithName("ca-file")
+        Optional<java.nio.file.Path> caFile();
+
         Optional<String> bucket();
 
         /** Path-style addressing (http://host/bucket/key): what MinIO and S3Proxy expect. */

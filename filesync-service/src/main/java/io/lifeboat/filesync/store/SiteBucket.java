@@ -43,10 +43,12 @@ public final class SiteBucket implements AutoCloseable {
     }
 
     static SiteBucket of(String siteId, FilesyncConfig.SiteBucketConfig config, FilesyncConfig.Mirror mirror) {
-        return connect(siteId, URI.create(config.endpoint().orElseThrow()), config.region(),
-                config.accessKey().orElseThrow(), config.secretKey().orElseThrow(), config.pathStyle(),
-                config.bucket().orElseThrow(), config.includePrefixes().orElse(List.of()),
-                config.excludePrefixes().orElse(List.of()), mirror.maxConnections(), mirror.requestTimeout());
+        URI endpoint = URI.create(config.endpoint().orElseThrow());
+        S3Http s3 = new S3Http(endpoint, config.region(), config.accessKey().orElseThrow(),
+                config.secretKey().orElseThrow(), config.sessionToken(), config.pathStyle(),
+                mirror.maxConnections(), mirror.requestTimeout(), config.caFile());
+        return new SiteBucket(siteId, config.bucket().orElseThrow(), endpoint, s3,
+                config.includePrefixes().orElse(List.of()), config.excludePrefixes().orElse(List.of()));
     }
 
     public static SiteBucket connect(String siteId, URI endpoint, String region, String accessKey, String secretKey,

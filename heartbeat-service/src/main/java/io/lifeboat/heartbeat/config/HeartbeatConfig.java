@@ -1,6 +1,7 @@
 package io.lifeboat.heartbeat.config;
 
 import io.lifeboat.events.Severity;
+import io.lifeboat.events.db.PostgresTlsConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -70,6 +71,9 @@ public interface HeartbeatConfig {
 
         /** PostgreSQL: the password; never logged, never in an event. */
         Optional<String> password();
+
+        /** PostgreSQL: TLS ({@code tls.mode}, {@code tls.ca-file}, ...), as replication-service's links take it. */
+        PostgresTlsConfig tls();
 
         /** DNS: the addresses the name must resolve to (any of them); without it any address will do. */
         @WithName("expect-address")

@@ -1,5 +1,7 @@
 package io.lifeboat.heartbeat.config;
 
+import io.lifeboat.events.db.PostgresTls;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -11,12 +13,13 @@ import java.util.Optional;
  *
  * @param name      the operator's short name for it ({@code web}, {@code db})
  * @param address   the URL as configured, for the probe itself (may hold a user name, never a password)
+ * @param tls       for PostgreSQL: how the connection is secured (none for the other kinds)
  * @param dnsServer for DNS: host and port of the server to ask; {@code dnsName} the name to ask for
  */
 public record TargetSpec(String siteId, String name, TargetKind kind, String address, String display,
         boolean critical, Duration timeout, StatusRange expectStatus, Optional<String> expectBody,
         Optional<String> user, Optional<String> password, URI dnsServer, String dnsName,
-        List<String> expectAddresses) {
+        List<String> expectAddresses, PostgresTls tls) {
 
     /** The config prefix of this target, for messages that name the key to fix. */
     public String key() {

@@ -1,5 +1,7 @@
 package io.lifeboat.heartbeat.config;
 
+import io.lifeboat.events.db.PostgresTls;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -66,6 +68,7 @@ public final class TargetSpecs {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(key + ".expect-status: " + e.getMessage());
         }
+        PostgresTls tls = PostgresTls.NONE;
         URI dnsServer = null;
         String dnsName = null;
         switch (kind) {
@@ -93,6 +96,7 @@ public final class TargetSpecs {
                 if (config.user().isEmpty() && !url.contains("user=")) {
                     throw new IllegalArgumentException(key + ".user: a PostgreSQL target needs a user");
                 }
+                tls = PostgresTls.of(key + ".tls.", config.tls());
             }
             case DNS -> {
                 URI uri = uri(url, key + ".url");
@@ -111,7 +115,7 @@ public final class TargetSpecs {
         }
         return new TargetSpec(siteId, name, kind, url, redact(url), config.critical(), timeout, status,
                 config.expectBody().filter(s -> !s.isEmpty()), config.user(), config.password(), dnsServer, dnsName,
-                config.expectAddress().orElse(List.of()));
+                config.expectAddress().orElse(List.of()), tls);
     }
 
     /** The URL with any password parameter blanked: what events, logs and reasons show. */

@@ -31,6 +31,7 @@ final class PostgresProbe implements Probe {
         properties.setProperty("loginTimeout", seconds);
         properties.setProperty("ApplicationName", "lifeboat-heartbeat");
         properties.setProperty("tcpKeepAlive", "false");
+        target.tls().addTo(properties);
     }
 
     @Override
@@ -57,7 +58,9 @@ final class PostgresProbe implements Probe {
             if ("SQL".equals(cls) && e.getSQLState() != null && e.getSQLState().startsWith("08")) {
                 cls = "REFUSED";
             }
-            return new ProbeResult(false, classified.latencyMs(), cls, Failures.message(e), null);
+            String tlsProblem = target.tls().explain(e);
+            return new ProbeResult(false, classified.latencyMs(), tlsProblem == null ? cls : "TLS",
+                    tlsProblem == null ? Failures.message(e) : tlsProblem, null);
         } catch (Exception e) {
             return Failures.of(e, HttpProbe.millisSince(start));
         }

@@ -78,6 +78,9 @@ public final class BucketNotifications extends ForwardingBlobStore {
         this.prefix = prefix;
     }
 
+    /** A properties file of further Kafka client settings (security), optional. */
+    static final String CLIENT_CONFIG_ENV = "LIFEBOAT_S3_NOTIFY_CLIENT_CONFIG";
+
     /** The backend itself unless {@code LIFEBOAT_S3_NOTIFY_BOOTSTRAP} and {@code LIFEBOAT_S3_NOTIFY_TOPIC} are set. */
     public static BlobStore wrapIfConfigured(BlobStore backend, Map<String, String> env) {
         String region = env.getOrDefault(REGION_ENV, "");
@@ -87,6 +90,15 @@ public final class BucketNotifications extends ForwardingBlobStore {
             return backend;
         }
         Properties props = new Properties();
+        String clientConfig = env.get(CLIENT_CONFIG_ENV);
+        if (clientConfig != null && !clientConfig.isBlank()) {
+            // A secured broker: the store's own user (SASL, truststore), as MinIO's Kafka target is given one.
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(clientConfig))) {
+                props.load(in);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("could not read " + clientConfig, e);
+            }
+        }
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "loopback-bucket-notifications");
         props.put(ProducerConfig.ACKS_CONFIG, "all");

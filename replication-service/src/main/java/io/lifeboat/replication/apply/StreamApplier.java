@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.replication.copy.CopyStore;
 import io.lifeboat.replication.copy.CopyStore.TableCopy;
 import io.lifeboat.replication.db.LifeboatSchema;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The applier's record-by-record part: each record of the change topic, read against the {@link TransactionCursor},
@@ -84,7 +86,16 @@ final class StreamApplier {
         ChangeRecord change = read.change();
         if (change != null) {
             TableCopy table = copies.get(change.qualifiedTable());
-            boolean inCopy = table != null && (!table.copied() || table.snapshot().visible(change.position().txId()));
+            boolean inCopy = table != null && table.contains(change.key(), change.position().txId());
+            if (!inCopy && change.op() == ChangeRecord.Op.TRUNCATE && table != null && table.keys() != null
+                    && !table.keys().isEmpty() && table.snapshot().visible(change.position().txId())) {
+                // A truncate a failback's repair snapshot saw: the table is replayed from empty from here on, so
+                // none of its keys is skipped any more (in the same target transaction as the truncate).
+                TableCopy replayed = new TableCopy(table.table(), table.snapshot(), table.rows(), 0, Set.of());
+                CopyStore.markKeysCopied(connection, config.linkId(), table.table(), table.snapshot(), Set.of(),
+                        table.rows());
+                copies.put(table.table(), replayed);
+            }
             if (!inCopy) {
                 try {
                     writer.write(change);

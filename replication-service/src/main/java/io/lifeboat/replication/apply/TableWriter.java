@@ -126,16 +126,21 @@ final class TableWriter {
     }
 
     private Planned delete(JsonNode key) throws SQLException {
+        Planned match = keyMatch(key);
+        return new Planned("DELETE FROM " + table.sqlName() + " WHERE " + match.sql(), match.parameters(), false);
+    }
+
+    /** The condition that selects the row with this key: {@code a = ? AND b = ?}, each cast to its column's type. */
+    Planned keyMatch(JsonNode key) throws SQLException {
         List<Bound> where = new ArrayList<>();
         for (String column : table.primaryKey()) {
-            if (!key.has(column)) {
-                throw new UnappliableChange("22023", "the delete's key lacks column " + column + " of "
+            if (key == null || !key.has(column)) {
+                throw new UnappliableChange("22023", "the key lacks column " + column + " of "
                         + table.qualified() + " (do both sides have the same primary key?)");
             }
             where.add(new Bound(column, text(key.get(column))));
         }
-        String sql = "DELETE FROM " + table.sqlName() + " WHERE " + where.stream()
-                .map(b -> TableShape.quote(b.column()) + " = " + expression(b.column()))
+        String sql = where.stream().map(b -> TableShape.quote(b.column()) + " = " + expression(b.column()))
                 .collect(Collectors.joining(" AND "));
         return new Planned(sql, where, false);
     }

@@ -1,5 +1,6 @@
 package io.lifeboat.replication.config;
 
+import io.lifeboat.events.db.PostgresTlsConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -57,6 +58,24 @@ public interface ReplicationConfig {
     @WithName("drift-interval")
     @WithDefault("60s")
     Duration driftInterval();
+
+    /**
+     * How often every link's two databases are compared by hashes ({@code off}: only on request). Daily by default:
+     * a comparison reads every replicated row once at each side.
+     */
+    @WithName("compare-interval")
+    @WithDefault("24h")
+    String compareInterval();
+
+    /** How long a comparison waits for the standby to pass the source position it compares at. */
+    @WithName("compare-wait")
+    @WithDefault("60s")
+    Duration compareWait();
+
+    /** How many differing keys per table a comparison names (in its result and its alert). */
+    @WithName("compare-keys-reported")
+    @WithDefault("20")
+    int compareKeysReported();
 
     interface LinkConfig {
 
@@ -140,5 +159,11 @@ public interface ReplicationConfig {
 
         /** From an environment variable or a Kubernetes secret; never logged. */
         String password();
+
+        /**
+         * TLS of every connection to this database, Debezium's replication connection included
+         * ({@code ...source.tls.mode}, {@code ...tls.ca-file}, ...): verify-full once a CA file is set.
+         */
+        PostgresTlsConfig tls();
     }
 }

@@ -47,6 +47,22 @@ public final class SiteGuard {
         }
     }
 
+    /** How many of these tables have no guard: each is one a client may already have written to. */
+    public static int unguarded(Connection c, Collection<TableShape> tables) throws SQLException {
+        int unguarded = 0;
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_trigger WHERE tgrelid = ?::regclass"
+                + " AND tgname = '" + TRIGGER + "'")) {
+            for (TableShape table : tables) {
+                s.setString(1, table.sqlName());
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    unguarded += r.getLong(1) == 0 ? 1 : 0;
+                }
+            }
+        }
+        return unguarded;
+    }
+
     /**
      * FENCE: new transactions read-only by default for everyone but this (the replication) user, the guard on the
      * replicated tables (which no one can switch off), and every other client session ended.

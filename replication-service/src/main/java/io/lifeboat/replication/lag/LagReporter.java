@@ -85,7 +85,7 @@ public class LagReporter {
             latest.put(link.id(), s);
             ReplicationLag lag = new ReplicationLag(s.id(), LinkKind.DATABASE, s.sourceSite(), s.targetSite(), s.lagMs(),
                     s.pendingEvents(), null, s.sourcePosition(), s.appliedPosition(), s.retainedWalBytes(), s.state(),
-                    s.measuredAt(), s.consistency());
+                    s.measuredAt(), s.consistency(), s.lastProvenEqualAt());
             publisher.publish(EventTypes.REPLICATION_LAG, lag).subscribe().with(ok -> { },
                     e -> LOG.debugf("lag of link %s not published: %s", s.id(), e.getMessage()));
         }

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /** The alerts one link raises and resolves: one place for their ids, kinds and words. */
-final class LinkAlerts {
+public final class LinkAlerts {
 
     private static final String BY = "replication-service";
 
@@ -24,14 +24,14 @@ final class LinkAlerts {
         return kind + ":" + link + ":" + what;
     }
 
-    void raise(String kind, String what, Severity severity, String site, String reason, Map<String, String> labels) {
+    public void raise(String kind, String what, Severity severity, String site, String reason, Map<String, String> labels) {
         java.util.Map<String, String> all = new java.util.TreeMap<>(labels);
         all.put("link", link);
         events.alert(new AlertRaised(id(kind.toLowerCase().replace('_', '-'), what), kind, severity, site,
                 "link " + link + ": " + reason, BY, Instant.now(), all));
     }
 
-    void resolve(String kind, String what, String site, String reason) {
+    public void resolve(String kind, String what, String site, String reason) {
         events.resolved(new AlertResolved(id(kind.toLowerCase().replace('_', '-'), what), kind, site, reason, BY,
                 Instant.now()));
     }

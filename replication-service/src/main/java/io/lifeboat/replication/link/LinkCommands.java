@@ -181,6 +181,7 @@ public final class LinkCommands {
             details.put("sequencesAdvanced", Integer.toString(SiteGuard.advanceSequences(c, t.values())));
             return t;
         });
+        details.put("promotionSlot", PromotionSlot.create(d, tables.values()));
         // One table per transaction: dropping a guard locks its table, and a transaction that holds one such lock
         // while it waits for the next can deadlock with readers of the standby that hold several.
         for (TableShape table : tables.values()) {

@@ -1,5 +1,6 @@
 package io.lifeboat.replication.link;
 
+import io.lifeboat.events.db.PostgresTls;
 import io.lifeboat.replication.config.ReplicationConfig.LinkConfig;
 import io.lifeboat.replication.db.PgEndpoint;
 
@@ -79,9 +80,15 @@ public record LinkDefinition(String id, PgEndpoint source, PgEndpoint target, Li
         require(!e.user().isBlank(), prefix + "user", "is empty");
         require(!e.password().isEmpty(), prefix + "password", "is empty");
         try {
-            return PgEndpoint.of(e.site(), e.jdbcUrl(), e.user(), e.password());
-        } catch (IllegalArgumentException bad) {
-            throw new InvalidLinkConfig(prefix + "jdbc-url", bad.getMessage());
+            PostgresTls tls = PostgresTls.of(prefix + "tls.", e.tls());
+            try {
+                return PgEndpoint.of(e.site(), e.jdbcUrl(), e.user(), e.password(), tls);
+            } catch (IllegalArgumentException bad) {
+                throw new InvalidLinkConfig(prefix + "jdbc-url", bad.getMessage());
+            }
+        } catch (IllegalArgumentException badTls) {
+            // PostgresTls names its key already.
+            throw new InvalidLinkConfig(badTls.getMessage());
         }
     }
 
@@ -95,6 +102,10 @@ public record LinkDefinition(String id, PgEndpoint source, PgEndpoint target, Li
     public static final class InvalidLinkConfig extends RuntimeException {
         public InvalidLinkConfig(String key, String problem) {
             super(key + ": " + problem);
+        }
+
+        InvalidLinkConfig(String keyAndProblem) {
+            super(keyAndProblem);
         }
     }
 }

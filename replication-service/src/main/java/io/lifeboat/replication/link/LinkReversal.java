@@ -31,8 +31,9 @@ import java.util.stream.Collectors;
  *       of its WAL and kept in the quarantine of the promoted database, each batch committed before Debezium moves
  *       on. If the old source cannot be read to its end, REVERSE is refused: emptying it would destroy them. An
  *       operator's {@code force=true} passes, and the outcome says so (the command's audit event keeps it).</li>
- *   <li>Only then is the old source emptied and guarded as the new standby.</li>
- *   <li>The new direction starts as a new stream (publication, slot, a copy of every table).</li>
+ *   <li>Only then does the old source become the new standby: by difference ({@link FailbackByDifference}) when
+ *       the promoted site kept its changes since its promotion in a slot, else emptied and copied whole.</li>
+ *   <li>The new direction starts: from the promotion slot, or as a new stream (slot, a copy of every table).</li>
  * </ol>
  */
 final class LinkReversal {
@@ -81,9 +82,49 @@ final class LinkReversal {
         Map<String, Long> stranded = keepStranded(old, epoch, force, details);
         long total = stranded.values().stream().mapToLong(Long::longValue).sum();
 
-        // The applier of the old direction stops; the old source is emptied and guarded as the new standby.
+        SourcePosition appliedAt = link.applier.status().applied();
+        // The applier of the old direction stops; the old source becomes the new standby.
         link.applier.close();
         LinkDefinition reversed = old.reversed();
+        if (!details.containsKey("forced") && FailbackByDifference.possible(reversed)) {
+            FailbackByDifference.Outcome done = FailbackByDifference.run(link, old, appliedAt,
+                    SourcePreparation.endOffset(link.admin, link.topic));
+            details.put("failback", "by difference: " + done.keysRepaired() + " rows of " + done.tablesRepaired()
+                    + " tables set back to " + reversed.source().site() + "'s version, then its changes since the"
+                    + " promotion stream");
+            details.put("keysRepaired", Long.toString(done.keysRepaired()));
+            details.put("tablesCopiedWhole", String.join(",", done.copiedWhole()));
+            details.put("repairSnapshotLsn", done.snapshotLsn());
+            link.compareWhenConsistent = true; // the difference is proven by hashes once the standby caught up
+        } else {
+            details.put("failback", details.containsKey("forced")
+                    ? "every table copied: not every stranded change was read, so the rows to set back are not known"
+                    : "every table copied: " + reversed.source().site() + " has no promotion slot");
+            emptyOldSource(old, reversed, details);
+        }
+        String reversedConnector = "lifeboat-" + link.id() + "-" + reversed.source().site() + "-e" + epoch;
+        // Stored before the new direction starts: a restart from here on runs it, never the old one again.
+        link.persist(PersistedLink.Phase.RUNNING, reversed, reversedConnector);
+        link.definition = reversed;
+        link.connectorName = reversedConnector;
+        link.producedLsn = -1;
+        link.preflight();
+        SourcePreparation.prepare(reversed, link.sourceTables.values(), link.admin, link.topic, link.topicId);
+        link.changeState(LinkState.STARTING, "reversed: " + reversed.source().site() + " → "
+                + reversed.target().site());
+        link.startApplier(false, true);
+        link.startCapture();
+        details.put("source", reversed.source().site());
+        details.put("target", reversed.target().site());
+        link.changeState(LinkState.SNAPSHOTTING, "reversed: " + reversed.source().site() + " → "
+                + reversed.target().site() + ", " + total + " stranded changes kept in " + QuarantineStore.TABLE
+                + " at " + reversed.source().site());
+        return details;
+    }
+
+    /** Without a promotion slot: the old source is emptied and guarded, and every table will be copied. */
+    private void emptyOldSource(LinkDefinition old, LinkDefinition reversed, Map<String, String> details)
+            throws SQLException {
         try (Connection c = reversed.target().connect("lifeboat-reverse-" + link.id())) {
             c.setAutoCommit(false);
             Map<String, TableShape> tables = link.replicated(TableCatalog.read(c, reversed.schemas()));
@@ -109,24 +150,6 @@ final class LinkReversal {
         try (Connection c = reversed.source().connect("lifeboat-reverse-" + link.id())) {
             SourceSetup.dropSlot(c, reversed.slot()); // a slot left from an earlier direction: start clean
         }
-        String reversedConnector = "lifeboat-" + link.id() + "-" + reversed.source().site() + "-e" + epoch;
-        // Stored before the new direction starts: a restart from here on runs it, never the old one again.
-        link.persist(PersistedLink.Phase.RUNNING, reversed, reversedConnector);
-        link.definition = reversed;
-        link.connectorName = reversedConnector;
-        link.producedLsn = -1;
-        link.preflight();
-        SourcePreparation.prepare(reversed, link.sourceTables.values(), link.admin, link.topic, link.topicId);
-        link.changeState(LinkState.STARTING, "reversed: " + reversed.source().site() + " → "
-                + reversed.target().site());
-        link.startApplier(false, true);
-        link.startCapture();
-        details.put("source", reversed.source().site());
-        details.put("target", reversed.target().site());
-        link.changeState(LinkState.SNAPSHOTTING, "reversed: " + reversed.source().site() + " → "
-                + reversed.target().site() + ", " + total + " stranded changes kept in " + QuarantineStore.TABLE
-                + " at " + reversed.source().site());
-        return details;
     }
 
     /**

@@ -14,10 +14,11 @@ import java.util.List;
  *
  * @param consistency whether the standby is a state the source had (initial copy done, nothing stopped, no gap)
  * @param copy        the copy under way (tables, rows, bytes, rate, estimate), or null
+ * @param lastProvenEqualAt when a comparison last found both databases equal (since this instance started), or null
  */
 public record LinkStatus(String id, String sourceSite, String targetSite, LinkState state, String reason,
         long lagMs, long pendingEvents, String sourcePosition, String appliedPosition, Instant appliedCommittedAt,
         Long retainedWalBytes, long appliedChanges, long producedChanges, List<Unappliable> stoppedTables,
         List<ColumnDrift> drift, String lastError, StandbyConsistency consistency, CopyProgress copy,
-        Instant measuredAt) {
+        Instant measuredAt, Instant lastProvenEqualAt) {
 }

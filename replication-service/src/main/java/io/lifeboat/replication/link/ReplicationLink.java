@@ -68,6 +68,7 @@ public final class ReplicationLink implements AutoCloseable {
     volatile boolean closed;
     volatile long epoch = -1;
     volatile PersistedLink.Phase phase = PersistedLink.Phase.RUNNING;
+    private volatile Instant lastProvenEqualAt;
     final LinkCommands commands;
     final LinkWatch watch;
 
@@ -151,6 +152,7 @@ public final class ReplicationLink implements AutoCloseable {
         } catch (SQLException e) {
             LOG.warnf("link %s: source %s unreachable at start (%s); applying what Kafka holds, capture retried",
                     id(), definition.source(), e.getMessage());
+            reason = sourceUnreachable(e);
         }
         startApplier(phase != PersistedLink.Phase.RUNNING, phase != PersistedLink.Phase.PROMOTED);
         if (stopped) {
@@ -172,10 +174,16 @@ public final class ReplicationLink implements AutoCloseable {
             SourcePreparation.prepare(definition, sourceTables.values(), admin, topic, topicId);
             startCapture();
         } catch (SQLException e) {
+            reason = sourceUnreachable(e);
             threads.schedule(this::retryPreflight, 5, TimeUnit.SECONDS);
         } catch (MissingPrimaryKeys e) {
             changeState(LinkState.FAILED, e.getMessage());
         }
+    }
+
+    /** Shown as the link's reason while capture waits for its source (a wrong CA says so here, not only in a log). */
+    private String sourceUnreachable(SQLException e) {
+        return "source " + definition.source() + " unreachable, retried every 5 s: " + e.getMessage();
     }
 
     /** The one rule: DRAINING, DRAINED, PROMOTED and REVERSING links do not capture (a command holds them). */
@@ -285,6 +293,30 @@ public final class ReplicationLink implements AutoCloseable {
         return watch.checkDrift();
     }
 
+    /** The link's alert path (the comparison raises its difference on it). */
+    public LinkAlerts alerts() {
+        return alerts;
+    }
+
+    /** Set by a failback by difference: its result is proven by a comparison once the new standby is consistent. */
+    volatile boolean compareWhenConsistent;
+
+    /** Whether a comparison is owed now (the failback's standby caught up); asking clears it. */
+    public boolean takeComparisonOwed() {
+        LinkStatus s = status();
+        if (compareWhenConsistent && s.state() == LinkState.STREAMING && s.consistency() != null
+                && s.consistency().consistent()) {
+            compareWhenConsistent = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** A comparison found both databases equal as of this instant (io.lifeboat.replication.compare). */
+    public void provenEqual(Instant at) {
+        lastProvenEqualAt = at;
+    }
+
     LinkState state() {
         return state;
     }
@@ -318,7 +350,7 @@ public final class ReplicationLink implements AutoCloseable {
                 Math.max(0, lag), s.pending(), producedLsn < 0 ? null : SourcePosition.lsnText(producedLsn),
                 positionText(s.applied()), lastCommit > 0 ? Instant.ofEpochMilli(lastCommit) : null,
                 watch.retainedWalBytes(), s.appliedChanges(), producedChanges, s.stoppedTables(), drift, s.lastError(),
-                s.consistency(), s.copy(), Instant.now());
+                s.consistency(), s.copy(), Instant.now(), lastProvenEqualAt);
     }
 
     static long lastAppliedCommit(ApplierStatus s) {

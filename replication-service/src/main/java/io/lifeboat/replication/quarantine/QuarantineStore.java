@@ -1,5 +1,7 @@
 package io.lifeboat.replication.quarantine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.replication.db.LifeboatSchema;
 
 import java.sql.Connection;
@@ -9,7 +11,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +30,8 @@ import java.util.function.Consumer;
  * Lifeboat's own schema is not in the publication: nothing here is ever replicated.
  */
 public final class QuarantineStore {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public static final String TABLE = LifeboatSchema.SCHEMA + ".quarantine";
 
@@ -104,6 +113,45 @@ public final class QuarantineStore {
         } finally {
             c.rollback();
             c.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * What one site wrote that the other never got: the keys of the changes kept from it (either reason) at or after
+     * a position of its WAL, per table, and the tables it truncated. Older entries of the link belong to earlier
+     * cycles (the site's WAL only grows); an entry without a position counts.
+     */
+    public record Touched(Map<String, Set<JsonNode>> keys, Set<String> truncated, long changes) {
+    }
+
+    public static Touched touched(Connection c, String linkId, String sourceSite, long fromLsn) throws SQLException {
+        Map<String, Set<JsonNode>> keys = new TreeMap<>();
+        Set<String> truncated = new TreeSet<>();
+        long changes = 0;
+        try (PreparedStatement s = c.prepareStatement("SELECT table_name, change_key::text, change->>'op' FROM " + TABLE
+                + " WHERE link_id = ? AND source_site = ? AND (lsn IS NULL OR lsn >= ?) AND table_name IS NOT NULL")) {
+            s.setString(1, linkId);
+            s.setString(2, sourceSite);
+            s.setLong(3, fromLsn);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    changes++;
+                    if ("t".equals(r.getString(3)) || r.getString(2) == null) {
+                        truncated.add(r.getString(1));
+                    } else {
+                        keys.computeIfAbsent(r.getString(1), t -> new HashSet<>()).add(readKey(r.getString(2)));
+                    }
+                }
+            }
+        }
+        return new Touched(keys, truncated, changes);
+    }
+
+    private static JsonNode readKey(String json) throws SQLException {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new SQLException("unreadable change_key in " + TABLE + ": " + e.getMessage(), e);
         }
     }
 

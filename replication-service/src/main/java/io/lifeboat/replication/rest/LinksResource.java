@@ -2,6 +2,7 @@ package io.lifeboat.replication.rest;
 
 import io.lifeboat.events.security.Allowed;
 import io.lifeboat.events.security.Role;
+import io.lifeboat.replication.compare.Comparisons;
 import io.lifeboat.replication.drift.ColumnDrift;
 import io.lifeboat.replication.link.LinkStatus;
 import io.lifeboat.replication.link.ReplicationLink;
@@ -32,9 +33,11 @@ import java.util.Map;
 public class LinksResource {
 
     private final ReplicationLinks links;
+    private final Comparisons comparisons;
 
-    LinksResource(ReplicationLinks links) {
+    LinksResource(ReplicationLinks links, Comparisons comparisons) {
         this.links = links;
+        this.comparisons = comparisons;
     }
 
     @GET
@@ -46,6 +49,30 @@ public class LinksResource {
     @Path("{id}")
     public LinkStatus one(@PathParam("id") String id) {
         return link(id).status();
+    }
+
+    /**
+     * Compares both databases by hashes now (202: under way; {@code GET} shows it); a comparison already under way
+     * for the link is the one returned.
+     */
+    @POST
+    @Path("{id}/compare")
+    @Allowed(Role.OPERATOR)
+    public Response compare(@PathParam("id") String id) {
+        comparisons.start(link(id));
+        return Response.accepted(comparisons.history(id).get(0)).build();
+    }
+
+    /** The link's recent comparisons, newest first, and when it was last proven equal. */
+    @GET
+    @Path("{id}/compare")
+    public Map<String, Object> comparisons(@PathParam("id") String id) {
+        LinkStatus status = link(id).status();
+        java.util.Map<String, Object> view = new java.util.LinkedHashMap<>();
+        view.put("link", id);
+        view.put("lastProvenEqualAt", status.lastProvenEqualAt());
+        view.put("comparisons", comparisons.history(id));
+        return view;
     }
 
     /** Compares the columns of both sides now. */

@@ -1,5 +1,6 @@
 package io.lifeboat.replication.source;
 
+import io.lifeboat.events.kafka.KafkaSettings;
 import io.lifeboat.replication.db.LifeboatSchema;
 import io.lifeboat.replication.link.LinkDefinition;
 
@@ -13,8 +14,6 @@ public final class DebeziumProperties {
     private DebeziumProperties() {
     }
 
-    /**
-     */
     /**
      * @param kafka the service's Kafka client settings (every {@code kafka.*} key: servers, TLS, SASL): Debezium's
      *              offset store uses them as they are, like the service's own clients
@@ -39,6 +38,8 @@ public final class DebeziumProperties {
         p.setProperty("database.user", link.source().user());
         p.setProperty("database.password", link.source().password());
         p.setProperty("database.dbname", link.source().database());
+        // The WAL stream crosses the WAN: the same TLS as every other connection to the source (sslmode, CA, mTLS).
+        link.source().tls().debeziumProperties().forEach(p::setProperty);
         p.setProperty("topic.prefix", topicPrefix + "." + link.id());
 
         p.setProperty("plugin.name", "pgoutput");
@@ -92,11 +93,10 @@ public final class DebeziumProperties {
         return p;
     }
 
-    /** For logs: the same properties with every secret masked. */
+    /** For logs: the same properties with every secret masked (passwords, the JAAS line, key passwords). */
     public static String masked(Properties properties) {
-        TreeMap<String, String> shown = new TreeMap<>();
-        properties.forEach((k, v) -> shown.put(k.toString(),
-                k.toString().toLowerCase().contains("password") ? "********" : v.toString()));
-        return shown.toString();
+        TreeMap<String, Object> all = new TreeMap<>();
+        properties.forEach((k, v) -> all.put(k.toString(), v));
+        return KafkaSettings.masked(all);
     }
 }

@@ -54,9 +54,20 @@ public final class S3Http {
     private final int connectTimeoutMs;
     private final int readTimeoutMs;
     private final XMLInputFactory xml;
+    private final javax.net.ssl.SSLSocketFactory trust;
 
     public S3Http(URI endpoint, String region, String accessKey, String secretKey, boolean pathStyle,
             int maxConnections, Duration requestTimeout) {
+        this(endpoint, region, accessKey, secretKey, Optional.empty(), pathStyle, maxConnections, requestTimeout,
+                Optional.empty());
+    }
+
+    /**
+     * @param sessionToken the session token of temporary credentials (sent and signed as x-amz-security-token)
+     * @param caBundle     PEM CA bundle the store's HTTPS certificate must chain to; the JVM's trust store without
+     */
+    public S3Http(URI endpoint, String region, String accessKey, String secretKey, Optional<String> sessionToken,
+            boolean pathStyle, int maxConnections, Duration requestTimeout, Optional<java.nio.file.Path> caBundle) {
         // The JDK keeps this many idle connections per store for reuse (default 5: fewer than copies in parallel).
         if (System.getProperty("http.maxConnections") == null) {
             System.setProperty("http.maxConnections", Integer.toString(maxConnections));
@@ -69,7 +80,8 @@ public final class S3Http {
         int defaultPort = "https".equals(scheme) ? 443 : 80;
         this.hostHeader = host + (port == -1 || port == defaultPort ? "" : ":" + port);
         this.pathStyle = pathStyle;
-        this.signer = new SigV4(accessKey, secretKey, region);
+        this.signer = new SigV4(accessKey, secretKey, region, sessionToken.orElse(null));
+        this.trust = caBundle.map(TrustBundle::socketFactory).orElse(null);
         this.connectTimeoutMs = 2000;
         this.readTimeoutMs = (int) Math.min(Integer.MAX_VALUE, requestTimeout.toMillis());
         this.xml = XMLInputFactory.newFactory();
@@ -326,6 +338,9 @@ public final class S3Http {
             c = (HttpURLConnection) new URL(scheme, hostName, port, path + query).openConnection();
         } catch (IOException e) {
             throw new UncheckedIOException(request.describe() + " failed: " + e.getMessage(), e);
+        }
+        if (trust != null && c instanceof javax.net.ssl.HttpsURLConnection https) {
+            https.setSSLSocketFactory(trust);
         }
         try {
             c.setRequestMethod(request.method());

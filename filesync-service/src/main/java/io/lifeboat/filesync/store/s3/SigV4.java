@@ -26,22 +26,35 @@ final class SigV4 {
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+    static final String SECURITY_TOKEN = "x-amz-security-token";
+
     private final String accessKey;
     private final byte[] secret;
     private final String region;
+    private final String sessionToken;
     private volatile DayKey dayKey;
 
     private record DayKey(String day, byte[] key) {
     }
 
     SigV4(String accessKey, String secretKey, String region) {
+        this(accessKey, secretKey, region, null);
+    }
+
+    /**
+     * @param sessionToken the session token of temporary credentials (STS), or null: sent as
+     *                     {@code x-amz-security-token} and signed, as S3 requires of temporary credentials
+     */
+    SigV4(String accessKey, String secretKey, String region, String sessionToken) {
+        this.sessionToken = sessionToken;
         this.accessKey = accessKey;
         this.secret = ("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8);
         this.region = region;
     }
 
     /**
-     * The headers to add to a request: {@code x-amz-date}, {@code x-amz-content-sha256} and {@code Authorization}.
+     * The headers to add to a request: {@code x-amz-date}, {@code x-amz-content-sha256} and {@code Authorization};
+     * {@code x-amz-security-token} too, signed, with temporary credentials.
      *
      * @param encodedPath   the path exactly as sent (each segment already URI-encoded)
      * @param query         query parameters, not encoded
@@ -57,6 +70,9 @@ final class SigV4 {
         headers.put("host", hostHeader);
         headers.put("x-amz-content-sha256", UNSIGNED_PAYLOAD);
         headers.put("x-amz-date", amzDate);
+        if (sessionToken != null) {
+            headers.put(SECURITY_TOKEN, sessionToken);
+        }
         String names = String.join(";", headers.keySet());
         String canonical = method + "\n" + encodedPath + "\n" + canonicalQuery(query) + "\n"
                 + headers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue() + "\n")
@@ -65,9 +81,13 @@ final class SigV4 {
         String scope = day + "/" + region + "/s3/aws4_request";
         String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + hex(sha256(canonical));
         String signature = HexFormat.of().formatHex(hmac(signingKey(day), toSign));
-        return Map.of("x-amz-date", amzDate, "x-amz-content-sha256", UNSIGNED_PAYLOAD, "Authorization",
-                "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope + ", SignedHeaders=" + names
-                        + ", Signature=" + signature);
+        Map<String, String> added = new java.util.HashMap<>(Map.of("x-amz-date", amzDate, "x-amz-content-sha256",
+                UNSIGNED_PAYLOAD, "Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKey + "/" + scope
+                        + ", SignedHeaders=" + names + ", Signature=" + signature));
+        if (sessionToken != null) {
+            added.put(SECURITY_TOKEN, sessionToken);
+        }
+        return added;
     }
 
     static String canonicalQuery(Map<String, String> query) {

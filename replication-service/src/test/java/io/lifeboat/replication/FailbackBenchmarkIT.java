@@ -1,0 +1,168 @@
+package io.lifeboat.replication;
+
+import io.lifeboat.events.CommandFinished;
+import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.loopback.FreePorts;
+import io.lifeboat.loopback.KafkaBroker;
+import io.lifeboat.loopback.PostgresServer;
+import io.lifeboat.loopback.ServiceProcess;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Reprotect after a disaster: the time from the failback's REVERSE until both directions stream again (REVERSE,
+ * the switchover's planned PROMOTE of home, REVERSE again, each standby CONSISTENT), by difference against the full
+ * copies every failback made before (forced here by dropping the promotion slot before each REVERSE), on two links of
+ * the same size on the same servers in the same run. {@code -Dtests.bench.failback-rows} (5,000,000 over 4 tables),
+ * {@code -Dtests.bench.disaster-seconds} (60: how long the promoted site writes before home is back).
+ */
+@Tag("benchmark")
+class FailbackBenchmarkIT {
+
+    private static final int ROWS = Integer.getInteger("tests.bench.failback-rows", 5_000_000);
+    private static final int DISASTER_SECONDS = Integer.getInteger("tests.bench.disaster-seconds", 60);
+    private static final int TABLES = 4;
+    private static final List<String> LINKS = List.of("diff", "full");
+    private static int epoch = 1;
+
+    @Test
+    void failbackByDifferenceAgainstFullCopies() throws Exception {
+        Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bench-failback-");
+        try (KafkaBroker kafka = new KafkaBroker(work.resolve("kafka")).start();
+             PostgresServer home = new PostgresServer("home", work.resolve("home")).start();
+             PostgresServer offsite = new PostgresServer("offsite", work.resolve("offsite")).start()) {
+            for (String link : LINKS) {
+                for (PostgresServer pg : List.of(home, offsite)) {
+                    pg.createDatabase(link);
+                    sql(pg, link, "CREATE SCHEMA bench");
+                    for (int t = 1; t <= TABLES; t++) {
+                        sql(pg, link, "CREATE TABLE bench.t" + t + " (id bigint PRIMARY KEY, name text,"
+                                + " amount numeric(12,2), at timestamptz)");
+                    }
+                }
+                for (int t = 1; t <= TABLES; t++) {
+                    sql(home, link, "INSERT INTO bench.t" + t + " SELECT g, 'name ' || g, g * 1.25, now() FROM"
+                            + " generate_series(1, " + (ROWS / TABLES) + ") g");
+                }
+            }
+            Map<String, String> env = LinkEnvironment.of("diff", kafka.bootstrapServers(), home, "diff", offsite,
+                    "diff", "bench");
+            env.putAll(LinkEnvironment.of("full", kafka.bootstrapServers(), home, "full", offsite, "full", "bench"));
+            try (ServiceProcess service = new ServiceProcess("replication-service",
+                    Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env, List.of("-Xmx256m"),
+                    work)) {
+                service.start();
+                service.awaitReady(Duration.ofSeconds(120));
+                LINKS.forEach(link -> awaitConsistent(service, link));
+
+                // The disaster: the service dies, home writes on for a while unheard, then loses its power.
+                service.kill();
+                long stranded = 0;
+                for (String link : LINKS) {
+                    stranded = write(home, link, Duration.ofSeconds(5), 10_000_000);
+                }
+                home.kill();
+                service.start();
+                service.awaitReady(Duration.ofSeconds(120));
+                new Commands(kafka.bootstrapServers(), "diff").probe(++epoch);
+                for (String link : LINKS) {
+                    ok(kafka, link, CommandName.PROMOTE, Map.of("sourceLostAt", Instant.now().toString()));
+                }
+                long disasterWrites = 0;
+                for (String link : LINKS) { // the promoted site writes for the disaster's length (half per link)
+                    disasterWrites = write(offsite, link, Duration.ofSeconds(DISASTER_SECONDS / 2), 20_000_000);
+                }
+                home.start();
+
+                double[] seconds = new double[2];
+                for (int i = 0; i < LINKS.size(); i++) {
+                    String link = LINKS.get(i);
+                    boolean full = link.equals("full");
+                    Instant start = Instant.now();
+                    if (full) {
+                        sql(offsite, link, "SELECT pg_drop_replication_slot('lifeboat_" + link + "')");
+                    }
+                    ok(kafka, link, CommandName.REVERSE, Map.of());
+                    awaitConsistent(service, link);
+                    ok(kafka, link, CommandName.PROMOTE, Map.of("planned", "true"));
+                    if (full) {
+                        sql(home, link, "SELECT pg_drop_replication_slot('lifeboat_" + link + "')");
+                    }
+                    ok(kafka, link, CommandName.REVERSE, Map.of());
+                    awaitConsistent(service, link);
+                    seconds[i] = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+                }
+                String table = String.format("""
+
+                        failback benchmark (%s, %d cores): %d rows in %d tables per link; home wrote %d rows
+                        unheard for 5 s before its power cut, offsite %d rows in %d s after its promotion
+                                                                   full copies (before)   by difference   ratio
+                          seconds, failback REVERSE until both directions
+                          stream again (REVERSE, PROMOTE home, REVERSE)   %12.1f   %12.1f   %6.1fx
+                          load average at the end: %s
+                        """, Instant.now(), Runtime.getRuntime().availableProcessors(), ROWS, TABLES, stranded,
+                        disasterWrites, DISASTER_SECONDS / 2, seconds[1], seconds[0], seconds[1] / seconds[0],
+                        Files.readString(Path.of("/proc/loadavg")).trim());
+                System.out.println(table);
+                Files.writeString(Path.of("target", "failback-benchmark.txt"), table);
+            }
+        }
+    }
+
+    /** Updates and inserts at {@code site} for a while, in transactions of 100 rows; returns the rows written. */
+    private static long write(PostgresServer site, String db, Duration during, long firstNewId) throws SQLException {
+        AtomicLong rows = new AtomicLong();
+        Instant end = Instant.now().plus(during);
+        long next = firstNewId;
+        try (Connection c = site.connect(db); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            while (Instant.now().isBefore(end)) {
+                int t = 1 + (int) (next % TABLES);
+                s.execute("UPDATE bench.t" + t + " SET amount = amount + 1 WHERE id BETWEEN " + (next % (ROWS / TABLES))
+                        + " AND " + (next % (ROWS / TABLES) + 49));
+                s.execute("INSERT INTO bench.t" + t + " SELECT g, 'new', 1, now() FROM generate_series(" + next
+                        + ", " + (next + 49) + ") g");
+                c.commit();
+                next += 50;
+                rows.addAndGet(100);
+            }
+        }
+        return rows.get();
+    }
+
+    private static void ok(KafkaBroker kafka, String link, CommandName name, Map<String, String> parameters)
+            throws Exception {
+        CommandFinished done = new Commands(kafka.bootstrapServers(), link).run(name, ++epoch, parameters,
+                Duration.ofMinutes(20));
+        if (done.outcome() != CommandOutcome.DONE) {
+            throw new AssertionError(name + " " + link + ": " + done.reason());
+        }
+    }
+
+    private static void awaitConsistent(ServiceProcess service, String link) {
+        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100)).until(() -> "CONSISTENT".equals(
+                given().baseUri(service.url()).get("/links/" + link).then().extract().jsonPath()
+                        .getString("consistency.state")));
+    }
+
+    private static void sql(PostgresServer pg, String db, String statement) throws SQLException {
+        try (Connection c = pg.connect(db); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+}
