@@ -1,8 +1,10 @@
 package io.lifeboat.sandbox;
 
+import io.lifeboat.loopback.AlertmanagerServer;
 import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.ObjectStore;
 import io.lifeboat.loopback.PostgresServer;
+import io.lifeboat.loopback.PrometheusServer;
 import io.lifeboat.loopback.ServiceProcess;
 import io.lifeboat.loopback.TwoSiteWorld;
 import io.lifeboat.loopback.ZoneSpec;
@@ -44,6 +46,8 @@ public final class Sandbox implements AutoCloseable {
     private TwoSiteWorld world;
     private DemoWriter writer;
     private SandboxControl control;
+    private PrometheusServer prometheus;
+    private AlertmanagerServer alertmanager;
     private final Map<String, Map<String, String>> overrides;
 
     Sandbox(Path workDir, Path repository) {
@@ -133,6 +137,7 @@ public final class Sandbox implements AutoCloseable {
             service.awaitReady(Duration.ofSeconds(90));
             say(service.name() + " ready at " + service.url());
         }
+        startMonitoring(wiring);
         Map<String, String> extra = new LinkedHashMap<>();
         standIns.forEach((site, standIn) -> extra.put("LIFEBOAT_" + site.toUpperCase(Locale.ROOT) + "_PORTAL_URL", standIn.url()));
         extra.put("LIFEBOAT_PORTAL_NAME", PORTAL + "." + world.dns().zone());
@@ -140,12 +145,32 @@ public final class Sandbox implements AutoCloseable {
             extra.put("LIFEBOAT_SERVICE_" + service.name().toUpperCase(Locale.ROOT).replace('-', '_') + "_URL", service.url());
         }
         extra.put("LIFEBOAT_SANDBOX_CONTROL_URL", control.url());
+        extra.put("LIFEBOAT_PROMETHEUS_URL", prometheus.url());
+        extra.put("LIFEBOAT_ALERTMANAGER_URL", alertmanager.url());
         extra.put("LIFEBOAT_FAILOVER_URL", extra.get("LIFEBOAT_SERVICE_FAILOVER_SERVICE_URL"));
         extra.put("LIFEBOAT_API_TOKEN", tokens.operator());
         extra.put("LIFEBOAT_API_VIEWER_TOKEN", tokens.viewer());
         extra.put("LIFEBOAT_SANDBOX_WRITER_COMMITTED_URL", control.url() + "/writer/committed");
         extra.put("LIFEBOAT_SANDBOX_WRITER_COMMITTED_FILE", writer.ledger().file().toString());
         world.writeEndpoints(endpointsFile(), extra);
+    }
+
+    /**
+     * Prometheus scraping every service with the shipped alert rules (the PrometheusRule's groups), every second so
+     * that alerts fire within seconds, and Alertmanager as its alerting target.
+     */
+    private void startMonitoring(SandboxServices wiring) {
+        long began = System.nanoTime();
+        Path monitoring = workDir.resolve("monitoring");
+        Path rules = MonitoringFiles.writeRules(repository, monitoring.resolve(MonitoringFiles.RULES_FILE));
+        alertmanager = new AlertmanagerServer(monitoring.resolve("alertmanager"));
+        running.add(alertmanager);
+        alertmanager.start();
+        prometheus = new PrometheusServer(monitoring.resolve("prometheus"), wiring.scrapeJobs(services), "/q/metrics",
+                rules, alertmanager.hostPort(), Duration.ofSeconds(1));
+        running.add(prometheus);
+        prometheus.start();
+        say("Prometheus and Alertmanager ready in " + (System.nanoTime() - began) / 1_000_000 + " ms");
     }
 
     DemoWriter writer() {
@@ -238,6 +263,8 @@ public final class Sandbox implements AutoCloseable {
         for (ServiceProcess service : services) {
             row(table, service.name(), service.url() + "  (log " + workDir.relativize(service.log()) + ")");
         }
+        row(table, "Prometheus", prometheus.url() + "  (rules: " + MonitoringFiles.PROMETHEUS_RULE + ")");
+        row(table, "Alertmanager", alertmanager.url());
         row(table, "endpoints file", endpointsFile().toString());
         table.append("\n  Try:  . ").append(endpointsFile()).append("\n")
                 .append("        PGPASSWORD=$LIFEBOAT_OFFSITE_PG_PASSWORD psql -h $LIFEBOAT_OFFSITE_PG_HOST -p $LIFEBOAT_OFFSITE_PG_PORT -U $LIFEBOAT_OFFSITE_PG_USER portal -c 'select count(*) from demo.measurements'\n")

@@ -36,6 +36,8 @@ final class SandboxServices {
     private final Map<String, SiteStandIn> standIns;
     private final ApiTokens tokens;
     private final Map<String, Map<String, String>> overrides;
+    /** Service (instance) name → its module, the Prometheus job. */
+    private final Map<String, String> modules = new LinkedHashMap<>();
 
     /** The operator API's bearer tokens for this sandbox: made up at start, written to the endpoints file. */
     record ApiTokens(String viewer, String operator) {
@@ -72,7 +74,18 @@ final class SandboxServices {
                 service("failover-service", "failover-service", TwoSiteWorld.OFFSITE, failover()));
     }
 
+    /** Prometheus' scrape jobs: one per service (module), its instances' host:port, as the PodMonitors name them. */
+    Map<String, List<String>> scrapeJobs(List<ServiceProcess> running) {
+        Map<String, List<String>> jobs = new LinkedHashMap<>();
+        for (ServiceProcess service : running) {
+            jobs.computeIfAbsent(modules.get(service.name()), m -> new java.util.ArrayList<>())
+                    .add("127.0.0.1:" + service.port());
+        }
+        return jobs;
+    }
+
     private ServiceProcess service(String module, String name, String site, Map<String, String> specific) {
+        modules.put(name, module);
         Map<String, String> env = new LinkedHashMap<>();
         // Its own user, password and the cluster's CA: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*,
         // KAFKA_SSL_TRUSTSTORE_*, as a Strimzi user's Secret and the cluster CA give a pod.

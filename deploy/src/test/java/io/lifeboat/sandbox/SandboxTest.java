@@ -99,6 +99,14 @@ class SandboxTest {
         assertThat(endpoints.stringPropertyNames()).filteredOn(n -> n.startsWith("LIFEBOAT_SERVICE_")).hasSize(5);
     }
 
+    /** Prometheus scrapes every service (one job per service, both observers under heartbeat-service). */
+    @Test
+    void prometheusScrapesEveryService() {
+        Monitoring monitoring = new Monitoring(endpoints);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitoring.targets()).containsExactly(
+                "failover-service/up", "filesync-service/up", "heartbeat-service/up", "replication-service/up"));
+    }
+
     @Test
     void theEndpointsFileReachesTheDatabasesAndTheDemoWriterIsWritingAtHome() throws Exception {
         await().atMost(Duration.ofSeconds(30)).until(() -> count("HOME", "demo.measurements") > 0);
@@ -194,6 +202,20 @@ class SandboxTest {
         }
         assertThat(sandbox.activeSite()).contains("offsite");
 
+        // What people see: the alerts fire in Prometheus and reach Alertmanager, and every dashboard query has data.
+        Monitoring monitoring = new Monitoring(endpoints);
+        Instant watched = Instant.now();
+        Set<String> expected = Set.of("LifeboatSiteDown/home", "LifeboatRunningOnDr");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitoring.firingInPrometheus())
+                .containsAll(expected).doesNotContain("LifeboatSiteDown/offsite"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitoring.activeInAlertmanager())
+                .containsAll(expected));
+        Path dashboard = Path.of("..").resolve(MonitoringFiles.DASHBOARD);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitoring.dashboardQueriesWithoutData(dashboard))
+                .as("dashboard queries that return nothing").isEmpty());
+        System.out.printf("SandboxTest: alerts and dashboard checked in %d ms%n",
+                Duration.between(watched, Instant.now()).toMillis());
+
         // Operate from DR: offsite holds what the writer saw committed at home before the data-loss window, and
         // nothing it never wrote; then the SaaS writes there.
         assertThat(failover.hasNonNull("dataLossWindowMs")).as("the promotion reports its data-loss window").isTrue();
@@ -222,6 +244,14 @@ class SandboxTest {
         await().atMost(Duration.ofSeconds(240)).until(() -> drill.phaseAndActiveSite().equals("NORMAL home"));
         assertThat(sandbox.activeSite()).contains("home");
         assertThat(drill.state().path("lastRun").path("writesUnavailableMs").asLong()).isPositive();
+        // Back home, the alerts resolve, in Prometheus and at Alertmanager.
+        Instant resolving = Instant.now();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(monitoring.firingInPrometheus()).doesNotContainAnyElementsOf(expected);
+            assertThat(monitoring.activeInAlertmanager()).doesNotContainAnyElementsOf(expected);
+        });
+        System.out.printf("SandboxTest: alerts resolved %d ms after NORMAL%n",
+                Duration.between(resolving, Instant.now()).toMillis());
 
         // Nothing lost, by the writer's own ledger: every row it saw committed, but for home's inside the loss
         // window (quarantined at REVERSE, not required), at each site, and no row it never wrote. Not one site

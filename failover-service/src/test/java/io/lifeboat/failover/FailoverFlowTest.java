@@ -70,7 +70,7 @@ class FailoverFlowTest {
     @BeforeAll
     static void startTheStandIn() {
         bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
-        standIn = new ReplicationStandIn(bootstrap, "home-to-offsite-db", "home", "offsite");
+        standIn = new ReplicationStandIn(bootstrap, "main", "home", "offsite");
     }
 
     @AfterAll
@@ -246,7 +246,7 @@ class FailoverFlowTest {
         assertThat(viewer.run("status")).isZero();
         String status = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(status).contains("active site  home").contains("phase        NORMAL   epoch 3")
-                .contains("home-to-offsite-db").contains("last run").contains("writes unavailable")
+                .containsPattern("lag +main +DATABASE").contains("last run").contains("writes unavailable")
                 .contains("STREAMING  consistent"); // the stand-in reports its standby consistent, GET /state shows it
         bytes.reset();
         assertThat(viewer.run("failover", "just", "testing")).isEqualTo(1);

@@ -47,8 +47,11 @@ class SecuredKafkaTest {
     @Test
     void configuredByKafkaKeysAloneItLeadsAndWritesItsStateThroughItsTransactionalProducer() {
         assertThat(ConfigProvider.getConfig().getValue("kafka.security.protocol", String.class)).isEqualTo("SASL_SSL");
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
-                given().auth().oauth2(VIEWER).get("/state").then().extract().jsonPath().getBoolean("instanceLeads"));
+        // 503 until the state is read (the state topic may have been created just before, at start)
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            var state = given().auth().oauth2(VIEWER).get("/state");
+            return state.statusCode() == 200 && state.jsonPath().getBoolean("instanceLeads");
+        });
         String leader = given().auth().oauth2(VIEWER).get("/state").then().statusCode(200).extract().jsonPath()
                 .getString("leader");
         try (TopicReader state = new TopicReader(broker().adminSettings(), "lifeboat.failover.state")) {

@@ -58,6 +58,12 @@ public final class KafkaBroker extends ChildServer {
     /** Null for a plaintext broker. */
     private final BrokerSecurity security;
 
+    /**
+     * The override that makes the broker refuse to create a topic on first use, as a managed cluster does: what a
+     * test passes to show its services create (or find) every topic they need themselves.
+     */
+    public static final Map<String, String> NO_AUTO_CREATION = Map.of("auto.create.topics.enable", "false");
+
     public KafkaBroker(Path workDir) {
         this(workDir, DEFAULT_JVM_OPTIONS, Map.of());
     }
@@ -81,7 +87,12 @@ public final class KafkaBroker extends ChildServer {
      * see {@link #addUser} and {@link #clientSettings}. Not started yet.
      */
     public static KafkaBroker secured(Path workDir) {
-        return new KafkaBroker(workDir, DEFAULT_JVM_OPTIONS, Map.of(), true);
+        return secured(workDir, Map.of());
+    }
+
+    /** The same, with broker settings of the caller's (e.g. {@link #NO_AUTO_CREATION}). */
+    public static KafkaBroker secured(Path workDir, Map<String, String> overrides) {
+        return new KafkaBroker(workDir, DEFAULT_JVM_OPTIONS, overrides, true);
     }
 
     public boolean isSecured() {

@@ -27,6 +27,7 @@ public final class ServiceProcess extends ChildServer {
     private final Map<String, String> environment;
     private final List<String> jvmOptions;
     private final Path log;
+    private final Path workingDir;
 
     /**
      * @param jar         the service's {@code target/quarkus-app/quarkus-run.jar}
@@ -35,7 +36,17 @@ public final class ServiceProcess extends ChildServer {
      */
     public ServiceProcess(String name, Path jar, int port, Map<String, String> environment, List<String> jvmOptions,
             Path logDir) {
+        this(name, jar, port, environment, jvmOptions, logDir, jar.getParent());
+    }
+
+    /**
+     * @param workingDir the process's working directory: Quarkus reads {@code config/application.properties} there,
+     *                   as a pod reads the file its Deployment mounts under its {@code workingDir}
+     */
+    public ServiceProcess(String name, Path jar, int port, Map<String, String> environment, List<String> jvmOptions,
+            Path logDir, Path workingDir) {
         super(Duration.ofSeconds(20));
+        this.workingDir = workingDir;
         this.name = name;
         this.jar = jar;
         this.port = port;
@@ -64,7 +75,7 @@ public final class ServiceProcess extends ChildServer {
         Map<String, String> env = new java.util.HashMap<>(environment);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        process = ChildProcess.start(name, command, env, jar.getParent(), log);
+        process = ChildProcess.start(name, command, env, workingDir, log);
     }
 
     /** Waits until {@code /q/health/ready} answers UP; fails with the end of the service's log otherwise. */

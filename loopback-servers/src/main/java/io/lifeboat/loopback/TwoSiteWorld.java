@@ -39,11 +39,12 @@ public final class TwoSiteWorld implements AutoCloseable {
     private final DnsServer dns;
     private final Map<String, Duration> startupTimes = new LinkedHashMap<>();
 
-    private TwoSiteWorld(Path workDir, String database, ZoneSpec zone, boolean securedKafka) {
+    private TwoSiteWorld(Path workDir, String database, ZoneSpec zone, boolean securedKafka,
+            Map<String, String> brokerOverrides) {
         this.workDir = workDir.toAbsolutePath();
         this.database = database;
-        this.kafka = securedKafka ? KafkaBroker.secured(this.workDir.resolve("kafka"))
-                : new KafkaBroker(this.workDir.resolve("kafka"));
+        this.kafka = securedKafka ? KafkaBroker.secured(this.workDir.resolve("kafka"), brokerOverrides)
+                : new KafkaBroker(this.workDir.resolve("kafka"), KafkaBroker.DEFAULT_JVM_OPTIONS, brokerOverrides);
         for (String site : SITES) {
             Path siteDir = this.workDir.resolve(site);
             sites.put(site, new Site(site, new PostgresServer(site, siteDir.resolve("postgres")),
@@ -63,7 +64,7 @@ public final class TwoSiteWorld implements AutoCloseable {
      * @param database created on both PostgreSQL servers unless present
      */
     public static TwoSiteWorld start(Path workDir, String database, ZoneSpec zone) {
-        return start(workDir, database, zone, false);
+        return start(workDir, database, zone, false, Map.of());
     }
 
     /**
@@ -71,7 +72,18 @@ public final class TwoSiteWorld implements AutoCloseable {
      * ACLs enforced), as the sandbox runs it.
      */
     public static TwoSiteWorld start(Path workDir, String database, ZoneSpec zone, boolean securedKafka) {
-        TwoSiteWorld world = new TwoSiteWorld(workDir, database, zone, securedKafka);
+        return start(workDir, database, zone, securedKafka, Map.of());
+    }
+
+    /** The same, with broker settings of the caller's (e.g. {@link KafkaBroker#NO_AUTO_CREATION}). */
+    public static TwoSiteWorld start(Path workDir, String database, ZoneSpec zone, Map<String, String> brokerOverrides) {
+        return start(workDir, database, zone, false, brokerOverrides);
+    }
+
+    /** Secured or not, with broker settings of the caller's. */
+    public static TwoSiteWorld start(Path workDir, String database, ZoneSpec zone, boolean securedKafka,
+            Map<String, String> brokerOverrides) {
+        TwoSiteWorld world = new TwoSiteWorld(workDir, database, zone, securedKafka, brokerOverrides);
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         starts.add(world.timed("kafka", () -> world.kafka.start()));
         for (Site site : world.sites.values()) {

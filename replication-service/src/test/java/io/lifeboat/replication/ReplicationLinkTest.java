@@ -151,7 +151,7 @@ class ReplicationLinkTest {
                 .body("state", equalTo("STREAMING")).body("lagMs", equalTo(0)).body("pendingEvents", equalTo(0)));
         given().get("/links").then().statusCode(200).body("[0].id", equalTo("it"));
         given().get("/links/nope").then().statusCode(404);
-        given().get("/q/metrics").then().statusCode(200).body(containsString("lifeboat_replication_lag_ms{link=\"it\"}"))
+        given().get("/q/metrics").then().statusCode(200).body(containsString("lifeboat_replication_lag_seconds{link=\"it\"}"))
                 .body(containsString("lifeboat_replication_retained_wal_bytes{link=\"it\"}"));
     }
 

@@ -1,6 +1,7 @@
 package io.lifeboat.events.kafka;
 
 import io.lifeboat.events.service.ServiceIdentity;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Unremovable;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -17,7 +18,8 @@ import java.time.Instant;
 
 /**
  * Sends a record that could not be read to {@code lifeboat.dlq}: the original key, bytes and headers, and headers
- * saying why, from where, and who gave up on it.
+ * saying why, from where, and who gave up on it. Each one written counts in
+ * {@code lifeboat_dead_letters_total{consumer,topic}} (the service that gave up, the topic it read).
  */
 @ApplicationScoped
 @Unremovable
@@ -33,11 +35,14 @@ public class DeadLetters {
     private final MutinyEmitter<byte[]> dlq;
     private final TopicNames topics;
     private final ServiceIdentity identity;
+    private final MeterRegistry meters;
 
-    DeadLetters(@Channel("lifeboat-dlq") MutinyEmitter<byte[]> dlq, TopicNames topics, ServiceIdentity identity) {
+    DeadLetters(@Channel("lifeboat-dlq") MutinyEmitter<byte[]> dlq, TopicNames topics, ServiceIdentity identity,
+            MeterRegistry meters) {
         this.dlq = dlq;
         this.topics = topics;
         this.identity = identity;
+        this.meters = meters;
     }
 
     public Uni<Void> send(ConsumerRecord<?, byte[]> record, String reason) {
@@ -56,7 +61,9 @@ public class DeadLetters {
                 .withKey(record.key() == null ? null : record.key().toString())
                 .withHeaders(headers)
                 .build());
-        return dlq.sendMessage(message);
+        // Counted here, once written, so that every consumer's dead letters are counted the same way.
+        return dlq.sendMessage(message).invoke(() -> meters.counter("lifeboat.dead.letters",
+                "consumer", identity.service(), "topic", record.topic()).increment());
     }
 
     private static byte[] utf8(String text) {

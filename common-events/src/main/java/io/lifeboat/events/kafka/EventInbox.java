@@ -3,7 +3,6 @@ package io.lifeboat.events.kafka;
 import io.lifeboat.events.Event;
 import io.lifeboat.events.EventPayload;
 import io.lifeboat.events.EventType;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -29,12 +28,10 @@ public class EventInbox {
 
     private final EventReader reader;
     private final DeadLetters deadLetters;
-    private final MeterRegistry meters;
 
-    EventInbox(LifeboatConfig config, DeadLetters deadLetters, MeterRegistry meters) {
+    EventInbox(LifeboatConfig config, DeadLetters deadLetters) {
         this.reader = new EventReader(config.events().maxPayloadBytes());
         this.deadLetters = deadLetters;
-        this.meters = meters;
     }
 
     /**
@@ -75,7 +72,6 @@ public class EventInbox {
         while (true) {
             try {
                 deadLetters.send(record, reason).await().atMost(Duration.ofSeconds(130));
-                meters.counter("lifeboat.dead.letters", "topic", record.topic()).increment();
                 return;
             } catch (RuntimeException e) {
                 LOG.errorf("cannot write to the dead-letter topic yet (%s); retrying in %d ms", e.getMessage(), wait.toMillis());

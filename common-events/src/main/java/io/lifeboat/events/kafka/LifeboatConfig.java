@@ -50,6 +50,20 @@ public interface LifeboatConfig {
 
         @WithDefault("lifeboat.dlq")
         String dlq();
+
+        /**
+         * The contract's topics this service reads or writes, by property ({@code heartbeats}, {@code events}, ...):
+         * created at start when missing ({@link io.lifeboat.events.topics.TopicsAtStart}).
+         */
+        Optional<java.util.List<String>> used();
+
+        /** Copies of each topic a service creates; unset: the broker's {@code default.replication.factor}. */
+        @WithName("replication-factor")
+        Optional<Short> replicationFactor();
+
+        /** {@code min.insync.replicas} of each topic a service creates; unset: the broker's default. */
+        @WithName("min-insync-replicas")
+        Optional<Integer> minInsyncReplicas();
     }
 
     interface Events {

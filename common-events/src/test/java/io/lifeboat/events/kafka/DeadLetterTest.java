@@ -7,6 +7,8 @@ import io.lifeboat.events.testing.TopicReader;
 import io.lifeboat.loopback.testing.KafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,6 +47,9 @@ class DeadLetterTest {
     @Inject
     ProbeConsumer consumer;
 
+    @Inject
+    MeterRegistry meters;
+
     @Test
     void everyUnreadableRecordIsDeadLetteredWithItsReasonAndTheConsumerCarriesOn() throws Exception {
         String run = UUID.randomUUID().toString();
@@ -63,6 +68,7 @@ class DeadLetterTest {
         bad.put("too-large", new Bad("lifeboat.service.started.v1", new byte[10_000], "over the limit"));
         bad.put("no-cloudevent", new Bad(null, started, "not a CloudEvent"));
 
+        double countedBefore = deadLetters();
         Map<String, RecordMetadata> sent = new LinkedHashMap<>();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             for (Map.Entry<String, Bad> entry : bad.entrySet()) {
@@ -100,6 +106,15 @@ class DeadLetterTest {
             dlq.awaitRecord(r -> (run + "/last").equals(r.key()), Duration.ofSeconds(30));
             assertThat(dlq.seen()).noneMatch(r -> (run + "/good").equals(r.key()) || (run + "/other-type").equals(r.key()));
         }
+        // Each dead letter counted once, for this consumer and the topic it read: the six bad ones and the last.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(deadLetters() - countedBefore)
+                .isEqualTo(bad.size() + 1));
+    }
+
+    private double deadLetters() {
+        Counter counter = meters.find("lifeboat.dead.letters").tags("consumer", "common-events-test", "topic", TOPIC)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private record Bad(String type, byte[] value, String reasonContains) {

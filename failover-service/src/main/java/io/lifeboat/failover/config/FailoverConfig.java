@@ -54,7 +54,7 @@ public interface FailoverConfig {
 
     /** The database replication links (replication-service link ids) drained, promoted and reversed. */
     @WithName("database-links")
-    @WithDefault("home-to-offsite-db")
+    @WithDefault("main")
     List<String> databaseLinks();
 
     /** The file mirroring links (filesync-service link ids) reconciled at failback. */

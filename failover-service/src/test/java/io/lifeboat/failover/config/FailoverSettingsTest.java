@@ -66,7 +66,7 @@ class FailoverSettingsTest {
         assertThat(policy.cooldown()).isEqualTo(Duration.ofMinutes(10));
         assertThat(policy.minObservers()).isEqualTo(2);
         assertThat(policy.minLocations()).isEqualTo(2);
-        assertThat(policy.databaseLinks()).containsExactly("home-to-offsite-db");
+        assertThat(policy.databaseLinks()).containsExactly("main");
         DnsSettings dns = dns(valid());
         assertThat(dns.mode()).isEqualTo(DnsMode.RECORDS);
         assertThat(dns.zone()).isEqualTo("app.lifeboat.test");

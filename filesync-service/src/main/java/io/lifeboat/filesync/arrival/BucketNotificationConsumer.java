@@ -111,6 +111,5 @@ public class BucketNotificationConsumer {
         LOG.warnf("bucket notification %s-%d@%d sent to the dead-letter topic: %s", record.topic(),
                 record.partition(), record.offset(), reason);
         deadLetters.send(record, reason).await().atMost(AWAIT);
-        meters.counter("lifeboat.dead.letters", "topic", record.topic()).increment();
     }
 }

@@ -42,6 +42,7 @@ public class VerdictService {
     private final AlertService alerts;
     private final MeterRegistry meters;
     private final Set<String> gaugedSites = ConcurrentHashMap.newKeySet();
+    private final Set<String> gaugedObservers = ConcurrentHashMap.newKeySet();
 
     VerdictService(HeartbeatConfig config, ProbeService probes, EventOutbox outbox, AlertService alerts,
             MeterRegistry meters) {
@@ -73,6 +74,7 @@ public class VerdictService {
             findings = engine.evaluate(Instant.now());
         }
         act(findings);
+        gaugeObservers();
     }
 
     public List<SiteJudgement> sites() {
@@ -116,6 +118,36 @@ public class VerdictService {
                 LOG.info(finding.reason());
             }
             alerts.on(finding);
+        }
+    }
+
+    /**
+     * Per observer, as this instance hears them: stale or not, and what each one sees of each site (a state set,
+     * as the site's verdict). Observers are learnt from their heartbeats, so they are gauged when first heard.
+     */
+    private void gaugeObservers() {
+        for (ObserverStatus observer : observers()) {
+            String id = observer.observerId();
+            if (gaugedObservers.add(id)) {
+                Gauge.builder("lifeboat.heartbeat.observer.stale", this, s -> s.observers().stream()
+                                .filter(o -> o.observerId().equals(id)).findFirst().map(o -> o.stale() ? 1.0 : 0.0)
+                                .orElse(Double.NaN))
+                        .description("1 while this observer has not been heard from within stale-after")
+                        .tags("observer", id).register(meters);
+            }
+        }
+        for (SiteJudgement site : sites()) {
+            for (String id : site.observerViews().keySet()) {
+                if (gaugedObservers.add(site.siteId() + "/" + id)) {
+                    for (Verdict verdict : Verdict.values()) {
+                        Gauge.builder("lifeboat.heartbeat.observer.site.verdict", this, s -> s.site(site.siteId())
+                                        .map(j -> j.observerViews().get(id) == verdict ? 1.0 : 0.0).orElse(0.0))
+                                .description("What each observer sees of each site: 1 for its current view")
+                                .tags("site", site.siteId(), "observer", id, "verdict", verdict.name())
+                                .register(meters);
+                    }
+                }
+            }
         }
     }
 

@@ -7,6 +7,7 @@ import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.replication.link.LinkStatus;
 import io.lifeboat.replication.link.ReplicationLink;
 import io.lifeboat.replication.link.ReplicationLinks;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -43,17 +44,19 @@ public class LagReporter {
     void onStart(@Observes StartupEvent event) {
         for (ReplicationLink link : links.all()) {
             Tags tags = Tags.of("link", link.id());
-            Gauge.builder("lifeboat.replication.lag.ms", () -> figure(link.id(), LinkStatus::lagMs)).tags(tags)
+            // Prometheus' base units: seconds and bytes; counts that only grow are counters (_total).
+            Gauge.builder("lifeboat.replication.lag.seconds", () -> figure(link.id(), s -> s.lagMs() / 1000.0))
+                    .tags(tags)
                     .description("source commit of the newest change against its application; 0 when caught up")
                     .register(meters);
             Gauge.builder("lifeboat.replication.pending.events", () -> figure(link.id(), LinkStatus::pendingEvents))
                     .tags(tags).register(meters);
             Gauge.builder("lifeboat.replication.retained.wal.bytes", () -> figure(link.id(),
                     s -> s.retainedWalBytes() == null ? Double.NaN : s.retainedWalBytes())).tags(tags).register(meters);
-            Gauge.builder("lifeboat.replication.applied.changes", () -> figure(link.id(), LinkStatus::appliedChanges))
-                    .tags(tags).register(meters);
-            Gauge.builder("lifeboat.replication.produced.changes", () -> figure(link.id(), LinkStatus::producedChanges))
-                    .tags(tags).register(meters);
+            FunctionCounter.builder("lifeboat.replication.applied.changes", this,
+                    r -> r.count(link.id(), LinkStatus::appliedChanges)).tags(tags).register(meters);
+            FunctionCounter.builder("lifeboat.replication.produced.changes", this,
+                    r -> r.count(link.id(), LinkStatus::producedChanges)).tags(tags).register(meters);
             Gauge.builder("lifeboat.replication.stopped.tables", () -> figure(link.id(), s -> s.stoppedTables().size()))
                     .tags(tags).register(meters);
             Gauge.builder("lifeboat.replication.standby.consistent", () -> figure(link.id(),
@@ -68,6 +71,12 @@ public class LagReporter {
                     .register(meters);
         }
         started = true; // a @Scheduled method can fire before the channels are wired
+    }
+
+    /** A counter is never NaN: 0 until the first status. */
+    private double count(String link, java.util.function.ToDoubleFunction<LinkStatus> f) {
+        LinkStatus s = latest.get(link);
+        return s == null ? 0 : f.applyAsDouble(s);
     }
 
     private double figure(String link, java.util.function.ToDoubleFunction<LinkStatus> f) {
