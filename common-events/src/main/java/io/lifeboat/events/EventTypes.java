@@ -39,6 +39,8 @@ public final class EventTypes {
             new EventType<>("lifeboat.command.finished.v1", CommandFinished.class, Topic.EVENTS);
     public static final EventType<FailoverState> FAILOVER_STATE =
             new EventType<>("lifeboat.failover.state-changed.v1", FailoverState.class, Topic.FAILOVER_STATE);
+    public static final EventType<FailoverLeader> FAILOVER_LEADER =
+            new EventType<>("lifeboat.failover.leader-elected.v1", FailoverLeader.class, Topic.FAILOVER_STATE);
     public static final EventType<FailoverDecision> FAILOVER_DECIDED =
             new EventType<>("lifeboat.failover.decided.v1", FailoverDecision.class, Topic.EVENTS);
     public static final EventType<FailoverStep> FAILOVER_STEP =
@@ -49,7 +51,7 @@ public final class EventTypes {
     private static final List<EventType<?>> ALL = List.of(SERVICE_STARTED, HEARTBEAT_OBSERVED, SITE_VERDICT_CHANGED,
             ALERT_RAISED, ALERT_RESOLVED, REPLICATION_LAG, LINK_STATE_CHANGED, FILE_ARRIVED, FILE_REMOVED,
             FILE_MIRRORED, FILE_MIRROR_FAILED, RECONCILIATION_COMPLETED, COMMAND_ISSUED, COMMAND_FINISHED,
-            FAILOVER_STATE, FAILOVER_DECIDED, FAILOVER_STEP, OPERATOR_ACTED);
+            FAILOVER_STATE, FAILOVER_LEADER, FAILOVER_DECIDED, FAILOVER_STEP, OPERATOR_ACTED);
 
     private static final Map<String, EventType<?>> BY_NAME =
             ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::name, Function.identity()));

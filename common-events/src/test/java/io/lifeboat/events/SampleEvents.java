@@ -81,6 +81,9 @@ public final class SampleEvents {
                 "run-20250314-0926", "FAILOVER", 3, "promote-standby", "home is DOWN; automatic failover",
                 "failover-service/failover-service-5d8b7c-9wz4n", T));
 
+        put(EventTypes.FAILOVER_LEADER, new FailoverLeader("lifeboat", "failover-service-5d8b7c-9wz4n",
+                "http://10.42.0.17:8080", T));
+
         put(EventTypes.FAILOVER_DECIDED, new FailoverDecision("d-20250314-0003", 7, "FAIL_OVER",
                 "home DOWN for 6.1 s at 3/3 observers in 2 locations; standby healthy; lag 180 ms within the allowed 5 s",
                 "home", "home:DOWN:2025-03-14T09:26:47.400Z", "failover-service/failover-service-5d8b7c-9wz4n", T));

@@ -96,6 +96,11 @@ final class SandboxServices {
         env.put("LIFEBOAT_SITE", site);
         env.put("LIFEBOAT_INSTANCE_ID", name);
         env.putAll(specific);
+        // The services' APIs take the same tokens (the Secret lifeboat-operator-tokens on Kubernetes).
+        if (!module.equals("heartbeat-service")) { // an observer's API has no actions, so no token goes there
+            env.put("LIFEBOAT_API_VIEWER_TOKENS", tokens.viewer());
+            env.put("LIFEBOAT_API_OPERATOR_TOKENS", tokens.operator());
+        }
         env.put("MALLOC_ARENA_MAX", "2");
         env.putAll(overrides.getOrDefault(name, Map.of()));
         List<String> jvm = new java.util.ArrayList<>(HEAP_AND_COMPILER.get(module));
@@ -183,8 +188,6 @@ final class SandboxServices {
         env.put("LIFEBOAT_FAILOVER_DATABASE_LINKS", "main");
         // "files": every files link; filesync reconciles both directions before the failback switches over.
         env.put("LIFEBOAT_FAILOVER_FILE_LINKS", "files");
-        env.put("LIFEBOAT_API_VIEWER_TOKENS", tokens.viewer());
-        env.put("LIFEBOAT_API_OPERATOR_TOKENS", tokens.operator());
         return env;
     }
 }

@@ -44,7 +44,7 @@ record PodRecipe(String deployment, String workingDir, Map<String, String> env, 
             String key = e.path("name").asText();
             JsonNode from = e.path("valueFrom");
             if (e.has("value")) {
-                env.put(key, e.path("value").asText());
+                env.put(key, expand(e.path("value").asText(), env)); // $(VAR) of an earlier variable, as Kubernetes does
             } else if (from.has("secretKeyRef")) {
                 env.put(key, lookup(secrets, "Secret", name, from.path("secretKeyRef")));
             } else if (from.has("configMapKeyRef")) {
@@ -52,6 +52,8 @@ record PodRecipe(String deployment, String workingDir, Map<String, String> env, 
                         from.path("configMapKeyRef").path("name").asText())), "ConfigMap", name, from.path("configMapKeyRef")));
             } else if ("metadata.name".equals(from.path("fieldRef").path("fieldPath").asText())) {
                 env.put(key, podName);
+            } else if ("status.podIP".equals(from.path("fieldRef").path("fieldPath").asText())) {
+                env.put(key, "127.0.0.1"); // the services run on loopback here
             } else {
                 throw new IllegalArgumentException(name + ": env " + key + " has a source this test does not know: " + e);
             }
@@ -96,5 +98,16 @@ record PodRecipe(String deployment, String workingDir, Map<String, String> env, 
                     + ref.path("key").asText() + " is not provided");
         }
         return source.get(ref.path("key").asText());
+    }
+
+    /** Kubernetes' dependent variables: {@code $(NAME)} of a variable defined before; others are left as they are. */
+    static String expand(String value, Map<String, String> env) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)").matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String known = env.get(m.group(1));
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(known == null ? m.group() : known));
+        }
+        return m.appendTail(out).toString();
     }
 }

@@ -26,6 +26,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
@@ -83,10 +84,14 @@ public class FailoverLoop {
     private volatile boolean tookOver;
     private ScheduledExecutorService thread;
     private StateStore store;
+    private final String apiUrl;
 
     FailoverLoop(Policy policy, FailoverConfig config, DnsSettings dnsSettings, DnsSwitcher dns,
             ServiceIdentity identity, TopicNames topics,
-            @Identifier("default-kafka-broker") Map<String, Object> defaultBroker) {
+            @Identifier("default-kafka-broker") Map<String, Object> defaultBroker,
+            @ConfigProperty(name = "quarkus.http.host", defaultValue = "0.0.0.0") String httpHost,
+            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
+        this.apiUrl = config.leadership().advertisedUrl().orElseGet(() -> defaultApiUrl(httpHost, httpPort));
         this.policy = policy;
         this.config = config;
         this.identity = identity;
@@ -101,9 +106,9 @@ public class FailoverLoop {
         StoreSettings settings = new StoreSettings(kafka, policy.stateId(),
                 config.leadership().transactionalId().orElse("lifeboat-failover-" + policy.stateId()),
                 config.leadership().groupId().orElse("lifeboat-failover-leader-" + policy.stateId()),
-                identity.instanceId(), identity.eventSource(), config.leadership().sessionTimeout(), topics::of);
-        LOG.infof("failover-service %s: mode %s, home %s, DNS: %s, Kafka: %s", self,
-                policy.mode().name().toLowerCase(), policy.homeSite(), dns.describe(), KafkaSettings.masked(kafka));
+                identity.instanceId(), identity.eventSource(), config.leadership().sessionTimeout(), topics::of, apiUrl);
+        LOG.infof("failover-service %s: mode %s, home %s, API at %s, DNS: %s, Kafka: %s", self,
+                policy.mode().name().toLowerCase(), policy.homeSite(), apiUrl, dns.describe(), KafkaSettings.masked(kafka));
         store = new StateStore(settings, (leader, why) -> {
             lastReason = (leader ? "leading: " : "following: ") + why;
             tookOver = leader;
@@ -177,6 +182,28 @@ public class FailoverLoop {
 
     public Observations observations() {
         return observations;
+    }
+
+    /** Who leads and where its API is, as the newest leader announced it. */
+    public Optional<io.lifeboat.events.FailoverLeader> leaderAnnounced() {
+        return store == null ? Optional.empty() : store.leaderAnnounced();
+    }
+
+    public String instanceId() {
+        return identity.instanceId();
+    }
+
+    private static String defaultApiUrl(String host, int port) {
+        String address = host;
+        if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                address = java.net.InetAddress.getLocalHost().getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalArgumentException("lifeboat.failover.leadership.advertised-url: not set, and this "
+                        + "host's address is unknown (" + e.getMessage() + ")");
+            }
+        }
+        return "http://" + (address.contains(":") ? "[" + address + "]" : address) + ":" + port;
     }
 
     public boolean isLeader() {

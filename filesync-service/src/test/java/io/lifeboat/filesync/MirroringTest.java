@@ -205,7 +205,7 @@ class MirroringTest {
         Files.writeString(onDisk, "garbage");
 
         try (TopicReader events = reader("lifeboat.events")) {
-            given().post("/reconcile?link=home-to-offsite-files").then().statusCode(200)
+            given().auth().oauth2(ApiAndCommandsTest.OPERATOR).post("/reconcile?link=home-to-offsite-files").then().statusCode(200)
                     .body("[0].linkId", containsString("home-to-offsite-files"));
             ReconciliationCompleted report = (ReconciliationCompleted) events.awaitEvent(
                     e -> e.type() == EventTypes.RECONCILIATION_COMPLETED

@@ -7,6 +7,7 @@ import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.json.EventJson;
 import io.lifeboat.events.kafka.CloudEventHeaders;
+import io.lifeboat.events.testing.FailoverStates;
 import io.lifeboat.events.testing.TopicReader;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +36,7 @@ public record Commands(Map<String, String> kafka, String target) {
 
     CommandFinished run(CommandName name, long epoch, Map<String, String> parameters, Duration within)
             throws Exception {
+        FailoverStates.raiseTo(kafka, epoch); // failover-service's leader holds the epoch before it commands
         String id = UUID.randomUUID().toString();
         try (TopicReader events = new TopicReader(kafka, "lifeboat.events");
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>copyOf(kafka),

@@ -86,7 +86,7 @@ class ComparisonIT {
 
     /** Runs one comparison through the REST API and returns its result once it ended. */
     private static JsonPath compare() {
-        String started = given().baseUri(service.url()).post("/links/" + LINK + "/compare").then().statusCode(202)
+        String started = given().baseUri(service.url()).auth().oauth2(LinkEnvironment.OPERATOR).post("/links/" + LINK + "/compare").then().statusCode(202)
                 .extract().jsonPath().getString("startedAt");
         JsonPath[] done = new JsonPath[1];
         await().atMost(SOON).pollInterval(Duration.ofMillis(200)).until(() -> {

@@ -370,11 +370,11 @@ class ConsistencyIT {
             r.next();
             assertThat(r.getLong(1)).isEqualTo(100_000);
         }
-        var sites = given().baseUri(service.url()).get("/links/shop/quarantine").then().statusCode(200).extract()
+        var sites = given().baseUri(service.url()).auth().oauth2(LinkEnvironment.VIEWER).get("/links/shop/quarantine").then().statusCode(200).extract()
                 .jsonPath();
         assertThat(sites.getList("findAll { it.site == 'offsite' }.changes", Long.class).get(0))
                 .isGreaterThanOrEqualTo(stranded);
-        String export = given().baseUri(service.url()).get("/links/shop/quarantine/export").then().statusCode(200)
+        String export = given().baseUri(service.url()).auth().oauth2(LinkEnvironment.VIEWER).get("/links/shop/quarantine/export").then().statusCode(200)
                 .extract().asString();
         assertThat(export.lines().filter(l -> l.contains("\"reason\":\"STRANDED\"")).count()).isEqualTo(stranded);
         // Home is now the standby: a copy of offsite, guarded, streaming offsite → home.
@@ -410,7 +410,7 @@ class ConsistencyIT {
             s.execute("INSERT INTO shop.reviews SELECT g, g, 5 FROM generate_series(502, 510) g");
         }
         await().atMost(SOON).pollInterval(Duration.ofMillis(250)).until(() -> count(home(), "shop.reviews") == 510);
-        given().baseUri(service.url()).post("/links/shop/drift/check").then().statusCode(200)
+        given().baseUri(service.url()).auth().oauth2(LinkEnvironment.OPERATOR).post("/links/shop/drift/check").then().statusCode(200)
                 .body("find { it.table == 'shop.only_here' }.target", org.hamcrest.Matchers.equalTo("missing"));
     }
 
@@ -454,7 +454,7 @@ class ConsistencyIT {
         given().baseUri(service.url()).get("/links/shop").then().body("state", org.hamcrest.Matchers.equalTo("FAILED"))
                 .body("consistency.state", org.hamcrest.Matchers.equalTo("GAP"));
         assertThat(count(home(), "shop.reviews")).as("nothing after the gap is applied").isEqualTo(510);
-        given().baseUri(service.url()).post("/links/shop/resync").then().statusCode(200);
+        given().baseUri(service.url()).auth().oauth2(LinkEnvironment.OPERATOR).post("/links/shop/resync").then().statusCode(200);
         await().atMost(SOON).pollInterval(Duration.ofMillis(250)).until(() -> count(home(), "shop.reviews") == 610);
         await().atMost(SOON).until(() -> "CONSISTENT".equals(given().baseUri(service.url()).get("/links/shop").then()
                 .extract().jsonPath().getString("consistency.state")));

@@ -8,6 +8,10 @@ import java.util.Map;
 /** The environment a packaged replication-service gets for one link, as a Deployment would give it. */
 final class LinkEnvironment {
 
+    /** The API's tokens, the same as the test profile's (application.properties). */
+    static final String VIEWER = "test-viewer-token-0000000001";
+    static final String OPERATOR = "test-operator-token-000000001";
+
     private LinkEnvironment() {
     }
 
@@ -27,6 +31,8 @@ final class LinkEnvironment {
         env.put(p + "TARGET_USER", offsite.user());
         env.put(p + "TARGET_PASSWORD", offsite.password());
         env.put(p + "SCHEMAS", schemas);
+        env.put("LIFEBOAT_API_VIEWER_TOKENS", VIEWER);
+        env.put("LIFEBOAT_API_OPERATOR_TOKENS", OPERATOR);
         // glibc's per-thread malloc arenas are a large share of a JVM's resident memory beyond the heap.
         env.put("MALLOC_ARENA_MAX", "2");
         return env;

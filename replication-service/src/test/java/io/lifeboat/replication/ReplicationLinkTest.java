@@ -11,6 +11,9 @@ import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.kafka.DeadLetters;
 import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.epoch.CommandAdmission;
+import io.lifeboat.events.testing.ApiAuthContract;
+import io.lifeboat.events.testing.FailoverStates;
 import io.lifeboat.events.testing.TopicReader;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.testing.KafkaResource;
@@ -154,6 +157,22 @@ class ReplicationLinkTest {
 
     @Test
     @Order(4)
+    void actionsNeedAnOperatorTokenAndTheQuarantineAViewerToken() {
+        given().get("/links/it").then().statusCode(200);
+        // Let in, each answers for itself: no gap to resync (409), a table that is not stopped (409).
+        ApiAuthContract.check(() -> given(), "POST", "/links/it/resync", LinkEnvironment.VIEWER,
+                LinkEnvironment.OPERATOR, 409);
+        ApiAuthContract.check(() -> given(), "POST", "/links/it/tables/demo.customers/resume",
+                LinkEnvironment.VIEWER, LinkEnvironment.OPERATOR, 409);
+        ApiAuthContract.check(() -> given(), "POST", "/links/it/drift/check", LinkEnvironment.VIEWER,
+                LinkEnvironment.OPERATOR, 200);
+        ApiAuthContract.check(() -> given(), "GET", "/links/it/quarantine", null, LinkEnvironment.VIEWER, 200);
+        ApiAuthContract.check(() -> given(), "GET", "/links/it/quarantine/export", null,
+                LinkEnvironment.VIEWER, 200);
+    }
+
+    @Test
+    @Order(4)
     void theStandbyRefusesWritesFromAnyoneButTheApplier() {
         assertThatThrownBy(() -> exec(offsite(), "INSERT INTO demo.arrays (id) VALUES (999999)"))
                 .isInstanceOf(SQLException.class).hasMessageContaining("refuses writes")
@@ -188,9 +207,9 @@ class ReplicationLinkTest {
             r.next();
             assertThat(r.getInt(1)).as("neither the bad row's transaction nor a later one is applied").isZero();
         }
-        given().post("/links/it/tables/demo.customers/resume").then().statusCode(409);
+        operator().post("/links/it/tables/demo.customers/resume").then().statusCode(409);
         exec(offsite(), "ALTER TABLE demo.arrays DROP CONSTRAINT small_ids");
-        given().post("/links/it/tables/demo.arrays/resume").then().statusCode(200);
+        operator().post("/links/it/tables/demo.arrays/resume").then().statusCode(200);
         awaitEqual();
         given().get("/links/it").then().body("state", equalTo("STREAMING"))
                 .body("consistency.state", equalTo("CONSISTENT"));
@@ -201,7 +220,7 @@ class ReplicationLinkTest {
     void reportsSchemaDrift() throws Exception {
         exec(offsite(), "ALTER TABLE demo.customers ADD COLUMN only_here int");
         try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
-            given().post("/links/it/drift/check").then().statusCode(200)
+            operator().post("/links/it/drift/check").then().statusCode(200)
                     .body("[0].column", equalTo("only_here")).body("[0].source", equalTo("missing"));
             alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
                     && ((AlertRaised) e.payload()).kind().equals("SCHEMA_DRIFT")
@@ -209,7 +228,7 @@ class ReplicationLinkTest {
         }
         given().get("/links/it").then().body("drift[0].table", equalTo("demo.customers"));
         exec(offsite(), "ALTER TABLE demo.customers DROP COLUMN only_here");
-        given().post("/links/it/drift/check").then().statusCode(200).body("size()", equalTo(0));
+        operator().post("/links/it/drift/check").then().statusCode(200).body("size()", equalTo(0));
     }
 
     /** Failback's switchover: the active site fenced, then a planned PROMOTE, done with nothing lost. */
@@ -221,7 +240,18 @@ class ReplicationLinkTest {
         assertThat(promoted.details()).containsEntry("dataLossWindowMs", "0").doesNotContainKey("sourceLostAt");
     }
 
+    private static io.restassured.specification.RequestSpecification operator() {
+        return given().auth().oauth2(LinkEnvironment.OPERATOR);
+    }
+
+    /** A command at {@code epoch}, which failover-service's leader (a stand-in here) holds first. */
     private CommandFinished command(CommandName name, long epoch, String target, Map<String, String> parameters) {
+        FailoverStates.raiseTo(bootstrap, epoch);
+        return issue(name, epoch, target, parameters);
+    }
+
+    /** A command as it is sent, whether or not any leader holds its epoch. */
+    private CommandFinished issue(CommandName name, long epoch, String target, Map<String, String> parameters) {
         String id = UUID.randomUUID().toString();
         try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
             publisher.publishAndAwait(EventTypes.COMMAND_ISSUED, new CommandIssued(id, name, epoch, target, "test",
@@ -306,6 +336,21 @@ class ReplicationLinkTest {
         assertThat(refused.reason()).isEqualTo("refused RESUME: epoch 3 is older than 4");
         assertThat(command(CommandName.RESUME, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
         awaitEqual();
+
+        // A command from nowhere: an epoch no leader published. Refused, alerted, and not kept: a real command at
+        // the epoch failover-service holds still runs after it (the old fence stored the huge epoch and refused it).
+        try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
+            CommandFinished forged = issue(CommandName.PAUSE, 1_000_000_000L, "it", Map.of());
+            assertThat(forged.outcome()).isEqualTo(CommandOutcome.REFUSED);
+            assertThat(forged.reason()).isEqualTo("refused PAUSE: epoch 1000000000 is newer than any failover-service"
+                    + " published (it holds 4): not issued by its leader");
+            AlertRaised alert = (AlertRaised) alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
+                    && ((AlertRaised) e.payload()).kind().equals(CommandAdmission.ALERT_KIND), SOON).payload();
+            assertThat(alert.labels()).containsEntry("epoch", "1000000000").containsEntry("target", "it");
+        }
+        given().get("/links/it").then().body("state", equalTo("STREAMING"));
+        assertThat(command(CommandName.PAUSE, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(command(CommandName.RESUME, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
 
         try (TopicReader dlq = new TopicReader(bootstrap, "lifeboat.dlq");
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),

@@ -160,5 +160,13 @@ public interface FailoverConfig {
         @WithName("session-timeout")
         @WithDefault("10s")
         Duration sessionTimeout();
+
+        /**
+         * Where the other instances reach this one's API when it leads (operators' actions are forwarded there):
+         * {@code http://<pod IP>:8080} on Kubernetes. Default: {@code quarkus.http.host} (this host's address when
+         * that is 0.0.0.0) and {@code quarkus.http.port}.
+         */
+        @WithName("advertised-url")
+        Optional<String> advertisedUrl();
     }
 }

@@ -6,7 +6,6 @@ import io.lifeboat.failover.dns.DnsMode;
 import io.lifeboat.failover.dns.DnsSettings;
 import io.lifeboat.failover.dns.DnsSettings.HostPort;
 import io.lifeboat.failover.dns.DnsTarget;
-import io.lifeboat.failover.security.ApiTokens;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -168,26 +167,6 @@ public final class FailoverSettings {
         });
         return new DnsSettings(mode, server, verify, zone, names, epochRecord, d.ttl(), d.tsig().keyName().trim(),
                 algorithm, secret, sites);
-    }
-
-    public static ApiTokens tokens(ApiConfig a) {
-        List<String> viewers = clean(a.viewerTokens().orElse(List.of()));
-        List<String> operators = clean(a.operatorTokens().orElse(List.of()));
-        for (String t : viewers) {
-            if (t.length() < 16) {
-                throw new InvalidConfig("lifeboat.api.viewer-tokens", "a token is shorter than 16 characters (value not shown)");
-            }
-        }
-        for (String t : operators) {
-            if (t.length() < 16) {
-                throw new InvalidConfig("lifeboat.api.operator-tokens", "a token is shorter than 16 characters (value not shown)");
-            }
-        }
-        return new ApiTokens(viewers, operators);
-    }
-
-    private static List<String> clean(List<String> tokens) {
-        return tokens.stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private static void requireSiteId(String key, String site) {

@@ -2,7 +2,6 @@ package io.lifeboat.failover.config;
 
 import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.dns.DnsSettings;
-import io.lifeboat.failover.security.ApiTokens;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -15,12 +14,10 @@ public class SettingsProducer {
 
     private final Policy policy;
     private final DnsSettings dns;
-    private final ApiTokens tokens;
 
-    SettingsProducer(FailoverConfig failover, DnsConfig dnsConfig, ApiConfig api) {
+    SettingsProducer(FailoverConfig failover, DnsConfig dnsConfig) {
         this.policy = FailoverSettings.policy(failover);
         this.dns = FailoverSettings.dns(dnsConfig, failover);
-        this.tokens = FailoverSettings.tokens(api);
     }
 
     @Produces
@@ -33,11 +30,5 @@ public class SettingsProducer {
     @Singleton
     DnsSettings dnsSettings() {
         return dns;
-    }
-
-    @Produces
-    @Singleton
-    ApiTokens apiTokens() {
-        return tokens;
     }
 }

@@ -11,9 +11,9 @@ import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.decision.Refused;
 import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.decision.Words;
-import io.lifeboat.failover.security.Allowed;
-import io.lifeboat.failover.security.Caller;
-import io.lifeboat.failover.security.Role;
+import io.lifeboat.events.security.Allowed;
+import io.lifeboat.events.security.Caller;
+import io.lifeboat.events.security.Role;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.HistoryEntry;
 import io.lifeboat.failover.state.NotLeader;
@@ -22,10 +22,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,12 +53,21 @@ public class FailoverResource {
     private final Policy policy;
     private final Caller caller;
     private final EventPublisher publisher;
+    private final LeaderForwarding forwarding;
 
-    FailoverResource(FailoverLoop loop, Policy policy, Caller caller, EventPublisher publisher) {
+    @jakarta.ws.rs.core.Context
+    UriInfo uri;
+
+    @jakarta.ws.rs.core.Context
+    HttpHeaders headers;
+
+    FailoverResource(FailoverLoop loop, Policy policy, Caller caller, EventPublisher publisher,
+            LeaderForwarding forwarding) {
         this.loop = loop;
         this.policy = policy;
         this.caller = caller;
         this.publisher = publisher;
+        this.forwarding = forwarding;
     }
 
     @GET
@@ -72,7 +84,7 @@ public class FailoverResource {
         List<io.lifeboat.events.ReplicationLag> lags = new ArrayList<>(loop.observations().lags().values());
         lags.sort(java.util.Comparator.comparing(io.lifeboat.events.ReplicationLag::linkId));
         return Response.ok(new StateView(s.stateId(), s.activeSite(), s.standbySite(), s.epoch(), s.phase(), s.reason(),
-                loop.lastReason(), policy.mode().name().toLowerCase(), s.leader(), loop.self(), loop.isLeader(),
+                loop.lastReason(), policy.mode().name().toLowerCase(), leader(s), loop.self(), loop.isLeader(),
                 s.updatedAt(), s.pending(), s.run(), s.lastRun(), verdicts, lags, s.unfenced())).build();
     }
 
@@ -145,7 +157,14 @@ public class FailoverResource {
         return act(what, body, (s, obs, cx) -> action.apply(s, obs, cx, operator));
     }
 
+    /** Every action's answer says which instance decided it. */
     private Response act(String what, ActionRequest body, FailoverLoop.Action action) {
+        Response answer = decide(what, body, action);
+        return answer.getHeaderString(LeaderForwarding.ANSWERED_BY) != null ? answer
+                : Response.fromResponse(answer).header(LeaderForwarding.ANSWERED_BY, loop.instanceId()).build();
+    }
+
+    private Response decide(String what, ActionRequest body, FailoverLoop.Action action) {
         String actor = caller.actor();
         if (body.reason() == null || body.reason().isBlank()) {
             audit(what, actor, body, "refused: a reason is required");
@@ -157,15 +176,21 @@ public class FailoverResource {
             return Response.accepted(new ActionResult(t.reason(), s.phase(), s.epoch(), s.activeSite(), s.runId())).build();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof NotLeader) {
+                // The leader decides and audits; a 503 from here (no leader reachable) is audited here.
+                Response forwarded = forwarding.forward(pathAndQuery(), body, headers, cause.getMessage());
+                if (forwarded.getStatus() == Response.Status.SERVICE_UNAVAILABLE.getStatusCode()
+                        && forwarded.getHeaderString(LeaderForwarding.ANSWERED_BY) == null) {
+                    audit(what, actor, body, "refused: " + ((Map<?, ?>) forwarded.getEntity()).get("error"));
+                }
+                return forwarded;
+            }
             audit(what, actor, body, "refused: " + cause.getMessage());
             if (cause instanceof Refused) {
                 return error(Response.Status.CONFLICT, cause.getMessage());
             }
             if (cause instanceof IllegalArgumentException) {
                 return error(Response.Status.BAD_REQUEST, cause.getMessage());
-            }
-            if (cause instanceof NotLeader) {
-                return error(Response.Status.SERVICE_UNAVAILABLE, cause.getMessage());
             }
             LOG.warnf(cause, "%s by %s failed", what, actor);
             return error(Response.Status.INTERNAL_SERVER_ERROR, what + " failed: " + cause.getMessage());
@@ -187,6 +212,16 @@ public class FailoverResource {
         } catch (RuntimeException e) {
             LOG.warnf("could not audit %s by %s: %s", what, actor, e.getMessage());
         }
+    }
+
+    /** The instance that leads now, as it announced itself; the state's writer before any announcement. */
+    private String leader(DrState s) {
+        return loop.leaderAnnounced().map(io.lifeboat.events.FailoverLeader::leader).orElse(s.leader());
+    }
+
+    private String pathAndQuery() {
+        URI request = uri.getRequestUri();
+        return request.getRawPath() + (request.getRawQuery() == null ? "" : "?" + request.getRawQuery());
     }
 
     private static Response error(Response.Status status, String message) {

@@ -2,6 +2,7 @@ package io.lifeboat.failover.state;
 
 import io.lifeboat.events.EventPayload;
 import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.FailoverLeader;
 import io.lifeboat.events.json.EventJson;
 import io.lifeboat.events.kafka.CloudEventHeaders;
 import io.lifeboat.events.kafka.EventRecords;
@@ -72,6 +73,7 @@ public final class StateStore implements AutoCloseable {
     private volatile boolean leader;
     private volatile boolean assigned;
     private volatile DrState latest;
+    private volatile FailoverLeader announced;
     private volatile Instant leaderSince;
     private volatile String lastProblem;
     private KafkaProducer<String, byte[]> producer;
@@ -104,6 +106,11 @@ public final class StateStore implements AutoCloseable {
     /** The newest state this instance knows (its own writes, or what it read), empty before the first. */
     public Optional<DrState> current() {
         return Optional.ofNullable(latest);
+    }
+
+    /** The newest leader's announcement (who leads, where its API is), empty before the first. */
+    public Optional<FailoverLeader> leaderAnnounced() {
+        return Optional.ofNullable(announced);
     }
 
     public String lastProblem() {
@@ -261,9 +268,11 @@ public final class StateStore implements AutoCloseable {
             }
             follow(view, POLL);
         }
+        Instant since = Instant.now();
+        announced = settings.apiUrl() == null ? announced : LeaderAnnouncement.publish(fresh, settings, since);
         synchronized (producerLock) {
             producer = fresh;
-            leaderSince = Instant.now();
+            leaderSince = since;
             leader = true;
         }
         LOG.infof("instance %s leads (state %s at epoch %s)", settings.instanceId(), settings.stateId(),
@@ -289,6 +298,7 @@ public final class StateStore implements AutoCloseable {
 
     private void follow(KafkaConsumer<String, byte[]> view, Duration wait) {
         for (ConsumerRecord<String, byte[]> record : view.poll(wait)) {
+            LeaderAnnouncement.read(settings, record).ifPresent(a -> announced = a);
             if (!settings.stateId().equals(record.key()) || record.value() == null) {
                 continue;
             }

@@ -15,12 +15,19 @@ import java.util.function.Function;
  * @param groupId         the group whose owner of the state topic's one partition leads
  * @param source          CloudEvents source of what the leader writes
  * @param topics          the configured name of each topic
+ * @param apiUrl          where the other instances reach this one's API, announced when it takes the lead; null:
+ *                        not announced (a store without an API, in tests)
  */
 public record StoreSettings(Map<String, Object> kafka, String stateId, String transactionalId, String groupId,
-        String instanceId, String source, Duration sessionTimeout, Function<Topic, String> topics) {
+        String instanceId, String source, Duration sessionTimeout, Function<Topic, String> topics, String apiUrl) {
 
     public StoreSettings {
         kafka = Map.copyOf(kafka);
+    }
+
+    public StoreSettings(Map<String, Object> kafka, String stateId, String transactionalId, String groupId,
+            String instanceId, String source, Duration sessionTimeout, Function<Topic, String> topics) {
+        this(kafka, stateId, transactionalId, groupId, instanceId, source, sessionTimeout, topics, null);
     }
 
     public String stateTopic() {

@@ -4,8 +4,9 @@ import io.lifeboat.failover.decision.Mode;
 import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.dns.DnsMode;
 import io.lifeboat.failover.dns.DnsSettings;
-import io.lifeboat.failover.security.ApiTokens;
-import io.lifeboat.failover.security.Role;
+import io.lifeboat.events.security.ApiTokens;
+import io.lifeboat.events.security.ApiConfig;
+import io.lifeboat.events.security.Role;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -82,7 +83,7 @@ class FailoverSettingsTest {
 
     @Test
     void tokensHaveRoles() {
-        ApiTokens tokens = FailoverSettings.tokens(config(valid()).getConfigMapping(ApiConfig.class));
+        ApiTokens tokens = ApiTokens.from(config(valid()).getConfigMapping(ApiConfig.class));
         assertThat(tokens.roleOf("viewer-token-0123456789")).contains(Role.VIEWER);
         assertThat(tokens.roleOf("operator-token-abcdefghij")).contains(Role.OPERATOR);
         assertThat(tokens.roleOf("nope-nope-nope-nope")).isEmpty();
@@ -99,7 +100,7 @@ class FailoverSettingsTest {
         assertThatThrownBy(() -> {
             policy(p);
             dns(p);
-            FailoverSettings.tokens(config(p).getConfigMapping(ApiConfig.class));
+            ApiTokens.from(config(p).getConfigMapping(ApiConfig.class));
         }).hasMessageContaining(message);
     }
 
@@ -158,7 +159,7 @@ class FailoverSettingsTest {
                 .withSources(new io.smallrye.config.EnvConfigSource(env, 300)).build();
         Policy policy = FailoverSettings.policy(c.getConfigMapping(FailoverConfig.class));
         DnsSettings dns = FailoverSettings.dns(c.getConfigMapping(DnsConfig.class), c.getConfigMapping(FailoverConfig.class));
-        ApiTokens tokens = FailoverSettings.tokens(c.getConfigMapping(ApiConfig.class));
+        ApiTokens tokens = ApiTokens.from(c.getConfigMapping(ApiConfig.class));
         assertThat(policy.mode()).isEqualTo(Mode.MANUAL);
         assertThat(dns.target("offsite").addresses()).containsExactly("127.0.0.12");
         assertThat(dns.server().port()).isEqualTo(5353);

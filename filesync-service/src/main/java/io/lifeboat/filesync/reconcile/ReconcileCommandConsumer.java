@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
@@ -12,6 +11,8 @@ import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.Event;
 import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.epoch.CommandAdmission;
+import io.lifeboat.events.epoch.EpochAdmission;
 import io.lifeboat.events.kafka.EventInbox;
 import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.events.service.ServiceIdentity;
@@ -24,8 +25,8 @@ import org.jboss.logging.Logger;
 
 /**
  * RECONCILE commands for files links from {@code lifeboat.commands} (failover-service asks before a failback). Other
- * commands, and commands for other links, are for other services. A command with an epoch older than the newest seen
- * is refused (fencing).
+ * commands, and commands for other links, are for other services. A command runs only at the epoch failover-service
+ * holds ({@link CommandAdmission}): older or from nowhere, it is refused.
  */
 @ApplicationScoped
 public class ReconcileCommandConsumer {
@@ -37,15 +38,16 @@ public class ReconcileCommandConsumer {
     private final Reconciler reconciler;
     private final EventPublisher publisher;
     private final ServiceIdentity identity;
-    private final AtomicLong newestEpoch = new AtomicLong(Long.MIN_VALUE);
+    private final CommandAdmission admission;
 
     ReconcileCommandConsumer(EventInbox inbox, Sites sites, Reconciler reconciler, EventPublisher publisher,
-            ServiceIdentity identity) {
+            ServiceIdentity identity, CommandAdmission admission) {
         this.inbox = inbox;
         this.sites = sites;
         this.reconciler = reconciler;
         this.publisher = publisher;
         this.identity = identity;
+        this.admission = admission;
     }
 
     @Incoming("commands")
@@ -60,13 +62,12 @@ public class ReconcileCommandConsumer {
         if (command.command() != CommandName.RECONCILE || !forFiles) {
             return;
         }
-        long newest = newestEpoch.accumulateAndGet(command.epoch(), Math::max);
-        if (command.epoch() < newest) {
-            finish(command, CommandOutcome.REFUSED, "epoch " + command.epoch() + " is older than the newest seen ("
-                    + newest + ")", Map.of());
-            return;
-        }
         try {
+            EpochAdmission.Decision admitted = admission.admit(command);
+            if (!admitted.admitted()) {
+                finish(command, CommandOutcome.REFUSED, "refused RECONCILE: " + admitted.reason(), Map.of());
+                return;
+            }
             List<ReconcileReport> reports = "files".equals(command.target())
                     ? reconciler.reconcileAll("command " + command.commandId())
                     : List.of(reconciler.reconcile(sites.link(command.target()).orElseThrow(),

@@ -2,6 +2,8 @@ package io.lifeboat.filesync.rest;
 
 import java.util.List;
 
+import io.lifeboat.events.security.Allowed;
+import io.lifeboat.events.security.Role;
 import io.lifeboat.filesync.reconcile.ReconcileReport;
 import io.lifeboat.filesync.reconcile.Reconciler;
 import io.lifeboat.filesync.store.Sites;
@@ -14,7 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * {@code POST /reconcile[?link=ID]}: compares and repairs now, and answers with the counts when done (the same counts
- * go out as lifeboat.reconciliation.completed).
+ * go out as lifeboat.reconciliation.completed). An operator token is needed.
  */
 @Path("/reconcile")
 @Produces(MediaType.APPLICATION_JSON)
@@ -29,6 +31,7 @@ public class ReconcileResource {
     }
 
     @POST
+    @Allowed(Role.OPERATOR)
     public List<ReconcileReport> reconcile(@QueryParam("link") String linkId) {
         if (linkId == null || linkId.isBlank()) {
             return reconciler.reconcileAll("request");

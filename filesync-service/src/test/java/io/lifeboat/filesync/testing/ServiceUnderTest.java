@@ -30,6 +30,7 @@ public final class ServiceUnderTest implements AutoCloseable {
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         env.put("LIFEBOAT_SITE", "offsite");
         env.put("LIFEBOAT_INSTANCE_ID", "filesync-it");
+        env.put("LIFEBOAT_API_OPERATOR_TOKENS", "test-operator-token-000000001");
         for (ObjectStore store : List.of(home, offsite)) {
             String site = store.name().toUpperCase();
             env.put("LIFEBOAT_" + site + "_S3_ENDPOINT", store.endpoint().toString());

@@ -5,6 +5,8 @@ import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.epoch.CommandAdmission;
+import io.lifeboat.events.epoch.EpochAdmission;
 import io.lifeboat.events.kafka.EventInbox;
 import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.events.service.ServiceIdentity;
@@ -22,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Commands from {@code lifeboat.commands}. Each is checked against the epoch, run, and its outcome (DONE, REFUSED or
+ * Commands from {@code lifeboat.commands}. Each is admitted only at the epoch failover-service holds, run, and its outcome (DONE, REFUSED or
  * FAILED, with the reason) published as a {@code CommandFinished}. Commands for links or sites this instance does
  * not serve belong to another service and are passed over.
  */
@@ -34,15 +36,15 @@ public class CommandHandler {
     private final EventInbox inbox;
     private final EventPublisher publisher;
     private final ReplicationLinks links;
-    private final EpochFence epochs;
+    private final CommandAdmission admission;
     private final String handledBy;
 
-    CommandHandler(EventInbox inbox, EventPublisher publisher, ReplicationLinks links, EpochFence epochs,
+    CommandHandler(EventInbox inbox, EventPublisher publisher, ReplicationLinks links, CommandAdmission admission,
             ServiceIdentity identity) {
         this.inbox = inbox;
         this.publisher = publisher;
         this.links = links;
-        this.epochs = epochs;
+        this.admission = admission;
         this.handledBy = identity.service() + "/" + identity.site() + "/" + identity.instanceId();
     }
 
@@ -58,9 +60,17 @@ public class CommandHandler {
             return; // another service's (files, other links)
         }
         String what = command.command() + " " + command.target();
-        var refusal = epochs.admit(command.epoch());
-        if (refusal.isPresent()) {
-            finish(command, CommandOutcome.REFUSED, "refused " + command.command() + ": " + refusal.get(), Map.of());
+        // Only at the epoch failover-service's leader holds; a refused epoch is never stored.
+        EpochAdmission.Decision admitted;
+        try {
+            admitted = admission.admit(command);
+        } catch (RuntimeException e) {
+            finish(command, CommandOutcome.FAILED, what + " not run: the current epoch could not be read: "
+                    + e.getMessage(), Map.of());
+            return;
+        }
+        if (!admitted.admitted()) {
+            finish(command, CommandOutcome.REFUSED, "refused " + command.command() + ": " + admitted.reason(), Map.of());
             return;
         }
         LOG.infof("command %s (%s, epoch %d) from %s: %s", command.commandId(), what, command.epoch(),

@@ -1,5 +1,7 @@
 package io.lifeboat.replication.rest;
 
+import io.lifeboat.events.security.Allowed;
+import io.lifeboat.events.security.Role;
 import io.lifeboat.replication.compare.Comparisons;
 import io.lifeboat.replication.drift.ColumnDrift;
 import io.lifeboat.replication.link.LinkStatus;
@@ -22,7 +24,8 @@ import java.util.Map;
 
 /**
  * The links' status, their quarantine, and the operator actions that are not commands: resuming a link stopped at a
- * refused change, and a resync after a gap.
+ * refused change, and a resync after a gap. The links' state is open (it is what the lag feed says); the quarantine
+ * (customers' rows) needs a viewer token, every action an operator token.
  */
 @Path("/links")
 @Produces(MediaType.APPLICATION_JSON)
@@ -54,6 +57,7 @@ public class LinksResource {
      */
     @POST
     @Path("{id}/compare")
+    @Allowed(Role.OPERATOR)
     public Response compare(@PathParam("id") String id) {
         comparisons.start(link(id));
         return Response.accepted(comparisons.history(id).get(0)).build();
@@ -74,6 +78,7 @@ public class LinksResource {
     /** Compares the columns of both sides now. */
     @POST
     @Path("{id}/drift/check")
+    @Allowed(Role.OPERATOR)
     public List<ColumnDrift> checkDrift(@PathParam("id") String id) throws Exception {
         return link(id).checkDrift();
     }
@@ -81,6 +86,7 @@ public class LinksResource {
     /** After the operator fixed what made a change unappliable: apply that table again from its stopped record. */
     @POST
     @Path("{id}/tables/{table}/resume")
+    @Allowed(Role.OPERATOR)
     public Response resumeTable(@PathParam("id") String id, @PathParam("table") String table) throws Exception {
         boolean resumed = link(id).commands().resumeTable(table);
         return resumed ? Response.ok(Map.of("table", table, "resumed", true, "reason", "retrying its stopped record")).build()
@@ -91,6 +97,7 @@ public class LinksResource {
     /** What the quarantine holds for this link, per site, reason and table. */
     @GET
     @Path("{id}/quarantine")
+    @Allowed(Role.VIEWER)
     public List<QuarantineView.AtSite> quarantine(@PathParam("id") String id) {
         ReplicationLink link = link(id);
         return QuarantineView.counts(id, List.of(link.definition().source(), link.definition().target()));
@@ -99,6 +106,7 @@ public class LinksResource {
     /** Every quarantined change of the link, one JSON object per line (site, reason, table, key, change, ...). */
     @GET
     @Path("{id}/quarantine/export")
+    @Allowed(Role.VIEWER)
     @Produces("application/x-ndjson")
     public StreamingOutput exportQuarantine(@PathParam("id") String id) {
         ReplicationLink link = link(id);
@@ -117,6 +125,7 @@ public class LinksResource {
      */
     @POST
     @Path("{id}/resync")
+    @Allowed(Role.OPERATOR)
     public Response resync(@PathParam("id") String id) throws Exception {
         String outcome = link(id).commands().resync();
         return outcome == null ? Response.status(409).entity(Map.of("link", id, "resynced", false,

@@ -81,11 +81,6 @@ public class LinkStateStore {
         return Optional.ofNullable(all().get(linkId));
     }
 
-    /** The newest epoch any link admitted, or -1. */
-    public long newestEpoch() {
-        return all().values().stream().mapToLong(PersistedLink::epoch).max().orElse(-1);
-    }
-
     /** Writes a link's state and waits for the broker's acknowledgement. */
     public synchronized void save(PersistedLink link) {
         all();

@@ -1,4 +1,4 @@
-package io.lifeboat.failover.security;
+package io.lifeboat.events.security;
 
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;

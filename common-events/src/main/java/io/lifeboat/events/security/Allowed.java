@@ -1,4 +1,4 @@
-package io.lifeboat.failover.security;
+package io.lifeboat.events.security;
 
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;

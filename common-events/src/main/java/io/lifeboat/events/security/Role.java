@@ -1,4 +1,4 @@
-package io.lifeboat.failover.security;
+package io.lifeboat.events.security;
 
 /** The two roles of the operator API. An operator may also do what a viewer may. */
 public enum Role {

@@ -1,4 +1,4 @@
-package io.lifeboat.failover.security;
+package io.lifeboat.events.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The bearer tokens of the API and their roles. Tokens are compared in constant time and never logged; a caller is
- * named by a short fingerprint of its token ({@code token:3fa2c1d0}) in the audit trail.
+ * The bearer tokens of a service's API and their roles, the same in every service ({@code lifeboat.api.*}, from the
+ * Kubernetes Secret {@code lifeboat-operator-tokens}). Tokens are compared in constant time and never logged; a
+ * caller is named by a short fingerprint of its token ({@code token:3fa2c1d0}) in the audit trail.
  */
 public final class ApiTokens {
 
     private record Entry(byte[] token, Role role) {
     }
+
+    public static final int MIN_LENGTH = 16;
 
     private final List<Entry> entries;
 
@@ -22,6 +25,25 @@ public final class ApiTokens {
                         viewerTokens.stream().map(t -> new Entry(t.getBytes(StandardCharsets.UTF_8), Role.VIEWER)),
                         operatorTokens.stream().map(t -> new Entry(t.getBytes(StandardCharsets.UTF_8), Role.OPERATOR)))
                 .toList();
+    }
+
+    /** The configured tokens, checked: each at least {@value #MIN_LENGTH} characters, blanks dropped. */
+    public static ApiTokens from(ApiConfig config) {
+        return new ApiTokens(checked(ApiConfig.VIEWER_KEY, config.viewerTokens().orElse(List.of())),
+                checked(ApiConfig.OPERATOR_KEY, config.operatorTokens().orElse(List.of())));
+    }
+
+    private static List<String> checked(String key, List<String> tokens) {
+        List<String> clean = tokens.stream().map(String::trim).filter(t -> !t.isEmpty()).toList();
+        if (clean.stream().anyMatch(t -> t.length() < MIN_LENGTH)) {
+            throw new IllegalArgumentException(key + ": a token is shorter than " + MIN_LENGTH
+                    + " characters (value not shown)");
+        }
+        return clean;
+    }
+
+    public boolean hasOperator() {
+        return entries.stream().anyMatch(e -> e.role() == Role.OPERATOR);
     }
 
     public boolean isEmpty() {

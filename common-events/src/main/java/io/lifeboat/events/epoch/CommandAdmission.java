@@ -1,0 +1,67 @@
+package io.lifeboat.events.epoch;
+
+import io.lifeboat.events.AlertRaised;
+import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.Severity;
+import io.lifeboat.events.Topic;
+import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.kafka.KafkaSettings;
+import io.lifeboat.events.kafka.TopicNames;
+import io.lifeboat.events.service.ServiceIdentity;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The one way a service decides whether to run a command from {@code lifeboat.commands}: at the epoch
+ * failover-service holds ({@link EpochAdmission}, against {@link FailoverEpoch}). A command from nowhere (an epoch no
+ * leader published) is also raised as a CRITICAL alert {@code COMMAND_EPOCH_FROM_NOWHERE}: something that is not
+ * failover-service's leader writes commands. The caller answers every refusal with a REFUSED CommandFinished
+ * carrying the reason, and never stores a refused epoch.
+ */
+@ApplicationScoped
+public class CommandAdmission {
+
+    private static final Logger LOG = Logger.getLogger(CommandAdmission.class);
+    public static final String ALERT_KIND = "COMMAND_EPOCH_FROM_NOWHERE";
+
+    private final FailoverEpoch epochs;
+    private final EventPublisher publisher;
+    private final String who;
+
+    CommandAdmission(@Identifier("default-kafka-broker") Map<String, Object> broker, TopicNames topics,
+            @ConfigProperty(name = "lifeboat.failover.state-id", defaultValue = "lifeboat") String stateId,
+            ServiceIdentity identity, EventPublisher publisher) {
+        this.who = identity.service() + "/" + identity.site() + "/" + identity.instanceId();
+        this.epochs = new FailoverEpoch(KafkaSettings.clients(broker), topics.of(Topic.FAILOVER_STATE), stateId,
+                identity.service() + "-epoch-" + identity.instanceId(), Duration.ofSeconds(15));
+        this.publisher = publisher;
+    }
+
+    /** @throws IllegalStateException when the held epoch cannot be read now (then the command is neither run nor refused) */
+    public EpochAdmission.Decision admit(CommandIssued command) {
+        EpochAdmission.Decision decision = EpochAdmission.admit(command.epoch(), epochs.current());
+        if (decision.verdict() == EpochAdmission.Verdict.FROM_NOWHERE) {
+            String reason = command.command() + " " + command.target() + " (command " + command.commandId()
+                    + ", issued by '" + command.issuedBy() + "') refused: " + decision.reason();
+            LOG.errorf("%s", reason);
+            publisher.publishAndAwait(EventTypes.ALERT_RAISED, new AlertRaised("command-epoch-from-nowhere:" + who,
+                    ALERT_KIND, Severity.CRITICAL, null, reason, who, Instant.now(),
+                    Map.of("command", command.command().name(), "target", command.target(),
+                            "commandId", command.commandId(), "epoch", Long.toString(command.epoch()))));
+        }
+        return decision;
+    }
+
+    @PreDestroy
+    void close() {
+        epochs.close();
+    }
+}
