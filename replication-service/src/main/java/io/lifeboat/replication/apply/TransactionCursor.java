@@ -14,8 +14,10 @@ package io.lifeboat.replication.apply;
  *   <li>a record whose key is at or below the last ENDED transaction's is a re-send of something applied: skip;</li>
  *   <li>within the open transaction, a change at or below the last applied (LSN, ordinal) is a re-send: skip;</li>
  *   <li>the target commits only right after an END, so a target transaction holds whole source transactions;</li>
- *   <li>anything else (a new key while a transaction is open, a key going backwards) means a record is missing:
- *       the applier stops the link rather than guess.</li>
+ *   <li>an open transaction of which only the BEGIN was seen gives way to a later key: it is the same transaction
+ *       sent again under the key Debezium knows after a restart, or one with nothing to apply;</li>
+ *   <li>anything else (a new key while a transaction with changes is open, a key going backwards) means a record is
+ *       missing: the applier stops the link rather than guess.</li>
  * </ul>
  *
  * @param lastEnded the key of the newest transaction whose END was applied; -1 before the first
@@ -77,6 +79,12 @@ public record TransactionCursor(long lastEnded, Open open) {
             return new TransactionCursor(lastEnded, new Open(key, xid, open.lastLsn, open.lastOrdinal, open.changes))
                     .data(key, lsn, ordinal, xid);
         }
+        if (open.key != key && open.changes == 0 && after(key, open.key)) {
+            // Only the open transaction's BEGIN was seen (no change, so no source id to match): the same transaction
+            // sent again under its later key, or one whose END and changes never came; nothing of it was applied, so
+            // the transaction goes on from this change under the new key.
+            return new TransactionCursor(lastEnded, null).data(key, lsn, ordinal, xid);
+        }
         if (open.key != key) {
             return broken(after(key, open.key)
                     ? "a change of transaction " + key + " arrives while transaction " + open.key + " has not ended:"
@@ -95,7 +103,7 @@ public record TransactionCursor(long lastEnded, Open open) {
         if (!after(key, lastEnded)) {
             return skip("END of transaction " + key + " sent again: it is applied already");
         }
-        if (open != null && open.key != key) {
+        if (open != null && open.key != key && !(open.changes == 0 && after(key, open.key))) {
             return broken("END of transaction " + key + " while transaction " + open.key + " is open: the stream"
                     + " is missing records");
         }
