@@ -9,6 +9,7 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 import jakarta.enterprise.inject.Instance;
 
 import java.util.Arrays;
@@ -16,13 +17,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * At start, before anything else, creates the contract's topics this service uses ({@code lifeboat.topics.used}) when
- * they are missing, so that no service depends on the broker's auto-creation.
+ * At start, creates the contract's topics this service uses ({@code lifeboat.topics.used}) when they are missing, so
+ * that no service depends on the broker's auto-creation. It runs right after the service's own {@code @Startup} beans
+ * (which check the configuration): a bad configuration stops the start naming its key at once, before any wait for
+ * the broker.
  */
 @ApplicationScoped
 public class TopicsAtStart {
 
-    void onStart(@Observes @Priority(1) StartupEvent start, LifeboatConfig config, TopicNames names,
+    void onStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 1) StartupEvent start, LifeboatConfig config,
+            TopicNames names,
             @Identifier("default-kafka-broker") Instance<Map<String, Object>> kafka) {
         List<String> used = config.topics().used().orElse(List.of());
         if (used.isEmpty()) {
