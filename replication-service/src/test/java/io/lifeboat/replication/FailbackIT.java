@@ -77,17 +77,30 @@ class FailbackIT {
         env.put("LIFEBOAT_REPLICATION_LINKS_SHOP_DRAIN_TIMEOUT", "10s");
         service = new ServiceProcess("replication-service", Path.of(System.getProperty("lifeboat.service.jar")),
                 FreePorts.next(), env, List.of("-Xmx256m"), workDir);
-        service.start();
-        service.awaitReady(Duration.ofSeconds(60));
-        // A SIGKILL in the middle of the first copy: the half-copied table is never marked complete, and is copied
-        // again from its start after the restart.
-        await().atMost(SOON).pollInterval(Duration.ofMillis(10)).until(() -> copiedIntoHistory() >= 30_000);
-        service.kill();
+        // A SIGKILL in the middle of the first copy: the history table's copy is held (a reader at offsite keeps a
+        // lock its emptying needs) while the other table's is done; the half-done copy is never marked complete, and
+        // is made again from its start after the restart.
+        Connection reader = offsite.connect(DATABASE);
+        reader.setAutoCommit(false);
+        try (Statement s = reader.createStatement()) {
+            s.execute("SELECT count(*) FROM shop.history");
+            service.start();
+            service.awaitReady(Duration.ofSeconds(60));
+            await().atMost(SOON).pollInterval(Duration.ofMillis(100)).until(() -> copyWaitsForItsLock());
+            service.kill();
+        } finally {
+            reader.rollback();
+            reader.close();
+        }
         try (Connection o = offsite.connect(DATABASE); Statement s = o.createStatement();
-             ResultSet r = s.executeQuery("SELECT snapshot IS NULL FROM lifeboat_replication.table_copy"
-                     + " WHERE table_name = 'shop.history'")) {
-            assertThat(r.next() && r.getBoolean(1)).as("the history table was half copied when the service died")
-                    .isTrue();
+             ResultSet r = s.executeQuery("SELECT table_name, snapshot IS NOT NULL FROM lifeboat_replication.table_copy"
+                     + " ORDER BY table_name")) {
+            Map<String, Boolean> copied = new TreeMap<>();
+            while (r.next()) {
+                copied.put(r.getString(1), r.getBoolean(2));
+            }
+            assertThat(copied).as("one table copied, the other under way when the service died")
+                    .containsEntry("shop.notes", true).containsEntry("shop.history", false);
         }
         service.start();
         service.awaitReady(Duration.ofSeconds(60));
@@ -186,6 +199,8 @@ class FailbackIT {
         expected.put(1L, "home again");
         await().atMost(SOON).pollInterval(Duration.ofMillis(250)).until(() -> note(offsite, 1).equals("home again"));
         awaitConsistent();
+        await().atMost(SOON).until(() -> "STREAMING".equals(given().baseUri(service.url()).get("/links/shop").then()
+                .extract().jsonPath().getString("state")));
         assertSiteHoldsWhatWasWritten(offsite, 105);
         await().atMost(SOON).until(() -> rowsWritten(offsite, "shop.history") > before); // the update, counted
         assertThat(rowsWritten(offsite, "shop.history") - before).as("offsite kept its rows: no second copy")
@@ -228,13 +243,13 @@ class FailbackIT {
         }
     }
 
-    /** Rows the first copy's COPY has written into offsite's history table so far (0 when none runs). */
-    private static long copiedIntoHistory() throws SQLException {
+    /** Whether the first copy's session at offsite waits for the lock it needs to empty the history table. */
+    private static boolean copyWaitsForItsLock() throws SQLException {
         try (Connection c = offsite.connect(DATABASE); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT coalesce(max(tuples_processed), 0) FROM pg_stat_progress_copy"
-                     + " WHERE relid = 'shop.history'::regclass")) {
+             ResultSet r = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                     + " AND application_name LIKE 'lifeboat-copy-%' AND query ILIKE '%shop%history%'")) {
             r.next();
-            return r.getLong(1);
+            return r.getLong(1) > 0;
         }
     }
 

@@ -8,6 +8,7 @@ import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.fence.SiteRole;
 import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.testing.FailoverStates;
 import io.lifeboat.events.testing.TopicReader;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.testing.KafkaResource;
@@ -84,7 +85,15 @@ class SiteFenceTest {
         }
     }
 
+    /** The epoch the last command ran at: the one asked for, or failover's current one if that is newer already. */
+    private static long lastEpoch;
+    private static long fenceEpoch;
+
+    /** A command at failover's current epoch (raised to {@code epoch} first: commands run only at the one it holds). */
     private CommandFinished command(CommandName name, long epoch, String target) {
+        lastEpoch = Math.max(epoch, FailoverStates.current(bootstrap).orElse(0));
+        FailoverStates.raiseTo(bootstrap, lastEpoch);
+        epoch = lastEpoch;
         String id = UUID.randomUUID().toString();
         try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
             publisher.publishAndAwait(EventTypes.COMMAND_ISSUED, new CommandIssued(id, name, epoch, target, "test",
@@ -133,6 +142,7 @@ class SiteFenceTest {
                 insert(open[i], "before the fence");
             }
             CommandFinished fenced = command(CommandName.FENCE, 3, "home");
+            fenceEpoch = lastEpoch;
             assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
             assertThat(fenced.details()).containsEntry("databases", "3");
             for (int i = 0; i < open.length; i++) {
@@ -155,11 +165,11 @@ class SiteFenceTest {
                         .hasMessageContaining("refuses writes");
                 SiteRole.Stored role = SiteRole.read(c).orElseThrow();
                 assertThat(role.role()).isEqualTo(SiteRole.Role.FENCED);
-                assertThat(role.epoch()).isEqualTo(3);
+                assertThat(role.epoch()).isEqualTo(fenceEpoch);
             }
         }
 
-        CommandFinished unfenced = command(CommandName.UNFENCE, 3, "home");
+        CommandFinished unfenced = command(CommandName.UNFENCE, fenceEpoch, "home");
         assertThat(unfenced.outcome()).as(unfenced.reason()).isEqualTo(CommandOutcome.DONE);
         for (String database : DATABASES) {
             try (Connection c = application(database)) {

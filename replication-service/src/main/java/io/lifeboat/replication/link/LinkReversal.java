@@ -118,9 +118,11 @@ final class LinkReversal {
         link.startCapture();
         details.put("source", reversed.source().site());
         details.put("target", reversed.target().site());
-        link.changeState(LinkState.SNAPSHOTTING, "reversed: " + reversed.source().site() + " → "
-                + reversed.target().site() + ", " + total + " stranded changes kept in " + QuarantineStore.TABLE
-                + " at " + reversed.source().site());
+        if (!"".equals(details.getOrDefault("tablesCopiedWhole", "every table"))) {
+            link.changeState(LinkState.SNAPSHOTTING, "reversed: " + reversed.source().site() + " → "
+                    + reversed.target().site() + ", " + total + " stranded changes kept in " + QuarantineStore.TABLE
+                    + " at " + reversed.source().site());
+        } // else nothing is copied: the link streams as soon as capture produces (STARTING → STREAMING)
         return details;
     }
 
