@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
 import java.nio.charset.StandardCharsets;
@@ -212,6 +213,17 @@ class MirroringTest {
                             && ((ReconciliationCompleted) e.payload()).trigger().equals("request"), LANDS).payload();
             assertThat(report.copied()).isGreaterThanOrEqualTo(2);
             assertThat(report.checked()).isGreaterThanOrEqualTo(2);
+            // The progress figures the API shows while it runs end equal to the report: every object listed compared.
+            String link = "find { it.linkId == 'home-to-offsite-files' }";
+            given().get("/reconcile").then().statusCode(200)
+                    .body(link + ".trigger", equalTo("request"))
+                    .body(link + ".running", equalTo(false))
+                    .body(link + ".listed", equalTo((int) report.checked()))
+                    .body(link + ".total", equalTo((int) report.checked()))
+                    .body(link + ".compared", equalTo((int) report.checked()))
+                    .body(link + ".copied", equalTo((int) report.copied()));
+            given().get("/links").then().statusCode(200)
+                    .body(link + ".reconciliation.compared", equalTo((int) report.checked()));
         }
         assertThat(offsite.getObjectAsBytes(b -> b.bucket(BUCKET).key(removed)).asUtf8String())
                 .isEqualTo("removed behind its back");

@@ -5,6 +5,9 @@ import io.lifeboat.loopback.testing.KafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import java.util.List;
+import java.util.Set;
+
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 class ServiceBasicsTest extends ServiceBasicsContract {
@@ -12,5 +15,15 @@ class ServiceBasicsTest extends ServiceBasicsContract {
     @Override
     protected String serviceName() {
         return "heartbeat-service";
+    }
+
+    @Override
+    protected List<String> apiPaths() {
+        return List.of("/sites", "/sites/{siteId}", "/observers", "/warden", "/alerts");
+    }
+
+    @Override
+    protected Set<String> operatorOperations() {
+        return Set.of();
     }
 }

@@ -5,6 +5,9 @@ import io.lifeboat.loopback.testing.KafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import java.util.List;
+import java.util.Set;
+
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 class ServiceBasicsTest extends ServiceBasicsContract {
@@ -12,5 +15,16 @@ class ServiceBasicsTest extends ServiceBasicsContract {
     @Override
     protected String serviceName() {
         return "replication-service";
+    }
+
+    @Override
+    protected List<String> apiPaths() {
+        return List.of("/links", "/links/{id}", "/links/{id}/compare", "/links/{id}/quarantine", "/links/{id}/resync");
+    }
+
+    @Override
+    protected Set<String> operatorOperations() {
+        return Set.of("POST /links/{id}/compare", "POST /links/{id}/drift/check", "POST /links/{id}/tables/{table}/resume",
+                "POST /links/{id}/resync");
     }
 }

@@ -17,6 +17,8 @@ public final class ApiTokens {
     }
 
     public static final int MIN_LENGTH = 16;
+    /** The name of the bearer-token scheme in every service's OpenAPI document ({@code /q/openapi}). */
+    public static final String OPENAPI_SCHEME = "lifeboat-token";
 
     private final List<Entry> entries;
 

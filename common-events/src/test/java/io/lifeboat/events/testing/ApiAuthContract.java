@@ -13,9 +13,11 @@ import static org.hamcrest.Matchers.containsString;
 
 /**
  * The same check of an endpoint's bearer tokens in every service: no token 401, a token of too weak a role 403,
- * the right role passes the filter (the endpoint's own answer), and no token ever shows in a log line.
+ * the right role passes the filter (the endpoint's own answer), and no token ever shows in a log line, plain or JSON.
  */
 public final class ApiAuthContract {
+
+    private static final java.util.logging.Formatter JSON = new io.quarkus.logging.json.runtime.JsonFormatter();
 
     private ApiAuthContract() {
     }
@@ -34,6 +36,8 @@ public final class ApiAuthContract {
             @Override
             public void publish(LogRecord record) {
                 lines.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters()));
+                // And the line as the structured (JSON) console log would print it, MDC and exception included.
+                lines.add(JSON.format(record));
             }
 
             @Override

@@ -3,10 +3,15 @@ package io.lifeboat.events.testing;
 import io.lifeboat.events.Event;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.ServiceStarted;
+import io.lifeboat.events.security.ApiTokens;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +25,33 @@ import static org.hamcrest.Matchers.equalTo;
 public abstract class ServiceBasicsContract {
 
     protected abstract String serviceName();
+
+    /** Paths of the service's own REST API that its OpenAPI document must describe. */
+    protected abstract List<String> apiPaths();
+
+    /** Every operation that needs an operator token, as "METHOD /path" (e.g. "POST /reconcile"). */
+    protected abstract Set<String> operatorOperations();
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void describesItsApiAtQOpenapi() {
+        Map<String, Object> doc = given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("info.title", equalTo("Lifeboat " + serviceName()))
+                .body("components.securitySchemes.'" + ApiTokens.OPENAPI_SCHEME + "'.type", equalTo("http"))
+                .body("components.securitySchemes.'" + ApiTokens.OPENAPI_SCHEME + "'.scheme", equalTo("bearer"))
+                .extract().as(Map.class);
+        assertThat((String) ((Map<String, Object>) doc.get("info")).get("version")).isNotBlank().doesNotContain("${");
+        Map<String, Map<String, Map<String, Object>>> paths = (Map<String, Map<String, Map<String, Object>>>) doc.get("paths");
+        assertThat(paths).containsKey("/status").containsKeys(apiPaths().toArray(String[]::new));
+        Set<String> operator = new TreeSet<>();
+        paths.forEach((path, operations) -> operations.forEach((method, operation) -> {
+            List<Map<String, List<String>>> security = (List<Map<String, List<String>>>) operation.get("security");
+            if (security != null && security.stream().anyMatch(s -> List.of("operator").equals(s.get(ApiTokens.OPENAPI_SCHEME)))) {
+                operator.add(method.toUpperCase(java.util.Locale.ROOT) + " " + path);
+            }
+        }));
+        assertThat(operator).isEqualTo(new TreeSet<>(operatorOperations()));
+    }
 
     @Test
     void isLiveAndReadyWithTheBrokerReachable() {

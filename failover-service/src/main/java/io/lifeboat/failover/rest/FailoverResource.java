@@ -11,6 +11,7 @@ import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.decision.Refused;
 import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.decision.Words;
+import io.lifeboat.events.security.ApiTokens;
 import io.lifeboat.events.security.Allowed;
 import io.lifeboat.events.security.Caller;
 import io.lifeboat.events.security.Role;
@@ -38,6 +39,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * The operator API: thin. Reads show the state; actions go to the control loop, which applies the same pure rules
@@ -73,6 +75,7 @@ public class FailoverResource {
     @GET
     @Path("state")
     @Allowed(Role.VIEWER)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "viewer")
     public Response state() {
         DrState s = loop.current().orElse(null);
         if (s == null) {
@@ -91,6 +94,7 @@ public class FailoverResource {
     @GET
     @Path("history")
     @Allowed(Role.VIEWER)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "viewer")
     public List<HistoryEntry> history() {
         List<HistoryEntry> history = new ArrayList<>(loop.current().map(DrState::history).orElse(List.of()));
         Collections.reverse(history);
@@ -100,6 +104,7 @@ public class FailoverResource {
     @POST
     @Path("failover")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public Response failover(ActionRequest body) {
         return act("failover", body, (s, obs, cx, op) -> FailoverRules.requestFailover(s, obs, op.actor(), op.role(),
                 op.reason(), op.forced(), cx));
@@ -108,6 +113,7 @@ public class FailoverResource {
     @POST
     @Path("approve")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public Response approve(ActionRequest body) {
         return act("approve", body, (s, obs, cx, op) -> FailoverRules.approve(s, obs, op.actor(), op.role(), op.reason(), cx));
     }
@@ -115,6 +121,7 @@ public class FailoverResource {
     @POST
     @Path("abort")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public Response abort(ActionRequest body) {
         return act("abort", body, (s, obs, cx, op) -> FailoverRules.abort(s, op.actor(), op.role(), op.reason(), cx));
     }
@@ -122,6 +129,7 @@ public class FailoverResource {
     @POST
     @Path("failback")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public Response failback(ActionRequest body) {
         return act("failback", body, (s, obs, cx, op) -> FailoverRules.requestFailback(s, obs, op.actor(), op.role(),
                 op.reason(), op.forced(), cx));
@@ -130,6 +138,7 @@ public class FailoverResource {
     @POST
     @Path("steps/{n}/retry")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public Response retry(@PathParam("n") int step, ActionRequest body) {
         return act("retry step " + step, body, (s, obs, cx, op) -> FailoverRules.retryStep(s, step, op.actor(),
                 op.role(), op.reason(), cx));
@@ -138,6 +147,7 @@ public class FailoverResource {
     @POST
     @Path("steps/{n}/skip")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public Response skip(@PathParam("n") int step, ActionRequest body) {
         return act("skip step " + step, body, (s, obs, cx, op) -> FailoverRules.skipStep(s, step, op.actor(),
                 op.role(), op.reason(), cx));

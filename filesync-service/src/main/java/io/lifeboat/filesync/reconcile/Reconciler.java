@@ -60,6 +60,7 @@ public class Reconciler {
     private final Map<String, ReentrantLock> running = new ConcurrentHashMap<>();
     private final Map<String, ReconcileReport> last = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastStarted = new ConcurrentHashMap<>();
+    private final Map<String, Counts> progress = new ConcurrentHashMap<>();
     private volatile boolean started;
 
     Reconciler(Sites sites, MirrorService mirrors, LinkActivities activities, EventPublisher publisher,
@@ -118,6 +119,11 @@ public class Reconciler {
         return Optional.ofNullable(last.get(linkId));
     }
 
+    /** The running reconciliation of a link, or else the figures its last one ended with. */
+    public Optional<ReconcileProgress> progress(String linkId) {
+        return Optional.ofNullable(progress.get(linkId)).map(c -> c.snapshot(linkId));
+    }
+
     /** One pass over one link; a second caller for the same link waits for the first and then runs its own. */
     public ReconcileReport reconcile(BucketLink link, String trigger) {
         ReentrantLock lock = running.computeIfAbsent(link.linkId(), id -> new ReentrantLock());
@@ -136,13 +142,15 @@ public class Reconciler {
             }
             return report;
         } finally {
+            Optional.ofNullable(progress.get(link.linkId())).ifPresent(c -> c.running = false);
             lock.unlock();
         }
     }
 
     private ReconcileReport pass(BucketLink link, String trigger) {
         long begin = System.nanoTime();
-        Counts counts = new Counts();
+        Counts counts = new Counts(trigger);
+        progress.put(link.linkId(), counts);
         LinkActivity activity = activities.of(link);
         Set<String> gaveUpBefore = new HashSet<>();
         activity.failures().forEach(f -> gaveUpBefore.add(f.key()));
@@ -167,6 +175,7 @@ public class Reconciler {
                 counts.checked.incrementAndGet();
                 pool.execute(() -> compareAndRepair(link, s, match, counts));
             }
+            counts.listingDone = true;
         } catch (RuntimeException e) {
             error = "listing failed: " + e.getMessage();
             LOG.warnf("reconciliation of %s stopped early: %s", link.linkId(), error);
@@ -190,6 +199,14 @@ public class Reconciler {
 
     private void compareAndRepair(BucketLink link, Listed source, Listed target, Counts counts) {
         try {
+            compareOrRepair(link, source, target, counts);
+        } finally {
+            counts.compared.incrementAndGet();
+        }
+    }
+
+    private void compareOrRepair(BucketLink link, Listed source, Listed target, Counts counts) {
+        try {
             if (target != null && target.size() == source.size()
                     && sameByMetadata(link.source(), link.target(), source.key())) {
                 return;
@@ -199,6 +216,7 @@ public class Reconciler {
         }
         repair(link, source.key(), source.size(), counts);
     }
+
 
     private void repair(BucketLink link, String key, long size, Counts counts) {
         MirrorService.Result result = mirrors.mirror(link, key, size, Instant.now(), "reconciliation");
@@ -249,9 +267,23 @@ public class Reconciler {
     }
 
     private static final class Counts {
+        final String trigger;
+        final Instant startedAt = Instant.now();
+        volatile boolean listingDone;
+        volatile boolean running = true;
+        final AtomicLong compared = new AtomicLong();
         final AtomicLong checked = new AtomicLong();
         final AtomicLong copied = new AtomicLong();
         final AtomicLong conflicts = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
+
+        Counts(String trigger) {
+            this.trigger = trigger;
+        }
+
+        ReconcileProgress snapshot(String linkId) {
+            return new ReconcileProgress(linkId, trigger, running, startedAt, checked.get(),
+                    listingDone ? checked.get() : null, compared.get(), copied.get(), conflicts.get(), failures.get());
+        }
     }
 }

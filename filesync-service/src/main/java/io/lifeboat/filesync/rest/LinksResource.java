@@ -6,6 +6,7 @@ import java.util.List;
 import io.lifeboat.events.LinkState;
 import io.lifeboat.filesync.lag.LinkActivities;
 import io.lifeboat.filesync.lag.LinkActivity;
+import io.lifeboat.filesync.reconcile.ReconcileProgress;
 import io.lifeboat.filesync.reconcile.ReconcileReport;
 import io.lifeboat.filesync.reconcile.Reconciler;
 import jakarta.ws.rs.GET;
@@ -29,7 +30,8 @@ public class LinksResource {
     public record LinkView(String linkId, String kind, String sourceSite, String sourceBucket, String targetSite,
             String targetBucket, LinkState state, long lagMs, long pendingFiles, long pendingBytes, long failedFiles,
             List<LinkActivity.PendingFile> failures, Instant lastMirroredAt, String lastMirroredKey,
-            ReconcileReport lastReconciliation, List<LinkActivity.Decision> recentDecisions) {
+            ReconcileReport lastReconciliation, ReconcileProgress reconciliation,
+            List<LinkActivity.Decision> recentDecisions) {
     }
 
     @GET
@@ -38,6 +40,7 @@ public class LinksResource {
         return activities.all().stream().map(a -> new LinkView(a.link().linkId(), "FILES", a.link().sourceSite(),
                 a.link().source().bucket(), a.link().targetSite(), a.link().target().bucket(), a.state(), a.lagMs(now),
                 a.pendingFiles(), a.pendingBytes(), a.failedFiles(), a.failures(), a.lastMirroredAt(),
-                a.lastMirroredKey(), reconciler.lastReport(a.link().linkId()).orElse(null), a.recent())).toList();
+                a.lastMirroredKey(), reconciler.lastReport(a.link().linkId()).orElse(null),
+                reconciler.progress(a.link().linkId()).orElse(null), a.recent())).toList();
     }
 }

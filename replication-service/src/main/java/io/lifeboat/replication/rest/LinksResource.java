@@ -1,5 +1,6 @@
 package io.lifeboat.replication.rest;
 
+import io.lifeboat.events.security.ApiTokens;
 import io.lifeboat.events.security.Allowed;
 import io.lifeboat.events.security.Role;
 import io.lifeboat.replication.compare.Comparisons;
@@ -21,6 +22,7 @@ import io.lifeboat.replication.quarantine.QuarantineView;
 
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * The links' status, their quarantine, and the operator actions that are not commands: resuming a link stopped at a
@@ -58,6 +60,7 @@ public class LinksResource {
     @POST
     @Path("{id}/compare")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public Response compare(@PathParam("id") String id) {
         comparisons.start(link(id));
         return Response.accepted(comparisons.history(id).get(0)).build();
@@ -79,6 +82,7 @@ public class LinksResource {
     @POST
     @Path("{id}/drift/check")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public List<ColumnDrift> checkDrift(@PathParam("id") String id) throws Exception {
         return link(id).checkDrift();
     }
@@ -87,6 +91,7 @@ public class LinksResource {
     @POST
     @Path("{id}/tables/{table}/resume")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public Response resumeTable(@PathParam("id") String id, @PathParam("table") String table) throws Exception {
         boolean resumed = link(id).commands().resumeTable(table);
         return resumed ? Response.ok(Map.of("table", table, "resumed", true, "reason", "retrying its stopped record")).build()
@@ -98,6 +103,7 @@ public class LinksResource {
     @GET
     @Path("{id}/quarantine")
     @Allowed(Role.VIEWER)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "viewer")
     public List<QuarantineView.AtSite> quarantine(@PathParam("id") String id) {
         ReplicationLink link = link(id);
         return QuarantineView.counts(id, List.of(link.definition().source(), link.definition().target()));
@@ -107,6 +113,7 @@ public class LinksResource {
     @GET
     @Path("{id}/quarantine/export")
     @Allowed(Role.VIEWER)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "viewer")
     @Produces("application/x-ndjson")
     public StreamingOutput exportQuarantine(@PathParam("id") String id) {
         ReplicationLink link = link(id);
@@ -126,6 +133,7 @@ public class LinksResource {
     @POST
     @Path("{id}/resync")
     @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
     public Response resync(@PathParam("id") String id) throws Exception {
         String outcome = link(id).commands().resync();
         return outcome == null ? Response.status(409).entity(Map.of("link", id, "resynced", false,
