@@ -77,9 +77,10 @@ class FailbackIT {
         env.put("LIFEBOAT_REPLICATION_LINKS_SHOP_DRAIN_TIMEOUT", "10s");
         service = new ServiceProcess("replication-service", Path.of(System.getProperty("lifeboat.service.jar")),
                 FreePorts.next(), env, List.of("-Xmx256m"), workDir);
-        // A SIGKILL in the middle of the first copy: the history table's copy is held (a reader at offsite keeps a
-        // lock its emptying needs) while the other table's is done; the half-done copy is never marked complete, and
-        // is made again from its start after the restart.
+        // A SIGKILL in the middle of the first copy: offsite's history holds a stale row, so the copy must empty it
+        // first, and a reader at offsite holds the lock that needs; the half-done copy is never marked complete, and
+        // is made again from its start after the restart (the stale row gone too).
+        sql(offsite, "INSERT INTO shop.history VALUES (999999999, 'stale, from an earlier life of the standby')");
         Connection reader = offsite.connect(DATABASE);
         reader.setAutoCommit(false);
         try (Statement s = reader.createStatement()) {
@@ -99,8 +100,8 @@ class FailbackIT {
             while (r.next()) {
                 copied.put(r.getString(1), r.getBoolean(2));
             }
-            assertThat(copied).as("one table copied, the other under way when the service died")
-                    .containsEntry("shop.notes", true).containsEntry("shop.history", false);
+            assertThat(copied).as("the history table's copy was under way when the service died")
+                    .containsEntry("shop.history", false);
         }
         service.start();
         service.awaitReady(Duration.ofSeconds(60));
