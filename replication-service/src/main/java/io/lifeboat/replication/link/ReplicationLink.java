@@ -257,19 +257,7 @@ public final class ReplicationLink implements AutoCloseable {
         if (!guard) {
             return;
         }
-        // A standby refuses writes from everyone but the applier, from the first moment.
-        applier.withConnection(c -> {
-            Map<String, TableShape> tables = replicated(TableCatalog.read(c, d.schemas()));
-            SiteGuard.install(c, tables.values(), d.target().site() + " is the standby of link " + id()
-                    + "; writes are refused until it is promoted");
-            return tables.size();
-        }).whenComplete((n, e) -> {
-            if (e != null) {
-                LOG.warnf("link %s: read-only guard not yet installed at %s: %s", id(), d.target(), e.getMessage());
-            } else {
-                LOG.infof("link %s: read-only guard on %d tables at %s", id(), n, d.target());
-            }
-        });
+        StandbyGuard.install(this, d); // a standby refuses writes from everyone but the applier, from the first moment
     }
 
     synchronized void startCapture() {
@@ -406,14 +394,6 @@ public final class ReplicationLink implements AutoCloseable {
     public static final class Refused extends RuntimeException {
         public Refused(String message) {
             super(message);
-        }
-    }
-
-    /** Replicated tables without a primary key: the link refuses to start rather than half-replicate them. */
-    public static final class MissingPrimaryKeys extends RuntimeException {
-        public MissingPrimaryKeys(String link, List<String> tables) {
-            super("link " + link + ": tables without a primary key cannot be replicated: " + String.join(", ", tables)
-                    + " (add a primary key or list them in lifeboat.replication.links." + link + ".tables-exclude)");
         }
     }
 }
