@@ -6,7 +6,6 @@ import io.lifeboat.events.LinkStateChanged;
 import io.lifeboat.replication.apply.ApplierStatus;
 import io.lifeboat.replication.apply.ChangeApplier;
 import io.lifeboat.replication.apply.SourcePosition;
-import io.lifeboat.replication.db.SiteGuard;
 import io.lifeboat.replication.db.TableCatalog;
 import io.lifeboat.replication.db.TableShape;
 import io.lifeboat.replication.drift.ColumnDrift;
