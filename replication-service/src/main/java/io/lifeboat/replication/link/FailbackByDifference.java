@@ -1,5 +1,6 @@
 package io.lifeboat.replication.link;
 
+import io.lifeboat.events.fence.SiteRole;
 import io.lifeboat.replication.apply.KeyRepair;
 import io.lifeboat.replication.apply.PositionStore;
 import io.lifeboat.replication.apply.SourcePosition;
@@ -51,16 +52,18 @@ final class FailbackByDifference {
 
     /**
      * @param old       the link's direction until now (old source → promoted target)
-     * @param appliedAt the last change of the old source applied at the promoted site
      * @param endOffset the change topic's end, where the new direction's stream begins
      */
-    static Outcome run(ReplicationLink link, LinkDefinition old, SourcePosition appliedAt, long endOffset)
+    static Outcome run(ReplicationLink link, LinkDefinition old, long endOffset)
             throws SQLException {
         LinkDefinition reversed = old.reversed();
         try (Connection promoted = reversed.source().connect("lifeboat-reverse-" + link.id());
              Connection oldSite = reversed.target().connect("lifeboat-reverse-" + link.id())) {
+            // This disaster's entries: kept at or after the promotion's epoch, which the promoted database records.
+            long promotedAt = SiteRole.read(promoted).filter(r -> r.role() == SiteRole.Role.ACTIVE)
+                    .map(SiteRole.Stored::epoch).orElse(Long.MIN_VALUE);
             QuarantineStore.Touched touched = QuarantineStore.touched(promoted, link.id(), old.source().site(),
-                    appliedAt == null ? 0 : appliedAt.lsn());
+                    promotedAt);
             CopySnapshot snapshot = KeyRepair.snapshot(promoted);
             Map<String, TableShape> theirs = link.replicated(TableCatalog.read(promoted, reversed.schemas()));
             LifeboatSchema.ensure(oldSite);

@@ -83,12 +83,11 @@ final class LinkReversal {
         Map<String, Long> stranded = keepStranded(old, epoch, force, details);
         long total = stranded.values().stream().mapToLong(Long::longValue).sum();
 
-        SourcePosition appliedAt = link.applier.status().applied();
         // The applier of the old direction stops; the old source becomes the new standby.
         link.applier.close();
         LinkDefinition reversed = old.reversed();
         if (!details.containsKey("forced") && FailbackByDifference.possible(reversed)) {
-            FailbackByDifference.Outcome done = FailbackByDifference.run(link, old, appliedAt,
+            FailbackByDifference.Outcome done = FailbackByDifference.run(link, old,
                     SourcePreparation.endOffset(link.admin, link.topic));
             details.put("failback", "by difference: " + done.keysRepaired() + " rows of " + done.tablesRepaired()
                     + " tables set back to " + reversed.source().site() + "'s version, then its changes since the"

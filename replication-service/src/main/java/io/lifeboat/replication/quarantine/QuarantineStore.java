@@ -118,21 +118,21 @@ public final class QuarantineStore {
 
     /**
      * What one site wrote that the other never got: the keys of the changes kept from it (either reason) at or after
-     * a position of its WAL, per table, and the tables it truncated. Older entries of the link belong to earlier
-     * cycles (the site's WAL only grows); an entry without a position counts.
+     * an epoch (the promotion's: earlier entries belong to earlier disasters), per table, and the tables it truncated.
+     * Not by WAL position: a long transaction's first changes lie before changes of shorter ones applied meanwhile.
      */
     public record Touched(Map<String, Set<JsonNode>> keys, Set<String> truncated, long changes) {
     }
 
-    public static Touched touched(Connection c, String linkId, String sourceSite, long fromLsn) throws SQLException {
+    public static Touched touched(Connection c, String linkId, String sourceSite, long sinceEpoch) throws SQLException {
         Map<String, Set<JsonNode>> keys = new TreeMap<>();
         Set<String> truncated = new TreeSet<>();
         long changes = 0;
         try (PreparedStatement s = c.prepareStatement("SELECT table_name, change_key::text, change->>'op' FROM " + TABLE
-                + " WHERE link_id = ? AND source_site = ? AND (lsn IS NULL OR lsn >= ?) AND table_name IS NOT NULL")) {
+                + " WHERE link_id = ? AND source_site = ? AND epoch >= ? AND table_name IS NOT NULL")) {
             s.setString(1, linkId);
             s.setString(2, sourceSite);
-            s.setLong(3, fromLsn);
+            s.setLong(3, sinceEpoch);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     changes++;
