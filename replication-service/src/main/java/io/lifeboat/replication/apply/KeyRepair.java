@@ -30,8 +30,8 @@ import java.util.stream.Collectors;
  */
 public final class KeyRepair {
 
-    /** Keys per statement: a condition of this many key matches stays well inside PostgreSQL's limits. */
-    private static final int BATCH = 200;
+    /** Keys per statement: their parameters stay well inside PostgreSQL's 65,535. */
+    private static final int BATCH = 1_000;
 
     /** What was done to one table. */
     public record Repaired(String table, int keys, long rowsDeleted, long rowsWritten) {
@@ -68,38 +68,44 @@ public final class KeyRepair {
         TableWriter writer = new TableWriter(table);
         List<TableShape.Column> columns = table.columns();
         String names = columns.stream().map(c -> TableShape.quote(c.name())).collect(Collectors.joining(", "));
+        String ofT = columns.stream().map(c -> "t." + TableShape.quote(c.name())).collect(Collectors.joining(", "));
+        String keyNames = table.primaryKey().stream().map(TableShape::quote).collect(Collectors.joining(", "));
+        String joined = table.primaryKey().stream().map(k -> "t." + TableShape.quote(k) + " = k." + TableShape.quote(k))
+                .collect(Collectors.joining(" AND "));
         String insert = "INSERT INTO " + table.sqlName() + " (" + names + ") OVERRIDING SYSTEM VALUE VALUES ("
                 + columns.stream().map(c -> "?::" + c.type()).collect(Collectors.joining(", ")) + ")";
         long deleted = 0;
         long written = 0;
         for (int from = 0; from < keys.size(); from += BATCH) {
-            List<TableWriter.Planned> matches = new ArrayList<>();
+            List<TableWriter.Planned> rows = new ArrayList<>();
             for (JsonNode key : keys.subList(from, Math.min(keys.size(), from + BATCH))) {
-                matches.add(writer.keyMatch(key));
+                rows.add(writer.keyRow(key));
             }
-            String condition = matches.stream().map(m -> "(" + m.sql() + ")").collect(Collectors.joining(" OR "));
-            List<String[]> rows = new ArrayList<>();
-            try (PreparedStatement read = source.prepareStatement("SELECT " + names + " FROM " + table.sqlName()
-                    + " WHERE " + condition)) {
-                bind(read, matches);
+            // The keys as a VALUES list joined to the table: one index lookup per key, never a scan per batch.
+            String values = "(VALUES " + rows.stream().map(TableWriter.Planned::sql).collect(Collectors.joining(", "))
+                    + ") AS k(" + keyNames + ")";
+            List<String[]> found = new ArrayList<>();
+            try (PreparedStatement read = source.prepareStatement("SELECT " + ofT + " FROM " + table.sqlName()
+                    + " t JOIN " + values + " ON " + joined)) {
+                bind(read, rows);
                 try (ResultSet r = read.executeQuery()) {
                     while (r.next()) {
                         String[] row = new String[columns.size()];
                         for (int i = 0; i < row.length; i++) {
                             row[i] = r.getString(i + 1); // the type's text form, read back by its input function
                         }
-                        rows.add(row);
+                        found.add(row);
                     }
                 }
             }
-            try (PreparedStatement delete = target.prepareStatement("DELETE FROM " + table.sqlName() + " WHERE "
-                    + condition)) {
-                bind(delete, matches);
+            try (PreparedStatement delete = target.prepareStatement("DELETE FROM " + table.sqlName() + " t USING "
+                    + values + " WHERE " + joined)) {
+                bind(delete, rows);
                 deleted += delete.executeUpdate();
             }
-            if (!rows.isEmpty()) {
+            if (!found.isEmpty()) {
                 try (PreparedStatement write = target.prepareStatement(insert)) {
-                    for (String[] row : rows) {
+                    for (String[] row : found) {
                         for (int i = 0; i < row.length; i++) {
                             write.setString(i + 1, row[i]);
                         }
@@ -107,7 +113,7 @@ public final class KeyRepair {
                     }
                     write.executeBatch();
                 }
-                written += rows.size();
+                written += found.size();
             }
         }
         return new Repaired(table.qualified(), keys.size(), deleted, written);

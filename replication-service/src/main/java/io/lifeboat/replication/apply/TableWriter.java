@@ -145,6 +145,13 @@ final class TableWriter {
         return new Planned(sql, where, false);
     }
 
+    /** The key as a row of SQL values, {@code (?::bigint, ?::text)}, in the order of the primary key's columns. */
+    Planned keyRow(JsonNode key) throws SQLException {
+        Planned match = keyMatch(key);
+        return new Planned("(" + table.primaryKey().stream().map(this::expression).collect(Collectors.joining(", "))
+                + ")", match.parameters(), false);
+    }
+
     /** The SQL for one parameter, cast to the column's type from the text Debezium gave. */
     private String expression(String columnName) {
         TableShape.Column column = table.column(columnName).orElseThrow();
