@@ -46,7 +46,10 @@ record PodRecipe(String deployment, String workingDir, Map<String, String> env, 
             if (e.has("value")) {
                 env.put(key, expand(e.path("value").asText(), env)); // $(VAR) of an earlier variable, as Kubernetes does
             } else if (from.has("secretKeyRef")) {
-                env.put(key, lookup(secrets, "Secret", name, from.path("secretKeyRef")));
+                String value = lookup(secrets, "Secret", name, from.path("secretKeyRef"));
+                if (value != null) {
+                    env.put(key, value);
+                }
             } else if (from.has("configMapKeyRef")) {
                 env.put(key, lookup(Map.of(from.path("configMapKeyRef").path("name").asText(), configMap(rendered, name,
                         from.path("configMapKeyRef").path("name").asText())), "ConfigMap", name, from.path("configMapKeyRef")));
@@ -93,6 +96,9 @@ record PodRecipe(String deployment, String workingDir, Map<String, String> env, 
 
     private static String lookup(Map<String, Map<String, String>> sources, String kind, String deployment, JsonNode ref) {
         Map<String, String> source = sources.get(ref.path("name").asText());
+        if ((source == null || !source.containsKey(ref.path("key").asText())) && ref.path("optional").asBoolean()) {
+            return null; // as Kubernetes: an optional reference to what is not there leaves the variable unset
+        }
         if (source == null || !source.containsKey(ref.path("key").asText())) {
             throw new IllegalArgumentException(deployment + ": " + kind + " " + ref.path("name").asText() + " key "
                     + ref.path("key").asText() + " is not provided");

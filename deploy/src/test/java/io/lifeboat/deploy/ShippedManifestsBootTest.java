@@ -141,6 +141,9 @@ class ShippedManifestsBootTest {
             secrets.put("lifeboat-s3-" + site, Map.of("access-key", world.objectStore(site).accessKey(),
                     "secret-key", world.objectStore(site).secretKey()));
         }
+        // Home's site warden fences home's database with a role of its own; the test's server has its administrator.
+        PostgresServer home = world.postgres(TwoSiteWorld.HOME);
+        secrets.put("lifeboat-warden-pg", Map.of("username", home.user(), "password", home.password()));
         secrets.put("lifeboat-dns-tsig", Map.of("name", world.dns().tsigKeyName(), "algorithm", world.dns().tsigAlgorithm(),
                 "secret", world.dns().tsigSecret()));
         secrets.put("lifeboat-operator-tokens", Map.of("viewer", "viewer-token-for-the-test",
