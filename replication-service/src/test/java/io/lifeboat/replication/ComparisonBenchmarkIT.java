@@ -92,7 +92,7 @@ class ComparisonBenchmarkIT {
     }
 
     private static JsonPath compare(ServiceProcess service) {
-        String started = given().baseUri(service.url()).post("/links/cmpbench/compare").then().statusCode(202)
+        String started = given().baseUri(service.url()).auth().oauth2(LinkEnvironment.OPERATOR).post("/links/cmpbench/compare").then().statusCode(202)
                 .extract().jsonPath().getString("startedAt");
         JsonPath[] done = new JsonPath[1];
         await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
