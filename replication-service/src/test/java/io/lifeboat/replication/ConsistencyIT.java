@@ -7,6 +7,8 @@ import io.lifeboat.events.Event;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.testing.TopicReader;
+import io.lifeboat.loopback.testing.OnFailure;
+import io.lifeboat.loopback.testing.WorkDir;
 import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.PostgresServer;
@@ -19,9 +21,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -51,6 +53,9 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsistencyIT {
 
+    @RegisterExtension
+    static final OnFailure ON_FAILURE = LinkEnvironment.onFailure(() -> ConsistencyIT.service, "shop");
+
     private static final String DATABASE = "shop";
     private static final Duration SOON = Duration.ofSeconds(120);
     private static Path workDir;
@@ -64,7 +69,7 @@ class ConsistencyIT {
 
     @BeforeAll
     static void servers() throws Exception {
-        workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "consistency-it-");
+        workDir = WorkDir.create("consistency-it-");
         kafka = new KafkaBroker(workDir.resolve("kafka")).start();
         home = new PostgresServer("home", workDir.resolve("home")).start();
         offsite = new PostgresServer("offsite", workDir.resolve("offsite")).start();
@@ -101,6 +106,7 @@ class ConsistencyIT {
                 // the next one still stops
             }
         }
+        WorkDir.remove(workDir);
     }
 
     private static Connection home() {

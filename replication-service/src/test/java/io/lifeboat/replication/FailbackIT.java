@@ -3,6 +3,8 @@ package io.lifeboat.replication;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.loopback.testing.OnFailure;
+import io.lifeboat.loopback.testing.WorkDir;
 import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.PostgresServer;
@@ -12,9 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -41,6 +43,9 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailbackIT {
 
+    @RegisterExtension
+    static final OnFailure ON_FAILURE = LinkEnvironment.onFailure(() -> FailbackIT.service, "shop");
+
     private static final String DATABASE = "shop";
     private static final int ROWS = 300_000;
     private static final Duration SOON = Duration.ofSeconds(120);
@@ -56,7 +61,7 @@ class FailbackIT {
 
     @BeforeAll
     static void servers() throws Exception {
-        workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "failback-it-");
+        workDir = WorkDir.create("failback-it-");
         kafka = new KafkaBroker(workDir.resolve("kafka")).start();
         home = new PostgresServer("home", workDir.resolve("home")).start();
         offsite = new PostgresServer("offsite", workDir.resolve("offsite")).start();
@@ -120,6 +125,7 @@ class FailbackIT {
                 // the next one still stops
             }
         }
+        WorkDir.remove(workDir);
     }
 
     @Test

@@ -1,9 +1,13 @@
 package io.lifeboat.replication;
 
 import io.lifeboat.loopback.PostgresServer;
+import io.lifeboat.loopback.ServiceProcess;
+import io.lifeboat.loopback.testing.OnFailure;
+import io.restassured.RestAssured;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** The environment a packaged replication-service gets for one link, as a Deployment would give it. */
 final class LinkEnvironment {
@@ -13,6 +17,23 @@ final class LinkEnvironment {
     static final String OPERATOR = "test-operator-token-000000001";
 
     private LinkEnvironment() {
+    }
+
+    /** For a failed test's report: the link's status as its service tells it, and the end of the service's log. */
+    static OnFailure onFailure(Supplier<ServiceProcess> service, String linkId) {
+        return new OnFailure(() -> {
+            ServiceProcess running = service.get();
+            if (running == null) {
+                return "(no service)";
+            }
+            String status;
+            try {
+                status = RestAssured.given().baseUri(running.url()).get("/links/" + linkId).asString();
+            } catch (RuntimeException e) {
+                status = "(no answer: " + e.getMessage() + ")";
+            }
+            return "link " + linkId + ": " + status + "\nservice log:\n" + running.tail(30);
+        });
     }
 
     /** Link {@code id} (upper-cased in the variable names) from {@code home}'s database to {@code offsite}'s. */

@@ -3,6 +3,8 @@ package io.lifeboat.replication;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.loopback.testing.OnFailure;
+import io.lifeboat.loopback.testing.WorkDir;
 import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.PostgresServer;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
@@ -41,6 +44,9 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RecoveryIT {
 
+    @RegisterExtension
+    static final OnFailure ON_FAILURE = LinkEnvironment.onFailure(() -> RecoveryIT.service, "main");
+
     private static final String DATABASE = "portal_recovery";
     private static Path workDir;
     private static KafkaBroker kafka;
@@ -49,7 +55,7 @@ class RecoveryIT {
 
     @BeforeAll
     static void servers() throws Exception {
-        workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "recovery-it-");
+        workDir = WorkDir.create("recovery-it-");
         // Both of these are taken down by this test, so they are its own, not the shared ones.
         kafka = new KafkaBroker(workDir.resolve("kafka")).start();
         offsite = new PostgresServer("offsite", workDir.resolve("offsite")).start();
@@ -80,6 +86,7 @@ class RecoveryIT {
         if (offsite != null) {
             offsite.close();
         }
+        WorkDir.remove(workDir);
     }
 
     private static Connection home() throws SQLException {

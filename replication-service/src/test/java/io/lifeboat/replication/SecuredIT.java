@@ -2,6 +2,7 @@ package io.lifeboat.replication;
 
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.loopback.testing.WorkDir;
 import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaAcls;
 import io.lifeboat.loopback.KafkaBroker;
@@ -65,7 +66,7 @@ class SecuredIT {
 
     @BeforeAll
     static void servers() throws Exception {
-        workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "secured-it-");
+        workDir = WorkDir.create("secured-it-");
         LoopbackCa ca = LoopbackCa.in(workDir.resolve("ca"));
         otherCa = LoopbackCa.in(workDir.resolve("other-ca"));
         kafka = KafkaBroker.secured(workDir.resolve("kafka")).start();
@@ -111,6 +112,7 @@ class SecuredIT {
                 System.err.println("could not stop " + closeable + ": " + e);
             }
         }
+        WorkDir.remove(workDir);
     }
 
     private static void awaitEqual(Duration within) {

@@ -4,6 +4,7 @@ import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.json.EventJson;
 import io.lifeboat.events.testing.TopicReader;
 import io.lifeboat.heartbeat.config.WardenSettings;
+import io.lifeboat.loopback.testing.WorkDir;
 import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.NetworkCut;
@@ -20,7 +21,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -65,7 +65,7 @@ class WardenCutOffIT {
 
     @BeforeAll
     static void world() throws Exception {
-        workDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "warden-it-");
+        workDir = WorkDir.create("warden-it-");
         // This test cuts the broker off from one process: its own broker, its own database.
         kafka = new KafkaBroker(workDir.resolve("kafka")).start();
         for (String topic : List.of("lifeboat.heartbeats", "lifeboat.alerts", "lifeboat.events", "lifeboat.outages")) {
@@ -134,6 +134,7 @@ class WardenCutOffIT {
                 if (home != null) {
                     home.close();
                 }
+                WorkDir.remove(workDir);
             }
         }
     }

@@ -5,11 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.lifeboat.loopback.DnsServer;
 import io.lifeboat.loopback.KafkaBroker;
@@ -106,16 +104,6 @@ public final class SharedServers {
                 System.err.println("loopback-servers: a shared server did not stop cleanly: " + e);
             }
         }
-        if (!Boolean.getBoolean("lifeboat.loopback.keep")) {
-            deleteRecursively(workDir);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Left for the next 'mvn clean' or the temp directory's own cleaning.
-        }
+        WorkDir.remove(workDir);
     }
 }
