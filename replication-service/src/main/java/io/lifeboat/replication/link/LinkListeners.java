@@ -9,6 +9,7 @@ import io.lifeboat.replication.source.SourceListener;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** What a link's capture and applier tell it, and what the link does about it (state, alerts, restarts). */
 final class LinkListeners {
@@ -19,6 +20,8 @@ final class LinkListeners {
     /** What the capture tells the link (on Debezium's thread). */
     static final class SourceEvents implements SourceListener {
         private final ReplicationLink link;
+        /** The capture these events come from, set once it is built: a stop is unexpected only for the live one. */
+        final AtomicReference<ChangeSource> own = new AtomicReference<>();
 
         SourceEvents(ReplicationLink link) {
             this.link = link;
@@ -35,18 +38,18 @@ final class LinkListeners {
 
         @Override
         public void stopped(String message, Throwable error) {
-            link.capturing = false;
-            if (error == null || link.closed) {
+            ChangeSource failed = own.get();
+            // stopCapture() lets go of the live capture before closing it: a stop it asked for, or the end of a
+            // capture that was never the link's (a stranded read), is no reason to restart.
+            if (link.closed || failed == null || link.source != failed) {
                 return;
             }
+            link.capturing = false;
+            // An engine that ends by itself, even "successfully", leaves a link that streams nothing: restart it.
             ReplicationLink.LOG.warnf("link %s: capture stopped (%s); restarting in 5 s from the last acknowledged"
-                    + " offset", link.id(),
-                    error.getMessage());
-            ChangeSource failed = link.source;
+                    + " offset", link.id(), error == null ? "the engine ended: " + message : error.getMessage());
             link.threads.schedule(() -> {
-                if (failed != null) {
-                    failed.close();
-                }
+                failed.close();
                 if (!link.captureStopsHere()) {
                     link.startCapture();
                 }

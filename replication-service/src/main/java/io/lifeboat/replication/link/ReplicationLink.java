@@ -10,6 +10,7 @@ import io.lifeboat.replication.db.TableCatalog;
 import io.lifeboat.replication.db.TableShape;
 import io.lifeboat.replication.drift.ColumnDrift;
 import io.lifeboat.replication.source.ChangeSink;
+import io.lifeboat.replication.source.Change;
 import io.lifeboat.replication.source.ChangeSource;
 import io.lifeboat.replication.source.ChangeTopic;
 import io.lifeboat.replication.source.DebeziumProperties;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -275,12 +277,13 @@ public final class ReplicationLink implements AutoCloseable {
         threads.execute(source);
     }
 
-    ChangeSource newSource(String name, ChangeSink sink, java.util.function.Predicate<io.lifeboat.replication.source.Change> keep) {
+    ChangeSource newSource(String name, ChangeSink sink, Predicate<Change> keep) {
         java.util.Properties p = DebeziumProperties.of(definition, env.kafka(), env.offsetsTopic(),
                 env.replicationFactor(), env.cdcTopicPrefix());
         p.setProperty("name", name);
-        return ChangeSource.builder().linkId(id()).debezium(p).sink(sink).keep(keep).listener(new LinkListeners.SourceEvents(this))
-                .build();
+        LinkListeners.SourceEvents events = new LinkListeners.SourceEvents(this);
+        events.own.set(ChangeSource.builder().linkId(id()).debezium(p).sink(sink).keep(keep).listener(events).build());
+        return events.own.get();
     }
 
     void stopCapture() {
@@ -324,7 +327,6 @@ public final class ReplicationLink implements AutoCloseable {
     LinkState state() {
         return state;
     }
-
     String reason() {
         return reason;
     }
