@@ -17,6 +17,7 @@ public final class TopicCatalogue {
     public static final String REPLICATION_STATE = "lifeboat.replication.state";
     public static final String REPLICATION_OFFSETS = "lifeboat.replication.offsets";
     public static final String SCANNER_STATE = "lifeboat.filesync.scanner-state";
+    public static final String SITE_LEASES = "lifeboat.site-leases";
     public static final String CHANGE_TOPIC_PREFIX = "lifeboat.cdc.";
     public static final String BUCKET_EVENTS_PREFIX = "lifeboat.bucket-events.";
 
@@ -69,6 +70,10 @@ public final class TopicCatalogue {
         return TopicSpec.state(SCANNER_STATE, "filesync's scanner memory of each bucket");
     }
 
+    public static TopicSpec siteLeases() {
+        return TopicSpec.state(SITE_LEASES, "each site warden's lease, key = site; renewed every 500 ms by default");
+    }
+
     /** Every topic, with the per-link and per-site ones for the given links and sites. */
     public static List<TopicSpec> all(List<String> links, List<String> sites) {
         List<TopicSpec> all = new ArrayList<>();
@@ -78,6 +83,7 @@ public final class TopicCatalogue {
         all.add(replicationState());
         all.add(replicationOffsets());
         all.add(scannerState());
+        all.add(siteLeases());
         links.forEach(link -> all.add(changeTopic(link)));
         sites.forEach(site -> all.add(bucketEvents(site)));
         return all;

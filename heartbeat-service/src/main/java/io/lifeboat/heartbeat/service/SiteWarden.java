@@ -102,22 +102,49 @@ public class SiteWarden {
                 settings.databases(), settings.applicationRoles(), KafkaSettings.masked(kafka));
     }
 
+    /** The longest a starting warden waits for Kafka's first answer before its lease counts anyway. */
+    static final Duration FIRST_ANSWER_ALLOWANCE = Duration.ofSeconds(30);
+
     /**
-     * The lease starts when the service has started, not while the JVM is still booting: a slow start must not
-     * fence a healthy site. (A warden that is not running guards nothing: see the README's timing argument.)
+     * The lease starts once the service has started and Kafka has answered the warden once (the lease topic's
+     * metadata), or {@link #FIRST_ANSWER_ALLOWANCE} after the start at the latest: a slow boot or a slow first TLS
+     * and SASL handshake must not fence a healthy site, and a warden that starts cut off still fences. (A warden
+     * that is not running guards nothing: see the README's timing argument.)
      */
     void start(@Observes StartupEvent started) {
         if (!enabled) {
             return;
         }
-        state = WardenState.start(System.nanoTime());
         producer = new KafkaProducer<>(producerSettings(kafka), new StringSerializer(), new ByteArraySerializer());
         fencer = Executors.newSingleThreadExecutor(r -> daemon(r, "warden-fence"));
         ticks = Executors.newScheduledThreadPool(2, r -> daemon(r, "warden"));
-        ticks.scheduleWithFixedDelay(this::tick, 0, WardenSettings.TICK.toMillis(), TimeUnit.MILLISECONDS);
-        ticks.scheduleWithFixedDelay(this::renew, 0, settings.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
         reader = daemon(() -> follow(kafka, stateTopic), "warden-state");
         reader.start();
+        ticks.execute(this::guard);
+    }
+
+    private void guard() {
+        long deadline = System.nanoTime() + FIRST_ANSWER_ALLOWANCE.toNanos();
+        String waited = "Kafka answered";
+        while (running) {
+            try {
+                producer.partitionsFor(settings.leaseTopic());
+                break;
+            } catch (RuntimeException notYet) {
+                if (System.nanoTime() > deadline) {
+                    waited = "no answer from Kafka within " + FIRST_ANSWER_ALLOWANCE.toSeconds() + " s ("
+                            + notYet.getMessage() + ")";
+                    break;
+                }
+            }
+        }
+        if (!running) {
+            return;
+        }
+        LOG.infof("site warden of %s: guarding from now on (%s)", site, waited);
+        state = WardenState.start(System.nanoTime());
+        ticks.scheduleWithFixedDelay(this::tick, 0, WardenSettings.TICK.toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(this::renew, 0, settings.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public Status status() {
@@ -219,10 +246,40 @@ public class SiteWarden {
         }
     }
 
+    /**
+     * Follows the DR state for as long as the service runs: a reader that fails (the topic not made yet, an
+     * authorisation or network error) starts again after a pause that doubles up to 5 s, since a warden that no
+     * longer reads the state can never see its role move.
+     */
     private void follow(Map<String, Object> kafka, String topic) {
+        long pauseMs = 200;
+        while (running) {
+            try {
+                readState(kafka, topic);
+                pauseMs = 200;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warnf("site warden: the DR state reader failed (%s); reading again in %d ms", e.getMessage(),
+                        pauseMs);
+                try {
+                    Thread.sleep(pauseMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                pauseMs = Math.min(5_000, pauseMs * 2);
+            }
+        }
+    }
+
+    private void readState(Map<String, Object> kafka, String topic) {
         Map<String, Object> c = new HashMap<>(kafka);
         c.put("isolation.level", "read_committed");
         c.put("enable.auto.commit", "false");
+        // A missing topic is waited for (failover-service or the cluster makes it), never created from here.
+        c.put("allow.auto.create.topics", "false");
         c.put("client.id", "lifeboat-warden-state-" + site);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
@@ -241,10 +298,6 @@ public class SiteWarden {
                         LOG.warnf("DR state record at offset %d unreadable: %s", r.offset(), unreadable.getMessage());
                     }
                 }
-            }
-        } catch (RuntimeException e) {
-            if (running) {
-                LOG.errorf(e, "site warden: the DR state reader stopped: %s", e.getMessage());
             }
         }
     }

@@ -15,8 +15,9 @@ import java.util.Locale;
  *       that finds the newest acknowledged renewal older than {@code lease-timeout} fences the site.</li>
  *   <li>The DR state moving the active role away while this site held the lease fences it too: failover-service may
  *       have promoted the other site without reaching this one.</li>
- *   <li>A fence that failed is asked for again at the next tick; one that succeeded is final. The warden never
- *       unfences: the failback does, when Lifeboat brings the service back.</li>
+ *   <li>A fence that failed is asked for again at the next tick; one that succeeded holds. The warden never
+ *       unfences: the failback does, when Lifeboat brings the service back; a DR state that moves the active role
+ *       back to a fenced site from the other one (that failback) makes the warden hold the lease again.</li>
  * </ul>
  */
 public final class WardenRules {
@@ -78,9 +79,15 @@ public final class WardenRules {
         boolean ours = site.equals(v.activeSite());
         String seen = v.activeSite() + " active at epoch " + v.epoch();
         return switch (s.standing()) {
-            case FENCING, FENCED -> new Decision(s.role(s.standing(), v.activeSite(), v.epoch()), List.of(),
-                    seen + "; " + site + " stays " + s.standing().name().toLowerCase(Locale.ROOT)
-                            + " (the warden never unfences)");
+            // Only a failback moves the active role back to a fenced site that had lost it, and it unfenced the site
+            // first: the warden holds the lease again (it still never unfences by itself).
+            case FENCED -> ours && s.activeSite() != null && !site.equals(s.activeSite())
+                    ? new Decision(s.rearmed(v.activeSite(), v.epoch()), List.of(), seen + ": a failback made " + site
+                            + " active again, so the warden holds its lease again")
+                    : new Decision(s.role(Standing.FENCED, v.activeSite(), v.epoch()), List.of(), seen + "; " + site
+                            + " stays fenced (the warden never unfences)");
+            case FENCING -> new Decision(s.role(Standing.FENCING, v.activeSite(), v.epoch()), List.of(), seen + "; "
+                    + site + " stays fencing (the warden never unfences)");
             case UNKNOWN, STANDBY -> ours
                     ? new Decision(s.role(Standing.HOLDING, v.activeSite(), v.epoch()), List.of(), seen
                             + ": " + site + " holds the lease")

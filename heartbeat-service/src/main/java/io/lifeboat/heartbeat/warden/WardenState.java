@@ -44,6 +44,11 @@ public record WardenState(Standing standing, String activeSite, long epoch, long
         return new WardenState(Standing.FENCING, activeSite, epoch, renewedAt, lostAt, false, fenceAttempts, cause);
     }
 
+    /** Holding the lease again after a failback made this site active at a newer epoch: the fence is history. */
+    WardenState rearmed(String newActive, long newEpoch) {
+        return new WardenState(Standing.HOLDING, newActive, newEpoch, renewedAt, -1, false, 0, null);
+    }
+
     WardenState fenced() {
         return new WardenState(Standing.FENCED, activeSite, epoch, renewedAt, lostAt, false, fenceAttempts, cause);
     }

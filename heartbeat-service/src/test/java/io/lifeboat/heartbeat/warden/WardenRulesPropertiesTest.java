@@ -95,6 +95,13 @@ class WardenRulesPropertiesTest {
                 d = rules.on(s, new WardenInput.StateSeen(st.ours() ? "home" : "offsite", seen, now));
                 if (seen < before.epoch()) {
                     assertThat(d.next()).isEqualTo(before);
+                } else if (before.standing() == Standing.FENCED && st.ours() && "offsite".equals(before.activeSite())) {
+                    // A failback made this site active again: the lease is held again, the fence is history.
+                    assertThat(d.next().standing()).isEqualTo(Standing.HOLDING);
+                    assertThat(d.next().cause()).isNull();
+                    assertThat(d.effects()).isEmpty();
+                    everFencing = false;
+                    alerts = 0;
                 } else if (before.standing() == Standing.HOLDING && !st.ours()) {
                     // The role moved away while the lease was held: fence.
                     assertThat(d.next().standing()).isEqualTo(Standing.FENCING);
@@ -124,7 +131,7 @@ class WardenRulesPropertiesTest {
             fences += (int) d.effects().stream().filter(e -> e instanceof WardenEffect.Fence).count();
             alerts += (int) d.effects().stream().filter(e -> e instanceof WardenEffect.Alert).count();
             s = d.next();
-            // Once fencing, never back: the warden does not unfence.
+            // Once fencing, never back but by a failback's newer epoch (above): the warden does not unfence.
             if (everFencing) {
                 assertThat(s.standing().fencing()).isTrue();
             }
