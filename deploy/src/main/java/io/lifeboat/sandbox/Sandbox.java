@@ -50,6 +50,7 @@ public final class Sandbox implements AutoCloseable {
     private PrometheusServer prometheus;
     private AlertmanagerServer alertmanager;
     private final Map<String, Map<String, String>> overrides;
+    private final SandboxCut cut = new SandboxCut();
 
     Sandbox(Path workDir, Path repository) {
         this(workDir, repository, Map.of());
@@ -123,7 +124,7 @@ public final class Sandbox implements AutoCloseable {
         running.add(writer);
 
         control = new SandboxControl(FreePorts.next(),
-                Map.of("lose", (site, query) -> lose(site, query.containsKey("crash")),
+                Map.of("lose", (site, query) -> query.containsKey("cut") ? cutOff(site) : lose(site, query.containsKey("crash")),
                         "restore", (site, query) -> restore(site)),
                 writer.ledger());
         running.add(control);
@@ -132,8 +133,10 @@ public final class Sandbox implements AutoCloseable {
         SandboxServices.ApiTokens tokens = SandboxServices.ApiTokens.generate();
         SandboxServices wiring = new SandboxServices(world, kafka, repository, workDir.resolve("logs"), standIns, tokens,
                 overrides, logins);
+        running.add(cut);
         for (ServiceProcess service : wiring.all()) {
             service.start();
+            cut.adopt(service, wiring.siteOf(service));
             services.add(service);
             running.add(service);
         }
@@ -197,6 +200,15 @@ public final class Sandbox implements AutoCloseable {
         return "lifeboat.bucket-events." + site;
     }
 
+    /** For a failed test's report: the last lines of every service's log. */
+    String logTails(int lines) {
+        StringBuilder tails = new StringBuilder();
+        for (ServiceProcess service : services) {
+            tails.append("--- ").append(service.name()).append(":\n").append(service.tail(lines)).append('\n');
+        }
+        return tails.toString();
+    }
+
     Path endpointsFile() {
         return workDir.resolve("endpoints.env");
     }
@@ -238,9 +250,28 @@ public final class Sandbox implements AutoCloseable {
         return "site " + site + " lost: portal endpoint, PostgreSQL and object store stopped\n";
     }
 
-    /** Starts what was lost; a crashed PostgreSQL replays its WAL first (crash recovery), as after a power cut. */
+    /** A partition: home cut off from everything outside it, everything at home still running ({@link SandboxCut}). */
+    String cutOff(String site) {
+        requireSite(site);
+        if (!TwoSiteWorld.HOME.equals(site)) {
+            throw new IllegalArgumentException("--cut is for home: the Lifeboat services and Kafka run outside it");
+        }
+        String done = cut.cutHome(world, standIns.get(site));
+        say("site home CUT OFF: unreachable from outside, its warden cut from Kafka, everything at home running");
+        return done;
+    }
+
+    /**
+     * Starts what was lost; a crashed PostgreSQL replays its WAL first (crash recovery), as after a power cut. A cut
+     * is healed.
+     */
     String restore(String site) {
         requireSite(site);
+        if (TwoSiteWorld.HOME.equals(site) && cut.isCut()) {
+            cut.heal();
+            say("site home RECONNECTED: the cut is healed");
+            return "site home reconnected\n";
+        }
         world.postgres(site).start();
         world.objectStore(site).start();
         try {
@@ -281,7 +312,7 @@ public final class Sandbox implements AutoCloseable {
         table.append("\n  Try:  . ").append(endpointsFile()).append("\n")
                 .append("        PGPASSWORD=$LIFEBOAT_OFFSITE_PG_APP_PASSWORD psql -h $LIFEBOAT_OFFSITE_PG_HOST -p $LIFEBOAT_OFFSITE_PG_PORT -U $LIFEBOAT_OFFSITE_PG_APP_USER portal -c 'select count(*) from demo.measurements'\n")
                 .append("        dig @$LIFEBOAT_DNS_HOST -p $LIFEBOAT_DNS_PORT portal.$LIFEBOAT_DNS_ZONE A +short\n")
-                .append("        ./lifeboat lose home [--crash]    /    ./lifeboat restore home\n")
+                .append("        ./lifeboat lose home [--crash | --cut]    /    ./lifeboat restore home\n")
                 .append("  Ctrl-C stops everything.\n");
         System.out.println(table);
     }

@@ -49,6 +49,8 @@ final class SandboxKafka {
         for (String site : TwoSiteWorld.SITES) {
             kafka.createTopic(Sandbox.notificationTopic(site), 1, false);
         }
+        // Compacted, as its KafkaTopic (deploy/k8s/base/kafka-topics): home's warden renews its lease there.
+        kafka.createTopic("lifeboat.site-leases", 1, true);
     }
 
     /** The client settings of the site's object store: Write on its notification topic, nothing else. */

@@ -38,6 +38,8 @@ final class SandboxServices {
     private final Map<String, Map<String, String>> overrides;
     /** Service (instance) name → its module, the Prometheus job. */
     private final Map<String, String> modules = new LinkedHashMap<>();
+    /** Service (instance) name → the site it runs at. */
+    private final Map<String, String> sites = new LinkedHashMap<>();
     private final Map<String, SandboxRoles.Logins> logins;
 
     /** The operator API's bearer tokens for this sandbox: made up at start, written to the endpoints file. */
@@ -72,6 +74,7 @@ final class SandboxServices {
         return List.of(
                 service("heartbeat-service", "heartbeat-observer-a", TwoSiteWorld.OFFSITE, heartbeat("observer-a", "eu-west")),
                 service("heartbeat-service", "heartbeat-observer-b", TwoSiteWorld.OFFSITE, heartbeat("observer-b", "us-east")),
+                service("heartbeat-service", "heartbeat-home", TwoSiteWorld.HOME, homeWarden()),
                 service("replication-service", "replication-service", TwoSiteWorld.OFFSITE, replication()),
                 service("filesync-service", "filesync-service", TwoSiteWorld.OFFSITE, filesync()),
                 service("failover-service", "failover-service", TwoSiteWorld.OFFSITE, failover()));
@@ -87,8 +90,14 @@ final class SandboxServices {
         return jobs;
     }
 
+    /** The site a service runs at. */
+    String siteOf(ServiceProcess service) {
+        return sites.get(service.name());
+    }
+
     private ServiceProcess service(String module, String name, String site, Map<String, String> specific) {
         modules.put(name, module);
+        sites.put(name, site);
         Map<String, String> env = new LinkedHashMap<>();
         // Its own user, password and the cluster's CA: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_*,
         // KAFKA_SSL_TRUSTSTORE_*, as a Strimzi user's Secret and the cluster CA give a pod.
@@ -127,6 +136,30 @@ final class SandboxServices {
             env.put(prefix + "DNS_URL", "dns://" + world.dns().host() + ":" + world.dns().port() + "/portal." + world.dns().zone());
             env.put(prefix + "DNS_CRITICAL", "false");
         }
+        return env;
+    }
+
+    /**
+     * Home's own heartbeat-service, as the home overlay runs it: it watches offsite from home (is the DR site
+     * reachable from production?) and is home's site warden, fencing home's database as Lifeboat's role when it
+     * cannot renew home's lease through Kafka.
+     */
+    private Map<String, String> homeWarden() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("LIFEBOAT_HEARTBEAT_LOCATION", TwoSiteWorld.HOME);
+        env.put("LIFEBOAT_HEARTBEAT_OBSERVER_ID", "observer-home");
+        String prefix = "LIFEBOAT_HEARTBEAT_SITES_OFFSITE_TARGETS_";
+        PostgresServer offsite = world.postgres(TwoSiteWorld.OFFSITE);
+        env.put(prefix + "WEB_URL", standIns.get(TwoSiteWorld.OFFSITE).url() + "/health");
+        env.put(prefix + "DB_URL", offsite.jdbcUrl(world.database()));
+        env.put(prefix + "DB_USER", SandboxRoles.PROBE);
+        env.put(prefix + "DB_PASSWORD", logins.get(TwoSiteWorld.OFFSITE).probePassword());
+        env.put(prefix + "DB_CRITICAL", "false");
+        env.put("LIFEBOAT_WARDEN_ENABLED", "true");
+        env.put("LIFEBOAT_WARDEN_APPLICATION_ROLES", SandboxRoles.APP);
+        env.put("LIFEBOAT_WARDEN_DATABASES_PORTAL_URL", world.postgres(TwoSiteWorld.HOME).jdbcUrl(world.database()));
+        env.put("LIFEBOAT_WARDEN_DATABASES_PORTAL_USER", SandboxRoles.LIFEBOAT);
+        env.put("LIFEBOAT_WARDEN_DATABASES_PORTAL_PASSWORD", logins.get(TwoSiteWorld.HOME).lifeboatPassword());
         return env;
     }
 

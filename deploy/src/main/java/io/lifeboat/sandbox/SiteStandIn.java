@@ -52,6 +52,10 @@ final class SiteStandIn implements AutoCloseable {
         return server != null;
     }
 
+    int port() {
+        return port;
+    }
+
     String address() {
         return address;
     }

@@ -68,6 +68,11 @@ final class Drill {
         return get(endpoint("LIFEBOAT_FAILOVER_URL") + "/state");
     }
 
+    /** What failover-service decided and did, newest first. */
+    JsonNode history() throws IOException, InterruptedException {
+        return get(endpoint("LIFEBOAT_FAILOVER_URL") + "/history");
+    }
+
     /** A JSON answer of any service's API (the viewer token goes along; services without auth ignore it). */
     JsonNode get(String url) throws IOException, InterruptedException {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
@@ -118,6 +123,28 @@ final class Drill {
             throw new AssertionError("failover-service asked a person for another reason: " + asked);
         }
         HttpResponse<String> approved = operatorPost("/approve", "drill: replication-service reports no consistency yet");
+        if (approved.statusCode() != 202) {
+            throw new AssertionError("approve answered " + approved.statusCode() + ": " + approved.body());
+        }
+        return true;
+    }
+
+    /**
+     * Approves a failover that failover-service put to a person, as the operator running the drill would, but only
+     * when its question contains {@code expected}: any other question fails the drill.
+     *
+     * @return whether it approved
+     */
+    boolean approveWhenAskedAbout(String expected, String why) throws IOException, InterruptedException {
+        JsonNode state = state();
+        if (!state.path("phase").asText().equals("AWAITING_APPROVAL")) {
+            return false;
+        }
+        String asked = state.path("pending").path("reason").asText();
+        if (!asked.contains(expected)) {
+            throw new AssertionError("failover-service asked a person for another reason: " + asked);
+        }
+        HttpResponse<String> approved = operatorPost("/approve", why);
         if (approved.statusCode() != 202) {
             throw new AssertionError("approve answered " + approved.statusCode() + ": " + approved.body());
         }

@@ -61,6 +61,36 @@ public final class NetworkCut implements AutoCloseable {
                 "tcp", "dport", Integer.toString(port), "drop");
     }
 
+    /** As {@link #dropFromAdoptedTo(int)}, for one address of this machine only (servers sharing a port). */
+    public void dropFromAdoptedTo(String address, int port) {
+        ensureTable();
+        nft("add", "rule", "inet", table, "out", "socket", "cgroupv2", "level", "1", "\"" + Path.of("/sys/fs/cgroup").relativize(cgroup) + "\"",
+                "ip", "daddr", address, "tcp", "dport", Integer.toString(port), "drop");
+    }
+
+    /**
+     * Whether cuts can be made here: cgroup v2 where this class looks for it, writable (root), and {@code nft}
+     * on the path. Null when they can; otherwise why not, in words.
+     */
+    public static String unavailableBecause() {
+        if (!Files.isDirectory(CGROUP_ROOT) || !Files.isWritable(CGROUP_ROOT.resolve("cgroup.procs"))) {
+            return "no writable cgroup v2 hierarchy at " + CGROUP_ROOT + " (it needs root)";
+        }
+        try {
+            Process nft = new ProcessBuilder("nft", "--version").redirectErrorStream(true).start();
+            nft.getInputStream().readAllBytes();
+            if (nft.waitFor() != 0) {
+                return "nft --version failed";
+            }
+        } catch (IOException e) {
+            return "no nft command (Debian package nftables)";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+        return null;
+    }
+
     /** Drops every packet sent to TCP {@code port}, and every packet sent from it, whoever sends it. */
     public void dropPort(int port) {
         ensureTable();
