@@ -1,5 +1,6 @@
 package io.lifeboat.heartbeat.service;
 
+import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.events.EventPayload;
 import io.lifeboat.events.EventType;
 import io.lifeboat.events.kafka.EventPublisher;
@@ -7,6 +8,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -60,20 +62,17 @@ public class EventOutbox {
             if (next == null) {
                 continue;
             }
-            long backoffMs = 200;
+            Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
             while (running) {
                 try {
                     publisher.publishAndAwait((EventType) next.type(), next.payload());
                     break;
                 } catch (RuntimeException e) {
                     LOG.warnf("cannot publish %s about %s yet (%s); retrying in %d ms", next.type().name(),
-                            next.payload().subject(), e.getMessage(), backoffMs);
-                    try {
-                        Thread.sleep(backoffMs);
-                    } catch (InterruptedException interrupted) {
+                            next.payload().subject(), e.getMessage(), backoff.current().toMillis());
+                    if (!backoff.pause()) {
                         return;
                     }
-                    backoffMs = Math.min(backoffMs * 2, 10_000);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.lifeboat.heartbeat.service;
 
+import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.FailoverState;
 import io.lifeboat.events.fence.DatabaseFence;
@@ -252,24 +253,20 @@ public class SiteWarden {
      * longer reads the state can never see its role move.
      */
     private void follow(Map<String, Object> kafka, String topic) {
-        long pauseMs = 200;
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
         while (running) {
             try {
                 readState(kafka, topic);
-                pauseMs = 200;
+                backoff.reset();
             } catch (RuntimeException e) {
                 if (!running) {
                     return;
                 }
                 LOG.warnf("site warden: the DR state reader failed (%s); reading again in %d ms", e.getMessage(),
-                        pauseMs);
-                try {
-                    Thread.sleep(pauseMs);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
+                        backoff.current().toMillis());
+                if (!backoff.pause()) {
                     return;
                 }
-                pauseMs = Math.min(5_000, pauseMs * 2);
             }
         }
     }

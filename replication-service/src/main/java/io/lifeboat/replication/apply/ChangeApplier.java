@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.replication.copy.CopyProgress;
 import io.lifeboat.replication.copy.CopySnapshot;
 import io.lifeboat.replication.copy.CopyStore;
@@ -144,7 +145,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
-        Duration backoff = Duration.ofMillis(200);
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
         while (!closed) {
             try {
                 run(orders);
@@ -181,7 +182,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                     LOG.infof("link %s: applying again to %s", config.linkId(), config.target());
                     config.listener().recovered();
                 }
-                backoff = Duration.ofMillis(200);
+                backoff.reset();
             } catch (WakeupException | InterruptedException e) {
                 break;
             } catch (OffsetOutOfRangeException e) {
@@ -199,10 +200,9 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
                 failing = true;
                 disconnect();
                 publishStatus();
-                if (!backOff(backoff)) {
+                if (!backoff.pause()) {
                     break;
                 }
-                backoff = Duration.ofMillis(Math.min(backoff.toMillis() * 2, 5000));
             }
         }
         disconnect();
@@ -264,15 +264,6 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
     }
 
     /** @return false when interrupted */
-    private static boolean backOff(Duration wait) {
-        try {
-            Thread.sleep(wait.toMillis()); // back off before reconnecting, not synchronisation
-            return true;
-        } catch (InterruptedException interrupted) {
-            return false;
-        }
-    }
-
     private static void run(ConcurrentLinkedQueue<Runnable> queue) {
         Runnable request;
         while ((request = queue.poll()) != null) {
