@@ -11,15 +11,11 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -27,8 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamException;
-import javax.xml.stream.XMLStreamReader;
 
 /**
  * The S3 calls filesync makes, and only those, over plain {@code HttpURLConnection} (the JDK's, with its keep-alive
@@ -39,9 +33,6 @@ import javax.xml.stream.XMLStreamReader;
 public final class S3Http {
 
     private static final Pattern UPLOAD_ID = Pattern.compile("<UploadId>([^<]*)</UploadId>");
-    private static final Pattern CODE = Pattern.compile("<Code>([^<]*)</Code>");
-    private static final Pattern MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
-    private static final String META = "x-amz-meta-";
     private static final int BUFFER = 64 * 1024;
 
     private final String scheme;
@@ -106,7 +97,7 @@ public final class S3Http {
                 return Optional.empty();
             }
             failUnlessOk(c, status, "HEAD " + bucket + "/" + key);
-            return Optional.of(info(c));
+            return Optional.of(S3Messages.info(c));
         } finally {
             drain(c);
         }
@@ -114,7 +105,7 @@ public final class S3Http {
 
     /** The object's content and description; empty when there is none. {@code ifMatch}: only that version. */
     public Optional<ObjectStream> get(String bucket, String key, String ifMatch) {
-        Map<String, String> conditions = ifMatch == null ? Map.of() : Map.of("If-Match", quoted(ifMatch));
+        Map<String, String> conditions = ifMatch == null ? Map.of() : Map.of("If-Match", S3Messages.quoted(ifMatch));
         Request request = new Request("GET", bucket, key, Map.of(), Map.of(), conditions);
         HttpURLConnection c = send(request, null, 0);
         int status = status(c);
@@ -124,7 +115,7 @@ public final class S3Http {
         }
         failUnlessOk(c, status, request.describe());
         try {
-            return Optional.of(new ObjectStream(info(c), c.getInputStream(), c));
+            return Optional.of(new ObjectStream(S3Messages.info(c), c.getInputStream(), c));
         } catch (IOException e) {
             c.disconnect();
             throw new UncheckedIOException(request.describe() + " failed: " + e.getMessage(), e);
@@ -138,7 +129,7 @@ public final class S3Http {
      */
     public String put(String bucket, String key, Map<String, String> metadata, String contentType, String contentMd5,
             long length, InputStream body) {
-        Map<String, String> signed = metadataHeaders(metadata);
+        Map<String, String> signed = S3Messages.metadataHeaders(metadata);
         if (contentMd5 != null) {
             signed.put("Content-MD5", contentMd5);
         }
@@ -147,21 +138,21 @@ public final class S3Http {
         HttpURLConnection c = send(request, body, length);
         try {
             failUnlessOk(c, status(c), request.describe());
-            return unquoted(c.getHeaderField("ETag"));
+            return S3Messages.unquoted(c.getHeaderField("ETag"));
         } finally {
             drain(c);
         }
     }
 
     public String createMultipartUpload(String bucket, String key, Map<String, String> metadata, String contentType) {
-        Request request = new Request("POST", bucket, key, Map.of("uploads", ""), metadataHeaders(metadata),
+        Request request = new Request("POST", bucket, key, Map.of("uploads", ""), S3Messages.metadataHeaders(metadata),
                 Map.of("Content-Type", contentType));
         String answer = call(request, null);
         Matcher id = UPLOAD_ID.matcher(answer);
         if (!id.find()) {
             throw new S3Failure(request.describe(), 200, null, "no UploadId in the answer");
         }
-        return unescape(id.group(1));
+        return S3Messages.unescape(id.group(1));
     }
 
     /** Uploads one part of exactly {@code length} bytes; returns its ETag. */
@@ -173,7 +164,7 @@ public final class S3Http {
         HttpURLConnection c = send(request, body, length);
         try {
             failUnlessOk(c, status(c), request.describe() + " part " + partNumber);
-            return unquoted(c.getHeaderField("ETag"));
+            return S3Messages.unquoted(c.getHeaderField("ETag"));
         } finally {
             drain(c);
         }
@@ -184,7 +175,7 @@ public final class S3Http {
         StringBuilder xmlBody = new StringBuilder("<CompleteMultipartUpload>");
         for (int i = 0; i < partEtags.size(); i++) {
             xmlBody.append("<Part><PartNumber>").append(i + 1).append("</PartNumber><ETag>\"")
-                    .append(escape(partEtags.get(i))).append("\"</ETag></Part>");
+                    .append(S3Messages.escape(partEtags.get(i))).append("\"</ETag></Part>");
         }
         xmlBody.append("</CompleteMultipartUpload>");
         Request request = new Request("POST", bucket, key, Map.of("uploadId", uploadId), new HashMap<>(),
@@ -192,7 +183,7 @@ public final class S3Http {
         // A failure can come as "200 OK" with an <Error> body (the store answers before it has finished).
         String answer = call(request, xmlBody.toString().getBytes(StandardCharsets.UTF_8));
         if (answer.contains("<Error>")) {
-            throw failure(request.describe(), 200, answer);
+            throw S3Messages.failure(request.describe(), 200, answer);
         }
     }
 
@@ -201,14 +192,14 @@ public final class S3Http {
      * in place of the source's ({@code x-amz-metadata-directive: REPLACE}). The new key appears whole or not at all.
      */
     public void copy(String bucket, String fromKey, String toKey, Map<String, String> metadata, String contentType) {
-        Map<String, String> signed = metadataHeaders(metadata);
+        Map<String, String> signed = S3Messages.metadataHeaders(metadata);
         signed.put("x-amz-copy-source", "/" + SigV4.encode(bucket, true) + "/" + SigV4.encode(fromKey, false));
         signed.put("x-amz-metadata-directive", "REPLACE");
         Request request = new Request("PUT", bucket, toKey, Map.of(), signed, Map.of("Content-Type", contentType));
         // Like a multipart completion, a failure can come as "200 OK" with an <Error> body.
         String answer = call(request, null);
         if (answer.contains("<Error>")) {
-            throw failure(request.describe() + " (copy of " + fromKey + ")", 200, answer);
+            throw S3Messages.failure(request.describe() + " (copy of " + fromKey + ")", 200, answer);
         }
     }
 
@@ -266,48 +257,10 @@ public final class S3Http {
                 Request request = new Request("GET", bucket, null, query, Map.of(), Map.of());
                 page.clear();
                 next = 0;
-                token = parseListing(call(request, null), page, request.describe());
+                token = S3Messages.listing(xml, call(request, null), page, request.describe());
                 last = token == null;
             }
         };
-    }
-
-    /** Reads one ListObjectsV2 answer into {@code into}; returns the continuation token, null on the last page. */
-    private String parseListing(String answer, List<Listed> into, String request) {
-        try {
-            XMLStreamReader r = xml.createXMLStreamReader(new java.io.StringReader(answer));
-            String key = null;
-            String etag = null;
-            long size = 0;
-            Instant modified = null;
-            boolean truncated = false;
-            String token = null;
-            while (r.hasNext()) {
-                if (r.next() != XMLStreamReader.START_ELEMENT) {
-                    if (r.getEventType() == XMLStreamReader.END_ELEMENT && r.getLocalName().equals("Contents")) {
-                        into.add(new Listed(key, size, unquoted(etag), modified));
-                        key = null;
-                        etag = null;
-                        size = 0;
-                        modified = null;
-                    }
-                    continue;
-                }
-                switch (r.getLocalName()) {
-                    case "Key" -> key = r.getElementText();
-                    case "ETag" -> etag = r.getElementText();
-                    case "Size" -> size = Long.parseLong(r.getElementText().trim());
-                    case "LastModified" -> modified = Instant.parse(r.getElementText().trim());
-                    case "IsTruncated" -> truncated = Boolean.parseBoolean(r.getElementText().trim());
-                    case "NextContinuationToken" -> token = r.getElementText();
-                    default -> {
-                    }
-                }
-            }
-            return truncated && token != null && !token.isEmpty() ? token : null;
-        } catch (XMLStreamException | RuntimeException e) {
-            throw new S3Failure(request, 200, null, "unreadable listing: " + e.getMessage());
-        }
     }
 
     /** Sends a request whose answer is a small body (or none), and returns that body. */
@@ -403,14 +356,7 @@ public final class S3Http {
         } catch (IOException e) {
             c.disconnect();
         }
-        throw failure(request, status, body);
-    }
-
-    private static S3Failure failure(String request, int status, String body) {
-        Matcher code = CODE.matcher(body);
-        Matcher message = MESSAGE.matcher(body);
-        return new S3Failure(request, status, code.find() ? unescape(code.group(1)) : null,
-                message.find() ? unescape(message.group(1)) : null);
+        throw S3Messages.failure(request, status, body);
     }
 
     /** Reads what is left of an answer so that the connection can serve the next request. */
@@ -425,58 +371,6 @@ public final class S3Http {
         } catch (IOException e) {
             c.disconnect();
         }
-    }
-
-    private static ObjectInfo info(HttpURLConnection c) {
-        Map<String, String> metadata = new HashMap<>();
-        String contentType = null;
-        for (Map.Entry<String, List<String>> header : c.getHeaderFields().entrySet()) {
-            if (header.getKey() == null || header.getValue().isEmpty()) {
-                continue;
-            }
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (name.startsWith(META)) {
-                metadata.put(name.substring(META.length()), header.getValue().get(0));
-            } else if (name.equals("content-type")) {
-                contentType = header.getValue().get(0);
-            }
-        }
-        return new ObjectInfo(Math.max(0, c.getContentLengthLong()), unquoted(c.getHeaderField("ETag")),
-                lastModified(c.getHeaderField("Last-Modified")), contentType, metadata);
-    }
-
-    private static Instant lastModified(String header) {
-        if (header == null) {
-            return Instant.EPOCH;
-        }
-        try {
-            return ZonedDateTime.parse(header, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-        } catch (DateTimeParseException e) {
-            return Instant.EPOCH;
-        }
-    }
-
-    private static Map<String, String> metadataHeaders(Map<String, String> metadata) {
-        Map<String, String> headers = new HashMap<>();
-        metadata.forEach((name, value) -> headers.put(META + name.toLowerCase(Locale.ROOT), value));
-        return headers;
-    }
-
-    private static String quoted(String etag) {
-        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
-    }
-
-    private static String unquoted(String etag) {
-        return etag == null ? "" : etag.replace("\"", "").replace("&quot;", "");
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-    }
-
-    private static String unescape(String text) {
-        return text.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'")
-                .replace("&amp;", "&");
     }
 
     @Override
