@@ -113,20 +113,9 @@ final class Drill {
      * @return whether it approved
      */
     boolean approveWhenAskedOnlyForUnreportedConsistency() throws IOException, InterruptedException {
-        JsonNode state = state();
-        if (!state.path("phase").asText().equals("AWAITING_APPROVAL")) {
-            return false;
-        }
-        String asked = state.path("pending").path("reason").asText();
-        if (consistencyReported()
-                || !asked.startsWith("standby not known to be consistent: the link reports no consistency (link main) (")) {
-            throw new AssertionError("failover-service asked a person for another reason: " + asked);
-        }
-        HttpResponse<String> approved = operatorPost("/approve", "drill: replication-service reports no consistency yet");
-        if (approved.statusCode() != 202) {
-            throw new AssertionError("approve answered " + approved.statusCode() + ": " + approved.body());
-        }
-        return true;
+        return approveIf(asked -> !consistencyReported() && asked.startsWith(
+                "standby not known to be consistent: the link reports no consistency (link main) ("),
+                "drill: replication-service reports no consistency yet");
     }
 
     /**
@@ -136,12 +125,21 @@ final class Drill {
      * @return whether it approved
      */
     boolean approveWhenAskedAbout(String expected, String why) throws IOException, InterruptedException {
+        return approveIf(asked -> asked.contains(expected), why);
+    }
+
+    /** What the drill accepts to approve, given failover-service's question. */
+    private interface Acceptable {
+        boolean test(String asked) throws IOException, InterruptedException;
+    }
+
+    private boolean approveIf(Acceptable acceptable, String why) throws IOException, InterruptedException {
         JsonNode state = state();
         if (!state.path("phase").asText().equals("AWAITING_APPROVAL")) {
             return false;
         }
         String asked = state.path("pending").path("reason").asText();
-        if (!asked.contains(expected)) {
+        if (!acceptable.test(asked)) {
             throw new AssertionError("failover-service asked a person for another reason: " + asked);
         }
         HttpResponse<String> approved = operatorPost("/approve", why);

@@ -127,6 +127,8 @@ public class SiteWarden {
     private void guard() {
         long deadline = System.nanoTime() + FIRST_ANSWER_ALLOWANCE.toNanos();
         String waited = "Kafka answered";
+        // An answer that is a refusal (authorisation) comes at once: pause between asks rather than spin.
+        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
         while (running) {
             try {
                 producer.partitionsFor(settings.leaseTopic());
@@ -136,6 +138,9 @@ public class SiteWarden {
                     waited = "no answer from Kafka within " + FIRST_ANSWER_ALLOWANCE.toSeconds() + " s ("
                             + notYet.getMessage() + ")";
                     break;
+                }
+                if (!backoff.pause()) {
+                    return;
                 }
             }
         }
