@@ -15,8 +15,11 @@ public final class WebhookFormat {
     private WebhookFormat() {
     }
 
-    /** The path to add to the configured URL, and the body. */
-    public record Request(String pathSuffix, String body) {
+    /** The path to add to the configured URL, the body and its content type. */
+    public record Request(String pathSuffix, String body, String contentType) {
+        Request(String pathSuffix, String body) {
+            this(pathSuffix, body, "application/json");
+        }
     }
 
     public static Request render(ReceiverKind kind, List<AlertNotice> notices) {
@@ -25,6 +28,8 @@ public final class WebhookFormat {
                 case GENERIC -> new Request("", EventJson.mapper().writeValueAsString(generic(notices.get(0))));
                 case SLACK -> new Request("", EventJson.mapper().writeValueAsString(slack(notices.get(0))));
                 case ALERTMANAGER -> new Request("/api/v2/alerts", EventJson.mapper().writeValueAsString(alertmanager(notices)));
+                case CLOUDEVENTS -> new Request("", EventJson.mapper().writeValueAsString(cloudEvent(notices.get(0))),
+                        "application/cloudevents+json");
             };
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render an alert", e);
@@ -45,6 +50,24 @@ public final class WebhookFormat {
         o.put("endsAt", n.endsAt() == null ? null : n.endsAt().toString());
         ObjectNode labels = o.putObject("labels");
         n.labels().forEach(labels::put);
+        return o;
+    }
+
+    /**
+     * CloudEvents 1.0, structured mode: the generic body as {@code data}. The id is the same for the same notice
+     * (alert, status, instant), so a sink can drop a notice the relay delivers twice after a restart.
+     */
+    static ObjectNode cloudEvent(AlertNotice n) {
+        ObjectNode o = EventJson.mapper().createObjectNode();
+        String status = n.firing() ? "raised" : "resolved";
+        o.put("specversion", "1.0");
+        o.put("id", n.alertId() + "/" + status + "/" + (n.firing() ? n.startsAt() : n.endsAt()));
+        o.put("source", "/lifeboat/alerts");
+        o.put("type", "io.lifeboat.alert." + status);
+        o.put("subject", n.alertId());
+        o.put("time", (n.firing() ? n.startsAt() : n.endsAt()).toString());
+        o.put("datacontenttype", "application/json");
+        o.set("data", generic(n));
         return o;
     }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +47,7 @@ public final class WebhookReceiver implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long delivered;
     private volatile long failedAttempts;
+    private final AtomicInteger unsettled = new AtomicInteger();
 
     /**
      * @param firing the alerts firing now, for receivers that forget what is not sent again (Alertmanager)
@@ -75,9 +77,16 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     public void send(AlertNotice notice) {
+        unsettled.incrementAndGet();
         if (!queue.offer(new Pending(notice, Instant.now()))) {
+            unsettled.decrementAndGet();
             LOG.errorf("%s: %d notices waiting, dropped %s", where(), CAPACITY, notice.alertId());
         }
+    }
+
+    /** Every notice sent so far is delivered, refused or given up on: none is waiting or being tried. */
+    public boolean settled() {
+        return unsettled.get() == 0;
     }
 
     public long delivered() {
@@ -108,7 +117,11 @@ public final class WebhookReceiver implements AutoCloseable {
                 }
                 continue;
             }
-            deliver(List.of(next.notice()), next.queuedAt());
+            try {
+                deliver(List.of(next.notice()), next.queuedAt());
+            } finally {
+                unsettled.decrementAndGet();
+            }
             lastSent = Instant.now();
         }
     }
@@ -117,7 +130,7 @@ public final class WebhookReceiver implements AutoCloseable {
         WebhookFormat.Request request = WebhookFormat.render(kind, notices);
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url + request.pathSuffix()))
                 .timeout(retry.requestTimeout())
-                .header("Content-Type", "application/json")
+                .header("Content-Type", request.contentType())
                 .POST(HttpRequest.BodyPublishers.ofString(request.body()));
         headers.forEach(builder::header);
         HttpRequest http = builder.build();

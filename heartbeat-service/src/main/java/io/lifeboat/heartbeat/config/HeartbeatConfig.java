@@ -153,10 +153,19 @@ public interface HeartbeatConfig {
         @WithName("resend-every")
         @WithDefault("1m")
         Duration resendEvery();
+
+        /**
+         * The consumer group of the relay that delivers {@code lifeboat.alerts} to the receivers. Every heartbeat
+         * instance with receivers joins it, so each alert is delivered by one of them; they must all configure the
+         * same receivers.
+         */
+        @WithName("relay-group")
+        @WithDefault("heartbeat-alert-relay")
+        String relayGroup();
     }
 
     interface Receiver {
-        /** {@code generic}, {@code slack} or {@code alertmanager}. */
+        /** {@code generic}, {@code slack}, {@code alertmanager} or {@code cloudevents}. */
         ReceiverKind kind();
 
         /** Where to POST; for Alertmanager its base URL ({@code /api/v2/alerts} is added). May hold a secret token. */
@@ -176,6 +185,8 @@ public interface HeartbeatConfig {
     enum ReceiverKind {
         GENERIC,
         SLACK,
-        ALERTMANAGER
+        ALERTMANAGER,
+        /** A CloudEvents 1.0 structured-mode JSON event per notice, for any CloudEvents-over-HTTP sink. */
+        CLOUDEVENTS
     }
 }

@@ -11,6 +11,7 @@ import io.lifeboat.events.kafka.CloudEventHeaders;
 import io.lifeboat.events.kafka.DeadLetters;
 import io.lifeboat.events.kafka.EventReader;
 import io.lifeboat.events.testing.TopicReader;
+import io.lifeboat.heartbeat.testing.GarbageRecord;
 import io.lifeboat.heartbeat.testing.HealthPage;
 import io.lifeboat.heartbeat.testing.ObservedSites;
 import io.lifeboat.heartbeat.testing.RestartableKafka;
@@ -25,7 +26,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -33,7 +33,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -224,13 +223,8 @@ class TwoObserversTest {
     void malformedHeartbeatsGoToTheDeadLetterTopicAndTheConsumerGoesOn() {
         String key = "garbage-" + UUID.randomUUID();
         try (KafkaProducer<String, byte[]> producer = TestObserver.producer(bootstrap())) {
-            ProducerRecord<String, byte[]> bad = new ProducerRecord<>("lifeboat.heartbeats", key,
-                    "{not json".getBytes(StandardCharsets.UTF_8));
-            bad.headers().add(CloudEventHeaders.SPEC_VERSION, "1.0".getBytes(StandardCharsets.UTF_8));
-            bad.headers().add(CloudEventHeaders.ID, "x".getBytes(StandardCharsets.UTF_8));
-            bad.headers().add(CloudEventHeaders.SOURCE, "/somewhere".getBytes(StandardCharsets.UTF_8));
-            bad.headers().add(CloudEventHeaders.TYPE, EventTypes.HEARTBEAT_OBSERVED.name().getBytes(StandardCharsets.UTF_8));
-            producer.send(bad);
+            producer.send(GarbageRecord.of("lifeboat.heartbeats", key,
+                    EventTypes.HEARTBEAT_OBSERVED));
         }
         try (TopicReader dlq = new TopicReader(bootstrap(), "lifeboat.dlq")) {
             ConsumerRecord<String, byte[]> dead = dlq.awaitRecord(r -> key.equals(r.key()), WAIT);
