@@ -16,18 +16,28 @@ import java.time.Instant;
  *                          from producers older than this field: treat as not known to be consistent)
  * @param lastProvenEqualAt the last time a comparison by hashes found both databases equal (databases only; null
  *                          when none has since the producer started, for files, and from older producers)
+ * @param progress          long work under way on the link (a copy of tables, a reconcile), null when none
  */
 public record ReplicationLag(String linkId, LinkKind kind, String sourceSite, String targetSite, long lagMs,
         long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition, Long retainedWalBytes,
-        LinkState state, Instant measuredAt, StandbyConsistency consistency, Instant lastProvenEqualAt)
-        implements EventPayload {
+        LinkState state, Instant measuredAt, StandbyConsistency consistency, Instant lastProvenEqualAt,
+        WorkProgress progress) implements EventPayload {
+
+    /** The same measurement with no work under way. */
+    public ReplicationLag(String linkId, LinkKind kind, String sourceSite, String targetSite, long lagMs,
+            long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition,
+            Long retainedWalBytes, LinkState state, Instant measuredAt, StandbyConsistency consistency,
+            Instant lastProvenEqualAt) {
+        this(linkId, kind, sourceSite, targetSite, lagMs, pendingEvents, pendingBytes, sourcePosition,
+                appliedPosition, retainedWalBytes, state, measuredAt, consistency, lastProvenEqualAt, null);
+    }
 
     /** The same measurement without a comparison's verdict. */
     public ReplicationLag(String linkId, LinkKind kind, String sourceSite, String targetSite, long lagMs,
             long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition,
             Long retainedWalBytes, LinkState state, Instant measuredAt, StandbyConsistency consistency) {
         this(linkId, kind, sourceSite, targetSite, lagMs, pendingEvents, pendingBytes, sourcePosition,
-                appliedPosition, retainedWalBytes, state, measuredAt, consistency, null);
+                appliedPosition, retainedWalBytes, state, measuredAt, consistency, null, null);
     }
 
     /** The same measurement without the consistency verdict (file links, old producers). */
@@ -35,7 +45,7 @@ public record ReplicationLag(String linkId, LinkKind kind, String sourceSite, St
             long pendingEvents, Long pendingBytes, String sourcePosition, String appliedPosition,
             Long retainedWalBytes, LinkState state, Instant measuredAt) {
         this(linkId, kind, sourceSite, targetSite, lagMs, pendingEvents, pendingBytes, sourcePosition,
-                appliedPosition, retainedWalBytes, state, measuredAt, null, null);
+                appliedPosition, retainedWalBytes, state, measuredAt, null, null, null);
     }
 
     @Override

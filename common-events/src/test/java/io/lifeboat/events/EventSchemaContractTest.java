@@ -213,6 +213,8 @@ class EventSchemaContractTest {
                 assertThat(property.path("type").asText()).as(field).isEqualTo("string");
             } else if (t == long.class || t == int.class || t == Long.class || t == Integer.class) {
                 assertThat(property.path("type").asText()).as(field).isEqualTo("integer");
+            } else if (t == double.class || t == Double.class) {
+                assertThat(property.path("type").asText()).as(field).isEqualTo("number");
             } else if (t == boolean.class || t == Boolean.class) {
                 assertThat(property.path("type").asText()).as(field).isEqualTo("boolean");
             } else if (t == Instant.class) {

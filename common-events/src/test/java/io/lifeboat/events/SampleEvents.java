@@ -44,7 +44,8 @@ public final class SampleEvents {
         put(EventTypes.REPLICATION_LAG, new ReplicationLag("home-to-offsite-db", LinkKind.DATABASE, "home", "offsite",
                 42, 17, 18_432L, "0/1A2B3C4", "0/1A2B000", 12_582_912L, LinkState.STREAMING, T,
                 new StandbyConsistency(Consistency.CONSISTENT, "every table copied (12 of 12), none stopped, no gap", 12, 12),
-                T.minusSeconds(3600)));
+                T.minusSeconds(3600), new WorkProgress("rows", 1_200_000, 5_000_000L, 240_000.0, 15L,
+                        "tables 3/7, 412 MB", T.minusSeconds(5))));
 
         put(EventTypes.LINK_STATE_CHANGED, new LinkStateChanged("home-to-offsite-db", LinkKind.DATABASE, "home",
                 "offsite", LinkState.STREAMING, LinkState.DRAINING, "DRAIN command c-20250314-0001 at epoch 7",

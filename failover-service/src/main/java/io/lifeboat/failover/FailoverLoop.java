@@ -1,8 +1,10 @@
 package io.lifeboat.failover;
 
 import io.lifeboat.events.CommandFinished;
+import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.SiteVerdictChanged;
+import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.events.kafka.KafkaSettings;
 import io.lifeboat.events.kafka.TopicNames;
 import io.lifeboat.events.service.ServiceIdentity;
@@ -17,6 +19,7 @@ import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.dns.DnsSettings;
 import io.lifeboat.failover.dns.DnsSwitcher;
 import io.lifeboat.failover.runbook.RunbookEngine;
+import io.lifeboat.failover.runbook.StepFigures;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.NotLeader;
 import io.lifeboat.failover.state.StateStore;
@@ -29,6 +32,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,6 +54,7 @@ import java.util.concurrent.TimeUnit;
 public class FailoverLoop {
 
     private static final Logger LOG = Logger.getLogger(FailoverLoop.class);
+    private static final Duration FIGURES_EVERY = Duration.ofSeconds(5);
     private static final int REPLIES_KEPT = 2_000;
     private static final int MOVES_PER_CYCLE = 30;
 
@@ -85,9 +90,11 @@ public class FailoverLoop {
     private ScheduledExecutorService thread;
     private StateStore store;
     private final String apiUrl;
+    private final EventPublisher publisher;
+    private Instant figuresSentAt = Instant.EPOCH;
 
     FailoverLoop(Policy policy, FailoverConfig config, DnsSettings dnsSettings, DnsSwitcher dns,
-            ServiceIdentity identity, TopicNames topics,
+            ServiceIdentity identity, TopicNames topics, EventPublisher publisher,
             @Identifier("default-kafka-broker") Map<String, Object> defaultBroker,
             @ConfigProperty(name = "quarkus.http.host", defaultValue = "0.0.0.0") String httpHost,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
@@ -99,6 +106,7 @@ public class FailoverLoop {
         this.kafka = KafkaSettings.clients(defaultBroker);
         this.dns = dns;
         this.engine = new RunbookEngine(dns, dnsSettings::target);
+        this.publisher = publisher;
     }
 
     void onStart(@Observes StartupEvent start) {
@@ -267,12 +275,26 @@ public class FailoverLoop {
                     break;
                 }
             }
+            sendFigures(state);
         } catch (NotLeader notLeader) {
             lastReason = "following: " + notLeader.getMessage();
         } catch (RuntimeException e) {
             lastReason = "could not act, will retry: " + e.getMessage();
             LOG.warnf(e, "control loop: %s", e.getMessage());
         }
+    }
+
+    /** Every few seconds while a step waits for long work: its figures, for people (nothing is decided on them). */
+    private void sendFigures(DrState state) {
+        Instant now = Instant.now();
+        if (Duration.between(figuresSentAt, now).compareTo(FIGURES_EVERY) < 0) {
+            return;
+        }
+        StepFigures.of(state, observations.lags().values(), now).ifPresent(step -> {
+            figuresSentAt = now;
+            publisher.publish(EventTypes.FAILOVER_STEP, step).subscribe().with(sent -> { },
+                    failed -> LOG.debugf("step figures not published: %s", failed.getMessage()));
+        });
     }
 
     /** A follower learns from verdicts (for its observations) but acts on nothing; requests are refused. */

@@ -196,11 +196,22 @@ class FailoverFlowTest {
         verdict("home", Verdict.UP, Instant.now());
         await().atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(state().getString("verdicts.home")).startsWith("UP"));
         standIn.answer = c -> c.command() == CommandName.PROMOTE ? CommandOutcome.FAILED : CommandOutcome.DONE;
+        // The link reports a copy under way: the running steps carry its figures in PROGRESS step events.
+        standIn.progress = io.lifeboat.events.WorkProgress.of("rows", 1_200_000, 5_000_000L, "tables 3/7, 412 MB",
+                Instant.now().minusSeconds(5), Instant.now());
         try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events");
              TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
             given().auth().oauth2(OPERATOR).header("X-Lifeboat-Actor", "alice").contentType(ContentType.JSON)
                     .body("{\"reason\":\"home repaired\"}").post("/failback").then().statusCode(202)
                     .body("phase", org.hamcrest.Matchers.equalTo("FAILING_BACK"));
+            FailoverStep figures = (FailoverStep) events.awaitEvent(e -> e.type() == EventTypes.FAILOVER_STEP
+                    && ((FailoverStep) e.payload()).status() == StepStatus.PROGRESS, Duration.ofSeconds(20)).payload();
+            assertThat(figures.runKind()).isEqualTo("FAILBACK");
+            assertThat(figures.progress().done()).isEqualTo(1_200_000);
+            assertThat(figures.progress().total()).isEqualTo(5_000_000L);
+            assertThat(figures.reason()).startsWith("link ").contains("1200000 of 5000000 rows (24 %)")
+                    .contains("s left; tables 3/7, 412 MB");
+            standIn.progress = null;
             awaitPhase("STUCK", RUNBOOK);
             assertThat(state().getInt("run.currentStep")).isEqualTo(6);
             assertThat(state().getString("run.steps[5].name")).isEqualTo("promote");

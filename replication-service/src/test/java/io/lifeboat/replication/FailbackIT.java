@@ -3,6 +3,9 @@ package io.lifeboat.replication;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.events.EventTypes;
+import io.lifeboat.events.ReplicationLag;
+import io.lifeboat.events.testing.TopicReader;
 import io.lifeboat.loopback.testing.OnFailure;
 import io.lifeboat.loopback.testing.WorkDir;
 import io.lifeboat.loopback.FreePorts;
@@ -93,6 +96,15 @@ class FailbackIT {
             service.start();
             service.awaitReady(Duration.ofSeconds(60));
             await().atMost(SOON).pollInterval(Duration.ofMillis(100)).until(() -> copyWaitsForItsLock());
+            // The copy under way is on the lag feed, as a progress bar shows it.
+            try (TopicReader lag = new TopicReader(kafka.bootstrapServers(), "lifeboat.replication.lag")) {
+                ReplicationLag copying = (ReplicationLag) lag.awaitEvent(e -> e.type() == EventTypes.REPLICATION_LAG
+                        && ((ReplicationLag) e.payload()).linkId().equals("shop")
+                        && ((ReplicationLag) e.payload()).progress() != null, SOON).payload();
+                assertThat(copying.progress().unit()).isEqualTo("rows");
+                assertThat(copying.progress().total()).as("the source's row estimate").isPositive();
+                assertThat(copying.progress().detail()).matches("tables \\d+/\\d+, \\d+ MB");
+            }
             service.kill();
         } finally {
             reader.rollback();

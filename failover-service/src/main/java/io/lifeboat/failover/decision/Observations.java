@@ -115,7 +115,7 @@ public record Observations(Map<String, SiteVerdictChanged> verdicts, Map<String,
             estimates.add(new ReplicationLag(basis.linkId(), basis.kind(), basis.sourceSite(), basis.targetSite(),
                     Math.max(0, estimate), basis.pendingEvents(), basis.pendingBytes(), basis.sourcePosition(),
                     basis.appliedPosition(), basis.retainedWalBytes(), basis.state(), basis.measuredAt(),
-                    basis.consistency(), basis.lastProvenEqualAt()));
+                    basis.consistency(), basis.lastProvenEqualAt(), basis.progress()));
         }
         estimates.sort(Comparator.comparing(ReplicationLag::linkId));
         return estimates;

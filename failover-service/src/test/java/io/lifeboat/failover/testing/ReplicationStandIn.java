@@ -80,6 +80,9 @@ public final class ReplicationStandIn implements AutoCloseable {
     }
 
     /** What the lag reports say of the standby from now on (null: nothing, as an older replication-service). */
+    /** Long work the link reports as under way (a copy of tables), in every lag report from now on; null: none. */
+    public volatile io.lifeboat.events.WorkProgress progress;
+
     public void consistency(StandbyConsistency verdict) {
         consistency = verdict;
     }
@@ -117,7 +120,7 @@ public final class ReplicationStandIn implements AutoCloseable {
                 if (System.currentTimeMillis() >= nextLag) {
                     publish("lifeboat.replication.lag", EventTypes.REPLICATION_LAG, new ReplicationLag(link,
                             LinkKind.DATABASE, source, target, lagMs.get(), 0, null, null, null, null,
-                            LinkState.STREAMING, Instant.now(), consistency));
+                            LinkState.STREAMING, Instant.now(), consistency, null, progress));
                     nextLag = System.currentTimeMillis() + 300;
                 }
             }

@@ -58,6 +58,6 @@ public class LagReporter {
     static ReplicationLag measure(LinkActivity activity, Instant now) {
         return new ReplicationLag(activity.link().linkId(), LinkKind.FILES, activity.link().sourceSite(),
                 activity.link().targetSite(), activity.lagMs(now), activity.pendingFiles(), activity.pendingBytes(),
-                null, activity.lastMirroredKey(), null, activity.state(), now);
+                null, activity.lastMirroredKey(), null, activity.state(), now, null, null, activity.work(now));
     }
 }

@@ -7,8 +7,10 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import io.lifeboat.events.LinkState;
+import io.lifeboat.events.WorkProgress;
 import io.lifeboat.filesync.store.BucketLink;
 
 /**
@@ -26,6 +28,7 @@ public final class LinkActivity {
     private volatile String lastMirroredKey;
     private volatile Instant lastReconciledAt;
     private volatile LinkState state = LinkState.STREAMING;
+    private volatile Function<Instant, WorkProgress> work;
 
     public LinkActivity(BucketLink link) {
         this.link = link;
@@ -107,6 +110,22 @@ public final class LinkActivity {
 
     public Instant lastReconciledAt() {
         return lastReconciledAt;
+    }
+
+    /** Long work on the link has started (a reconcile): its figures at any instant, for the lag feed. */
+    public void working(Function<Instant, WorkProgress> figures) {
+        this.work = figures;
+    }
+
+    /** That work has ended. */
+    public void workDone() {
+        this.work = null;
+    }
+
+    /** The work under way now, or null. */
+    public WorkProgress work(Instant now) {
+        Function<Instant, WorkProgress> figures = work;
+        return figures == null ? null : figures.apply(now);
     }
 
     public void reconciled(Instant at) {

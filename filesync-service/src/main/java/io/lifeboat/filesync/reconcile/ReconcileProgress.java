@@ -9,4 +9,10 @@ import java.time.Instant;
  */
 public record ReconcileProgress(String linkId, String trigger, boolean running, Instant startedAt, long listed,
         Long total, long compared, long copied, long conflicts, long failures) {
+
+    /** As the lag feed and a progress bar carry it: objects compared, of all listed once the listing has ended. */
+    public io.lifeboat.events.WorkProgress asWork(java.time.Instant now) {
+        return io.lifeboat.events.WorkProgress.of("objects", compared, total, "copied " + copied + ", conflicts "
+                + conflicts + ", failures " + failures + ", listed " + listed, startedAt, now);
+    }
 }

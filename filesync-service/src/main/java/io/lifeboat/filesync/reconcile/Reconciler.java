@@ -143,6 +143,7 @@ public class Reconciler {
             return report;
         } finally {
             Optional.ofNullable(progress.get(link.linkId())).ifPresent(c -> c.running = false);
+            activities.of(link).workDone();
             lock.unlock();
         }
     }
@@ -152,6 +153,7 @@ public class Reconciler {
         Counts counts = new Counts(trigger);
         progress.put(link.linkId(), counts);
         LinkActivity activity = activities.of(link);
+        activity.working(now -> counts.snapshot(link.linkId()).asWork(now));
         Set<String> gaveUpBefore = new HashSet<>();
         activity.failures().forEach(f -> gaveUpBefore.add(f.key()));
         String error = null;

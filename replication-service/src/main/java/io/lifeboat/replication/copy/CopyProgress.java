@@ -20,6 +20,12 @@ public record CopyProgress(int tablesDone, int tablesTotal, long rows, long byte
         return rows / seconds;
     }
 
+    /** As the lag feed and a progress bar carry it. */
+    public io.lifeboat.events.WorkProgress asWork() {
+        return io.lifeboat.events.WorkProgress.of("rows", rows, estimatedRows > 0 ? estimatedRows : null,
+                "tables " + tablesDone + "/" + tablesTotal + ", " + bytes / (1024 * 1024) + " MB", startedAt, at);
+    }
+
     /** Seconds left at the current rate; null when not known. */
     public Long secondsLeft() {
         double rate = rowsPerSecond();

@@ -204,7 +204,9 @@ public final class TableCopier {
 
     private static Map<String, Long> estimates(Connection c, Collection<TableShape> tables) throws SQLException {
         Map<String, Long> estimates = new HashMap<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = ?::regclass")) {
+        // reltuples is -1 until a table is first analysed; the statistics' live-row count stands in for it then.
+        try (PreparedStatement s = c.prepareStatement("SELECT greatest(c.reltuples, coalesce(s.n_live_tup, 0), 0)::bigint"
+                + " FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid WHERE c.oid = ?::regclass")) {
             for (TableShape t : tables) {
                 s.setString(1, t.sqlName());
                 try (ResultSet r = s.executeQuery()) {

@@ -94,7 +94,7 @@ public class LagReporter {
             latest.put(link.id(), s);
             ReplicationLag lag = new ReplicationLag(s.id(), LinkKind.DATABASE, s.sourceSite(), s.targetSite(), s.lagMs(),
                     s.pendingEvents(), null, s.sourcePosition(), s.appliedPosition(), s.retainedWalBytes(), s.state(),
-                    s.measuredAt(), s.consistency(), s.lastProvenEqualAt());
+                    s.measuredAt(), s.consistency(), s.lastProvenEqualAt(), s.copy() == null ? null : s.copy().asWork());
             publisher.publish(EventTypes.REPLICATION_LAG, lag).subscribe().with(ok -> { },
                     e -> LOG.debugf("lag of link %s not published: %s", s.id(), e.getMessage()));
         }
