@@ -129,10 +129,14 @@ public final class Sandbox implements AutoCloseable {
                 writer.ledger());
         running.add(control);
 
+        // Alertmanager before the services: heartbeat's alert relay delivers every alert of lifeboat.alerts to it.
+        alertmanager = new AlertmanagerServer(workDir.resolve("monitoring").resolve("alertmanager"));
+        running.add(alertmanager);
+        alertmanager.start();
         say("starting the Lifeboat services ...");
         SandboxServices.ApiTokens tokens = SandboxServices.ApiTokens.generate();
         SandboxServices wiring = new SandboxServices(world, kafka, repository, workDir.resolve("logs"), standIns, tokens,
-                overrides, logins);
+                overrides, logins, alertmanager.url());
         running.add(cut);
         for (ServiceProcess service : wiring.all()) {
             service.start();
@@ -171,15 +175,12 @@ public final class Sandbox implements AutoCloseable {
 
     /**
      * Prometheus scraping every service with the shipped alert rules (the PrometheusRule's groups), every second so
-     * that alerts fire within seconds, and Alertmanager as its alerting target.
+     * that alerts fire within seconds, and Alertmanager (started before the services) as its alerting target.
      */
     private void startMonitoring(SandboxServices wiring) {
         long began = System.nanoTime();
         Path monitoring = workDir.resolve("monitoring");
         Path rules = MonitoringFiles.writeRules(repository, monitoring.resolve(MonitoringFiles.RULES_FILE));
-        alertmanager = new AlertmanagerServer(monitoring.resolve("alertmanager"));
-        running.add(alertmanager);
-        alertmanager.start();
         prometheus = new PrometheusServer(monitoring.resolve("prometheus"), wiring.scrapeJobs(services), "/q/metrics",
                 rules, alertmanager.hostPort(), Duration.ofSeconds(1));
         running.add(prometheus);

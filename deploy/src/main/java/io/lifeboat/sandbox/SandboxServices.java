@@ -41,6 +41,7 @@ final class SandboxServices {
     /** Service (instance) name → the site it runs at. */
     private final Map<String, String> sites = new LinkedHashMap<>();
     private final Map<String, SandboxRoles.Logins> logins;
+    private final String alertmanagerUrl;
 
     /** The operator API's bearer tokens for this sandbox: made up at start, written to the endpoints file. */
     record ApiTokens(String viewer, String operator) {
@@ -59,7 +60,8 @@ final class SandboxServices {
     /** @param overrides per service name, environment variables that replace the sandbox's own (e.g. a benchmark's) */
     SandboxServices(TwoSiteWorld world, SandboxKafka kafka, Path repository, Path logDir,
             Map<String, SiteStandIn> standIns, ApiTokens tokens, Map<String, Map<String, String>> overrides,
-            Map<String, SandboxRoles.Logins> logins) {
+            Map<String, SandboxRoles.Logins> logins, String alertmanagerUrl) {
+        this.alertmanagerUrl = alertmanagerUrl;
         this.overrides = Map.copyOf(overrides);
         this.logins = Map.copyOf(logins);
         this.world = world;
@@ -109,6 +111,11 @@ final class SandboxServices {
         if (!module.equals("heartbeat-service")) { // an observer's API has no actions, so no token goes there
             env.put("LIFEBOAT_API_VIEWER_TOKENS", tokens.viewer());
             env.put("LIFEBOAT_API_OPERATOR_TOKENS", tokens.operator());
+        }
+        if (module.equals("heartbeat-service")) {
+            // Every instance configures the same receivers; their relays share one group, so each alert goes once.
+            env.put("LIFEBOAT_HEARTBEAT_ALERTS_RECEIVERS_ALERTMANAGER_KIND", "alertmanager");
+            env.put("LIFEBOAT_HEARTBEAT_ALERTS_RECEIVERS_ALERTMANAGER_URL", alertmanagerUrl);
         }
         env.put("MALLOC_ARENA_MAX", "2");
         env.putAll(overrides.getOrDefault(name, Map.of()));

@@ -214,6 +214,18 @@ class SandboxTest {
                 && drill.verdictOf("offsite").startsWith("UP") && drill.state().path("lags").size() > 0);
         await().atMost(Duration.ofSeconds(60)).until(() -> drill.count("OFFSITE", "SELECT count(*) FROM demo.measurements") > 0);
 
+        // The status page, in a real browser, before the disaster: home active, NORMAL, both sites UP, the link.
+        StatusPageBrowser browser = new StatusPageBrowser(Path.of("target", "status-page"));
+        String page = endpoints.getProperty("LIFEBOAT_FAILOVER_URL") + "/ui/";
+        String viewer = endpoints.getProperty("LIFEBOAT_API_VIEWER_TOKEN");
+        String before = browser.dom(page, viewer);
+        assertThat(before).contains("data-loaded=\"true\"").contains("data-link=\"main\"")
+                .contains("data-site=\"home\"").doesNotContain(viewer);
+        assertThat(StatusPageBrowser.field(before, "active-site")).contains("home");
+        assertThat(StatusPageBrowser.field(before, "phase")).contains("NORMAL");
+        assertThat(browser.dom(page, "not-a-token-of-this-sandbox")).contains("data-loaded=\"false\"")
+                .contains("the token was refused");
+
         // A power cut at home; detect and decide.
         assertThat(post(control + "/sites/home/lose?crash").body()).contains("crashed");
         assertThat(reachable(portal + "/health")).isFalse();
@@ -240,16 +252,25 @@ class SandboxTest {
         // What people see: the alerts fire in Prometheus and reach Alertmanager, and every dashboard query has data.
         Monitoring monitoring = new Monitoring(endpoints);
         Instant watched = Instant.now();
+        // Prometheus' rules, and SITE_DOWN as the observers raised it on lifeboat.alerts, through heartbeat's relay.
         Set<String> expected = Set.of("LifeboatSiteDown/home", "LifeboatRunningOnDr");
+        Set<String> relayed = Set.of("SITE_DOWN/home");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitoring.firingInPrometheus())
                 .containsAll(expected).doesNotContain("LifeboatSiteDown/offsite"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitoring.activeInAlertmanager())
-                .containsAll(expected));
+                .containsAll(expected).containsAll(relayed));
         Path dashboard = Path.of("..").resolve(MonitoringFiles.DASHBOARD);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(monitoring.dashboardQueriesWithoutData(dashboard))
                 .as("dashboard queries that return nothing").isEmpty());
         System.out.printf("SandboxTest: alerts and dashboard checked in %d ms%n",
                 Duration.between(watched, Instant.now()).toMillis());
+        // The status page after the failover: offsite active, ON_DR, the failover's steps, the decision among events.
+        String after = browser.dom(page, viewer);
+        assertThat(StatusPageBrowser.field(after, "active-site")).contains("offsite");
+        assertThat(StatusPageBrowser.field(after, "phase")).contains("ON_DR");
+        assertThat(StatusPageBrowser.field(after, "epoch")).isNotEqualTo(StatusPageBrowser.field(before, "epoch"));
+        assertThat(after).contains("data-step=\"promote\"").contains("DECISION");
+        browser.screenshot(page, viewer, Path.of("target", "status-page", "on-dr.png"));
 
         // Operate from DR: offsite holds what the writer saw committed at home before the data-loss window, and
         // nothing it never wrote; then the SaaS writes there.
@@ -290,7 +311,8 @@ class SandboxTest {
         Instant resolving = Instant.now();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(monitoring.firingInPrometheus()).doesNotContainAnyElementsOf(expected);
-            assertThat(monitoring.activeInAlertmanager()).doesNotContainAnyElementsOf(expected);
+            assertThat(monitoring.activeInAlertmanager()).doesNotContainAnyElementsOf(expected)
+                    .doesNotContainAnyElementsOf(relayed);
         });
         System.out.printf("SandboxTest: alerts resolved %d ms after NORMAL%n",
                 Duration.between(resolving, Instant.now()).toMillis());
