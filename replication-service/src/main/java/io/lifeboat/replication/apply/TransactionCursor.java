@@ -29,6 +29,9 @@ public record TransactionCursor(long lastEnded, Open open) {
     public record Open(long key, long xid, long lastLsn, int lastOrdinal, long changes) {
     }
 
+    /** The key of a record the capture sent before it knew any transaction's place (after a start). */
+    public static final long UNKNOWN = -1;
+
     public enum Action {
         /** Apply the change in the open target transaction. */
         APPLY,
@@ -100,6 +103,27 @@ public record TransactionCursor(long lastEnded, Open open) {
     }
 
     public Step end(long key) {
+        return end(key, 0);
+    }
+
+    /**
+     * @param xid the source transaction id the END carries, 0 when unknown. After a restart that resumed past a
+     *            transaction's last change, its END comes alone under key {@value #UNKNOWN}: the capture saw neither
+     *            its BEGIN nor a change. Every change before it in the partition was read already (Debezium resumes
+     *            after what Kafka took), so the id alone says whether it closes the open transaction.
+     */
+    public Step end(long key, long xid) {
+        if (key == UNKNOWN) {
+            if (open == null) {
+                return skip("END of a transaction sent again after a restart, nothing open: it is applied already");
+            }
+            if ((xid > 0 && open.xid == xid) || open.changes == 0) {
+                return new Step(Action.COMMIT_POINT, new TransactionCursor(open.key, null), "transaction " + open.key
+                        + " is whole: its END came after a restart, under no key, with its transaction id " + xid);
+            }
+            return broken("END of an unknown transaction (id " + xid + ") while transaction " + open.key + " (id "
+                    + open.xid + ") is open: the stream is missing records");
+        }
         if (!after(key, lastEnded)) {
             return skip("END of transaction " + key + " sent again: it is applied already");
         }

@@ -16,9 +16,10 @@ import io.lifeboat.replication.apply.SourcePosition;
  * @param commitLsn END: the transaction's own commit LSN
  * @param table     DATA: {@code schema.table}
  * @param position  DATA: Debezium's source position (null otherwise)
+ * @param xid       DATA and END: the source transaction id, where known (0 otherwise)
  */
 public record Change(Kind kind, long txKey, long lsn, int ordinal, long commitLsn, String table, byte[] key,
-        byte[] value, SourcePosition position) {
+        byte[] value, SourcePosition position, long xid) {
 
     public enum Kind {
         BEGIN, DATA, END

@@ -113,6 +113,19 @@ public final class ChangeSource implements Runnable, AutoCloseable {
         listener.produced(out.size(), newestLsn, newestCommit, false);
     }
 
+    /** Debezium's transaction id for PostgreSQL, {@code <xid>} or {@code <xid>:<lsn>}; 0 when it is neither. */
+    static long xidOf(String transactionId) {
+        if (transactionId == null) {
+            return 0;
+        }
+        int colon = transactionId.indexOf(':');
+        try {
+            return Long.parseLong(colon < 0 ? transactionId : transactionId.substring(0, colon));
+        } catch (NumberFormatException notOurs) {
+            return 0;
+        }
+    }
+
     /** @return null for what the stream does not carry (tombstones: the change topic is not compacted) */
     private Change toChange(SourceRecord record, Map<String, ?> offset) {
         if (record.value() == null) {
@@ -127,9 +140,11 @@ public final class ChangeSource implements Runnable, AutoCloseable {
                 // At BEGIN, lsn_commit is still the previous transaction's commit: this one's key.
                 txKey = commitLsn;
                 lastLsn = -1;
-                return new Change(Change.Kind.BEGIN, txKey, 0, 0, 0, null, key, value, null);
+                return new Change(Change.Kind.BEGIN, txKey, 0, 0, 0, null, key, value, null, 0);
             }
-            return new Change(Change.Kind.END, txKey, 0, 0, commitLsn, null, key, value, null);
+            // The END carries the source transaction id: after a restart that resumed past a transaction's last
+            // change, its END comes alone, under a key the capture does not know, and the id says whose END it is.
+            return new Change(Change.Kind.END, txKey, 0, 0, commitLsn, null, key, value, null, xidOf(tx.getString("id")));
         }
         SourcePosition position = positionOf(record);
         if (position == null) {
@@ -143,7 +158,7 @@ public final class ChangeSource implements Runnable, AutoCloseable {
         lastLsn = position.lsn();
         Struct source = ((Struct) record.value()).getStruct("source");
         return new Change(Change.Kind.DATA, txKey, position.lsn(), ordinal, 0,
-                source.getString("schema") + "." + source.getString("table"), key, value, position);
+                source.getString("schema") + "." + source.getString("table"), key, value, position, position.txId());
     }
 
     /** The change's place in the source stream, from Debezium's source block (null for heartbeats). */

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * The headers every record of a link's change topic carries, so that the applier sees a transaction's shape
  * without parsing it: {@code lifeboat-kind} (BEGIN, DATA, END), {@code lifeboat-tx} (the transaction's key, see
  * {@link Change#txKey()}), and for DATA {@code lifeboat-lsn}, {@code lifeboat-ord}, {@code lifeboat-table},
- * {@code lifeboat-xid} (the source transaction id), for END
+ * {@code lifeboat-xid} (the source transaction id), for DATA and END
  * {@code lifeboat-commit-lsn}. Debezium's own envelope stays the record's value.
  */
 public final class StreamHeaders {
@@ -33,9 +33,14 @@ public final class StreamHeaders {
                 headers.add(LSN, bytes(Long.toString(c.lsn())));
                 headers.add(ORDINAL, bytes(Integer.toString(c.ordinal())));
                 headers.add(TABLE, bytes(c.table()));
-                headers.add(XID, bytes(Long.toString(c.position().txId())));
+                headers.add(XID, bytes(Long.toString(c.xid())));
             }
-            case END -> headers.add(COMMIT_LSN, bytes(Long.toString(c.commitLsn())));
+            case END -> {
+                headers.add(COMMIT_LSN, bytes(Long.toString(c.commitLsn())));
+                if (c.xid() > 0) {
+                    headers.add(XID, bytes(Long.toString(c.xid())));
+                }
+            }
             default -> {
             }
         }
