@@ -242,17 +242,17 @@ class FailoverFlowTest {
         String url = "http://localhost:" + io.restassured.RestAssured.port;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
-        var viewer = new io.lifeboat.failover.cli.LifeboatCli(url, VIEWER, "bob", out);
+        var viewer = new io.lifeboat.cli.LifeboatCli(url, VIEWER, "bob", out, out);
         assertThat(viewer.run("status")).isZero();
         String status = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(status).contains("active site  home").contains("phase        NORMAL   epoch 3")
                 .containsPattern("lag +main +DATABASE").contains("last run").contains("writes unavailable")
                 .contains("STREAMING  consistent"); // the stand-in reports its standby consistent, GET /state shows it
         bytes.reset();
-        assertThat(viewer.run("failover", "just", "testing")).isEqualTo(1);
+        assertThat(viewer.run("failover", "just", "testing")).isEqualTo(4); // not authorised: exit status 4
         assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("403");
         bytes.reset();
-        var operator = new io.lifeboat.failover.cli.LifeboatCli(url, OPERATOR, "alice", out);
+        var operator = new io.lifeboat.cli.LifeboatCli(url, OPERATOR, "alice", out, out);
         assertThat(operator.run("approve", "nothing", "pending")).isEqualTo(1);
         assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("409 refused: nothing awaits approval");
         bytes.reset();
