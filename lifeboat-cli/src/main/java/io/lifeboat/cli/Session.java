@@ -72,15 +72,9 @@ final class Session {
     /** One refresh; while watching, a service that does not answer is reported and asked again. */
     private ExitCode show(Invocation inv, String path, Function<JsonNode, String> text, boolean watching)
             throws InterruptedException {
-        ApiResponse response;
-        try {
-            response = api.get(path);
-        } catch (Unreachable e) {
-            err.println("lifeboat: " + e.getMessage());
-            return ExitCode.UNREACHABLE;
-        }
-        if (!response.ok()) {
-            return refused(response);
+        ApiResponse response = answer(() -> api.get(path));
+        if (response == null || !response.ok()) {
+            return failed(response);
         }
         JsonNode body = Json.read(response.body());
         if (inv.output() == Output.JSON) {
@@ -101,15 +95,9 @@ final class Session {
         if (inv.force()) {
             body.put("force", true);
         }
-        ApiResponse response;
-        try {
-            response = api.post(path, body.toString());
-        } catch (Unreachable e) {
-            err.println("lifeboat: " + e.getMessage());
-            return ExitCode.UNREACHABLE;
-        }
-        if (!response.ok()) {
-            return refused(response);
+        ApiResponse response = answer(() -> api.post(path, body.toString()));
+        if (response == null || !response.ok()) {
+            return failed(response);
         }
         JsonNode result = Json.read(response.body());
         out.print(inv.output() == Output.JSON ? Json.compact(result) + "\n" : TextRenderer.action(result));
@@ -117,7 +105,25 @@ final class Session {
         return ExitCode.OK;
     }
 
-    private ExitCode refused(ApiResponse response) {
+    private interface Call {
+        ApiResponse send() throws Unreachable, InterruptedException;
+    }
+
+    /** The service's answer, or null when it could not be reached (said on stderr). */
+    private ApiResponse answer(Call call) throws InterruptedException {
+        try {
+            return call.send();
+        } catch (Unreachable e) {
+            err.println("lifeboat: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** No answer (null): exit 3; a refusal: its message on stderr, the exit status its HTTP status means. */
+    private ExitCode failed(ApiResponse response) {
+        if (response == null) {
+            return ExitCode.UNREACHABLE;
+        }
         err.println("lifeboat: " + message(response));
         return ExitCode.of(response.status());
     }
