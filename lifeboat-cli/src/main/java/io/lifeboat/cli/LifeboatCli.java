@@ -84,7 +84,7 @@ public final class LifeboatCli {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             err.println("lifeboat: interrupted");
-            return ExitCode.UNREACHABLE.status();
+            return ExitCode.REFUSED.status();
         }
     }
 

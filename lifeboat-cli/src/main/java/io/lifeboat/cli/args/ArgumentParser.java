@@ -76,6 +76,9 @@ public final class ArgumentParser {
         }
         switch (command.kind()) {
             case READ -> {
+                if (watch != null && !words.isEmpty() && words.get(0).matches("\\d+")) {
+                    throw new UsageError("--watch=SECONDS takes its value after '=' (got '" + words.get(0) + "')");
+                }
                 if (!words.isEmpty()) {
                     throw new UsageError(command.word() + " takes no arguments (got '" + String.join(" ", words) + "')");
                 }

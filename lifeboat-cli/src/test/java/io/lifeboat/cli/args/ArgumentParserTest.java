@@ -30,6 +30,7 @@ class ArgumentParserTest {
         assertUsage("--watch goes with status and history only", "approve", "ok", "--watch");
         assertUsage("--watch=SECONDS", "status", "--watch=0");
         assertUsage("--watch=SECONDS", "status", "--watch=soon");
+        assertUsage("--watch=SECONDS takes its value after '=' (got '5')", "status", "--watch", "5");
     }
 
     @Test
