@@ -55,7 +55,8 @@ public final class LifeboatCli {
 
     public static void main(String[] args) {
         String actor = System.getProperty("user.name", "cli");
-        String home = System.getProperty("user.home");
+        // $HOME first, as a shell's ~ (the JVM's user.home is the passwd entry's, whatever HOME says).
+        String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
         LifeboatCli cli = new LifeboatCli(System.getenv(), home == null ? null : Path.of(home), actor, System.out,
                 System.err, c -> new HttpApi(c, actor));
         System.exit(cli.run(args));

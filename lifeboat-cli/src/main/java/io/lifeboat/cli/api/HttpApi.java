@@ -41,9 +41,22 @@ public final class HttpApi implements Api {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new ApiResponse(response.statusCode(), response.body());
         } catch (IOException e) {
-            throw new Unreachable("cannot reach failover-service at " + connection.url() + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+            throw new Unreachable("cannot reach failover-service at " + connection.url() + ": " + why(e), e);
         }
+    }
+
+    /** The JDK's connection errors often carry no message. */
+    static String why(IOException e) {
+        if (e instanceof java.net.http.HttpConnectTimeoutException) {
+            return "no connection within 5 s";
+        }
+        if (e instanceof java.net.http.HttpTimeoutException) {
+            return "no answer within 40 s";
+        }
+        if (e instanceof java.net.ConnectException && e.getMessage() == null) {
+            return "connection refused";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private HttpRequest.Builder request(String path) {
