@@ -253,17 +253,17 @@ class FailoverFlowTest {
         String url = "http://localhost:" + io.restassured.RestAssured.port;
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
-        var viewer = new io.lifeboat.failover.cli.LifeboatCli(url, VIEWER, "bob", out);
+        var viewer = new io.lifeboat.cli.LifeboatCli(url, VIEWER, "bob", out, out);
         assertThat(viewer.run("status")).isZero();
         String status = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(status).contains("active site  home").contains("phase        NORMAL   epoch 3")
                 .containsPattern("lag +main +DATABASE").contains("last run").contains("writes unavailable")
                 .contains("STREAMING  consistent"); // the stand-in reports its standby consistent, GET /state shows it
         bytes.reset();
-        assertThat(viewer.run("failover", "just", "testing")).isEqualTo(1);
+        assertThat(viewer.run("failover", "just", "testing")).isEqualTo(4); // not authorised: exit status 4
         assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("403");
         bytes.reset();
-        var operator = new io.lifeboat.failover.cli.LifeboatCli(url, OPERATOR, "alice", out);
+        var operator = new io.lifeboat.cli.LifeboatCli(url, OPERATOR, "alice", out, out);
         assertThat(operator.run("approve", "nothing", "pending")).isEqualTo(1);
         assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("409 refused: nothing awaits approval");
         bytes.reset();
@@ -289,5 +289,61 @@ class FailoverFlowTest {
             assertThat(second.current().orElseThrow().leader()).isEqualTo(state().getString("leader"));
         }
         assertThat(phase()).isEqualTo("NORMAL");
+    }
+
+    /** Maintenance mode through the operator's CLI: kept in the DR state, shown by status, and an outage asks a person. */
+    @Test
+    @Order(7)
+    void whilePausedByTheCommandLineAnOutageAsksAPersonUntilResumed() {
+        String url = "http://localhost:" + io.restassured.RestAssured.port;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        var operator = new io.lifeboat.cli.LifeboatCli(url, OPERATOR, "alice", new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true));
+        var viewer = new io.lifeboat.cli.LifeboatCli(url, VIEWER, "bob", new java.io.PrintStream(out, true),
+                new java.io.PrintStream(err, true));
+        assertThat(viewer.run("pause", "not", "mine")).isEqualTo(4);
+        assertThat(operator.run("pause", "patching", "home")).isZero();
+        assertThat(out.toString()).contains("paused by alice (token:").contains(": patching home; no automatic");
+        out.reset();
+        err.reset();
+
+        assertThat(viewer.run("status", "-o", "json")).isZero();
+        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString().lines()).hasSize(1);
+        JsonPath status = JsonPath.from(out.toString());
+        assertThat(status.getString("paused.by")).startsWith("alice (token:").doesNotContain(OPERATOR);
+        assertThat(status.getString("paused.reason")).isEqualTo("patching home");
+        assertThat(status.getString("paused.since")).isNotBlank();
+        assertThat(pausedMetric()).isEqualTo("1");
+        out.reset();
+        assertThat(viewer.run("status")).isZero();
+        assertThat(out.toString()).contains("mode auto (paused)").contains("paused       by alice (token:");
+
+        verdict("home", Verdict.DOWN, Instant.now());
+        awaitPhase("AWAITING_APPROVAL", Duration.ofSeconds(20));
+        assertThat(state().getString("reason")).startsWith("awaiting approval: paused by alice (token:")
+                .contains(": patching home (home DOWN by 3/3 observers");
+        assertThat(operator.run("abort", "home", "is", "only", "being", "patched")).isZero();
+        awaitPhase("NORMAL", Duration.ofSeconds(20));
+        verdict("home", Verdict.UP, Instant.now());
+
+        out.reset();
+        assertThat(operator.run("resume", "patched")).isZero();
+        assertThat(out.toString()).contains("resumed by alice (token:");
+        assertThat(state().getString("paused")).isNull();
+        assertThat(pausedMetric()).isEqualTo("0");
+        assertThat(operator.run("resume", "again")).isEqualTo(1);
+        assertThat(err.toString()).contains("409 refused: not paused");
+        List<String> history = given().auth().oauth2(VIEWER).get("/history").then().statusCode(200).extract()
+                .jsonPath().getList("action");
+        assertThat(history).contains("pause", "resume", "abort");
+    }
+
+    /** {@code lifeboat_failover_paused} as the instance reports it now. */
+    static String pausedMetric() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("lifeboat_failover_paused")).findFirst()
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1).replace(".0", "")).orElse("missing");
     }
 }

@@ -205,6 +205,12 @@ class OneApiIT {
             decided.add("failover");
             awaitPhase("ON_DR");
 
+            // Maintenance mode through the follower: in the replicated state, so both instances show it.
+            accepted(b, "failover-a", "/pause", "{\"reason\":\"planned work at home\"}");
+            decided.add("pause");
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> "planned work at home".equals(state(b).getString("paused.reason")));
+
             for (String action : decided.subList(1, decided.size())) {
                 OperatorActed acted = (OperatorActed) events.awaitEvent(e -> e.type() == EventTypes.OPERATOR_ACTED
                         && ((OperatorActed) e.payload()).action().equals(action)
@@ -216,12 +222,16 @@ class OneApiIT {
         // The leader lost: the instance left takes over, and acts itself.
         a.kill();
         await().atMost(Duration.ofSeconds(60)).until(() -> state(b).getBoolean("instanceLeads"));
+        assertThat(state(b).getString("paused.by")).as("the pause outlives its leader").startsWith("alice (token:");
         verdict("home", Verdict.UP);
         standIn.answer = c -> CommandOutcome.DONE;
         await().atMost(Duration.ofSeconds(20)).until(() -> String.valueOf(state(b).getString("verdicts.home")).startsWith("UP"));
         Response r = act(b, "/failback", "{\"reason\":\"after the leader was lost\"}");
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(202);
-        assertThat(r.header(LeaderForwarding.ANSWERED_BY)).isEqualTo("failover-b");
+        assertThat(r.header(LeaderForwarding.ANSWERED_BY)).as("an operator's failback while paused")
+                .isEqualTo("failover-b");
         await().atMost(RUNBOOK).until(() -> "NORMAL".equals(phase(b)));
+        assertThat(act(b, "/resume", "{\"reason\":\"work done\"}").statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(b).getString("paused") == null);
     }
 }

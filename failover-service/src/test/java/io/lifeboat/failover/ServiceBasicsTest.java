@@ -20,12 +20,12 @@ class ServiceBasicsTest extends ServiceBasicsContract {
     @Override
     protected List<String> apiPaths() {
         return List.of("/state", "/history", "/failover", "/approve", "/abort", "/failback", "/steps/{n}/retry",
-                "/steps/{n}/skip");
+                "/steps/{n}/skip", "/pause", "/resume");
     }
 
     @Override
     protected Set<String> operatorOperations() {
         return Set.of("POST /failover", "POST /approve", "POST /abort", "POST /failback", "POST /steps/{n}/retry",
-                "POST /steps/{n}/skip");
+                "POST /steps/{n}/skip", "POST /pause", "POST /resume");
     }
 }

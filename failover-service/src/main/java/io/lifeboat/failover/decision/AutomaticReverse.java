@@ -29,6 +29,9 @@ final class AutomaticReverse {
         if (!p.automaticReverse() || home.equals(s.activeSite()) || s.run() != null) {
             return Transition.quiet(s, "on DR; failback on an operator's request");
         }
+        if (s.paused() != null) {
+            return Transition.quiet(s, "on DR; " + s.paused().why() + ": no automatic reverse");
+        }
         if (FenceOnReturn.failbackProblem(s) != null) {
             return Transition.quiet(s, "on DR; " + FenceOnReturn.failbackProblem(s));
         }

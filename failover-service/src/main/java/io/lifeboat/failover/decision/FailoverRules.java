@@ -25,8 +25,9 @@ import java.util.UUID;
  * <p>Automatic failover needs all of: a DOWN verdict for the ACTIVE site with quorum evidence (enough agreeing
  * observers in enough locations), held for the grace period; the standby UP; the last lag into the standby within
  * the allowed data loss (and not stale); every database link into the standby known to be consistent (its copy
- * complete, no table stopped, no gap); no failover within the cooldown; mode {@code auto}. Anything less asks a
- * person (AWAITING_APPROVAL and an alert). The conditions themselves, in words, are {@link Conditions}.
+ * complete, no table stopped, no gap); no failover within the cooldown; mode {@code auto}; not paused
+ * ({@link MaintenanceMode}). Anything less asks a person (AWAITING_APPROVAL and an alert). The conditions
+ * themselves, in words, are {@link Conditions}.
  */
 public final class FailoverRules {
 
@@ -87,6 +88,9 @@ public final class FailoverRules {
                 b.history("DECISION", "DECIDING", deciding + " (" + v.reason() + ")", cx.self());
                 b.reason(deciding);
                 String noQuorum = Conditions.quorumProblem(v.evidence(), p);
+                if (s.paused() != null) {
+                    return awaitApproval(b, s.paused().why() + " (" + site + " DOWN by " + evidence + ")", cx).build();
+                }
                 if (p.mode() == Mode.MANUAL) {
                     return awaitApproval(b, "mode manual: an operator decides (" + site + " DOWN by " + evidence + ")",
                             cx).build();
@@ -137,6 +141,9 @@ public final class FailoverRules {
         String site = pending.siteId();
         Duration held = Duration.between(pending.verdictSince(), cx.now());
         String down = site + " DOWN by " + pending.evidence() + " for " + Words.duration(held);
+        if (s.paused() != null) {
+            return awaitApproval(b, s.paused().why() + " (" + down + ")", cx);
+        }
         if (held.compareTo(p.grace()) < 0) {
             return b.reason("waiting: " + site + " DOWN for " + Words.duration(held) + " of grace "
                     + Words.duration(p.grace()));
@@ -371,7 +378,7 @@ public final class FailoverRules {
         return problems.isEmpty() ? "" : " past: " + String.join("; ", problems);
     }
 
-    private static void requireReason(String reason) {
+    static void requireReason(String reason) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a reason is required");
         }

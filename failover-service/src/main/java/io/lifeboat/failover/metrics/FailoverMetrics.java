@@ -23,8 +23,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The DR state as Prometheus sees it ({@code lifeboat_failover_*}): phase (one series per phase, 1 for the current
- * one), epoch, active site, whether this instance leads, the pending decision, the figures of the last run of each
- * kind, and the duration of every runbook step. Every instance reports the state it read from the state topic; only
+ * one), epoch, active site, whether this instance leads, the pending decision, whether automatic decisions are
+ * paused, the figures of the last run of each kind, and the duration of every runbook step. Every instance reports the state it read from the state topic; only
  * the leader counts steps and runs, so that two instances do not count them twice.
  */
 @ApplicationScoped
@@ -57,6 +57,7 @@ public class FailoverMetrics {
         }
         state("lifeboat.failover.pending.decision", s -> s.pending() == null ? 0 : 1);
         state("lifeboat.failover.awaiting.approval", s -> s.pending() != null && s.pending().awaitingApproval() ? 1 : 0);
+        state("lifeboat.failover.paused", s -> s.paused() == null ? 0 : 1);
         Gauge.builder("lifeboat.failover.leader", loop, l -> l.isLeader() ? 1 : 0)
                 .description("1 while this instance leads (acts); exactly one instance should").register(meters);
         Gauge.builder("lifeboat.failover.allowed.data.loss.seconds", policy, p -> seconds(p.allowedDataLoss().toMillis()))

@@ -6,6 +6,7 @@ import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.failover.FailoverLoop;
 import io.lifeboat.failover.decision.Context;
 import io.lifeboat.failover.decision.FailoverRules;
+import io.lifeboat.failover.decision.MaintenanceMode;
 import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.decision.Refused;
@@ -88,7 +89,7 @@ public class FailoverResource {
         lags.sort(java.util.Comparator.comparing(io.lifeboat.events.ReplicationLag::linkId));
         return Response.ok(new StateView(s.stateId(), s.activeSite(), s.standbySite(), s.epoch(), s.phase(), s.reason(),
                 loop.lastReason(), policy.mode().name().toLowerCase(), leader(s), loop.self(), loop.isLeader(),
-                s.updatedAt(), s.pending(), s.run(), s.lastRun(), verdicts, lags, s.unfenced())).build();
+                s.updatedAt(), s.pending(), s.run(), s.lastRun(), verdicts, lags, s.unfenced(), s.paused())).build();
     }
 
     @GET
@@ -151,6 +152,23 @@ public class FailoverResource {
     public Response skip(@PathParam("n") int step, ActionRequest body) {
         return act("skip step " + step, body, (s, obs, cx, op) -> FailoverRules.skipStep(s, step, op.actor(),
                 op.role(), op.reason(), cx));
+    }
+
+    @POST
+    @Path("pause")
+    @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
+    public Response pause(ActionRequest body) {
+        return act("pause", body, (s, obs, cx, op) -> MaintenanceMode.pause(s, op.actor(), op.role(), op.reason(), cx));
+    }
+
+    @POST
+    @Path("resume")
+    @Allowed(Role.OPERATOR)
+    @SecurityRequirement(name = ApiTokens.OPENAPI_SCHEME, scopes = "operator")
+    public Response resume(ActionRequest body) {
+        return act("resume", body, (s, obs, cx, op) -> MaintenanceMode.resume(s, op.actor(), op.role(), op.reason(),
+                cx));
     }
 
     /** Who asked, in which role, and what they sent: taken on the request's thread, used on the loop's. */

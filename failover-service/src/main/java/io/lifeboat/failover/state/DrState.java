@@ -19,11 +19,13 @@ import java.util.Objects;
  *
  * @param unfenced a site lost without being fenced (its FENCE went unanswered at failover), until it is fenced on its
  *                 return; null when every site that should be fenced is
+ * @param paused   automatic decisions paused by an operator (maintenance mode), until resumed; null: not paused
  */
 public record DrState(String stateId, String activeSite, String standbySite, long epoch, FailoverPhase phase,
         String runId, String runKind, int currentStep, String stepName, String reason, String leader,
         Instant updatedAt, Instant epochStartedAt, Instant lastFailoverAt, PendingDecision pending, Run run,
-        Run lastRun, List<String> handledTransitions, List<HistoryEntry> history, UnfencedLoss unfenced) {
+        Run lastRun, List<String> handledTransitions, List<HistoryEntry> history, UnfencedLoss unfenced,
+        Pause paused) {
 
     public static final int HISTORY_LIMIT = 60;
     public static final int HANDLED_LIMIT = 64;
@@ -54,7 +56,7 @@ public record DrState(String stateId, String activeSite, String standbySite, lon
     public static DrState initial(String stateId, String homeSite, String otherSite, String leader, Instant now) {
         return new DrState(stateId, homeSite, otherSite, 1, FailoverPhase.NORMAL, null, null, 0, null,
                 "initial state: " + homeSite + " active", leader, now, null, null, null, null, null, List.of(),
-                List.of(), null);
+                List.of(), null, null);
     }
 
     /** The contract's view of this state. */
@@ -77,42 +79,45 @@ public record DrState(String stateId, String activeSite, String standbySite, lon
     public DrState withPhase(FailoverPhase newPhase, String why) {
         return new DrState(stateId, activeSite, standbySite, epoch, newPhase, runId, runKind, currentStep, stepName,
                 why, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
-                history, unfenced);
+                history, unfenced, paused);
     }
 
     public DrState withPending(PendingDecision newPending) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
                 reason, leader, updatedAt, epochStartedAt, lastFailoverAt, newPending, run, lastRun,
-                handledTransitions, history, unfenced);
+                handledTransitions, history, unfenced, paused);
     }
 
     public DrState withRun(Run newRun) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
                 reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, newRun, lastRun,
-                handledTransitions, history, unfenced);
+                handledTransitions, history, unfenced, paused);
     }
 
     /** The run is over: it becomes the last run. */
     public DrState withRunFinished(Run finished) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, null, null, 0, null, reason, leader,
-                updatedAt, epochStartedAt, lastFailoverAt, pending, null, finished, handledTransitions, history, unfenced);
+                updatedAt, epochStartedAt, lastFailoverAt, pending, null, finished, handledTransitions,
+                history, unfenced, paused);
     }
 
     public DrState withEpoch(long newEpoch, Instant startedAt) {
         return new DrState(stateId, activeSite, standbySite, newEpoch, phase, runId, runKind, currentStep, stepName,
                 reason, leader, updatedAt, startedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
-                history, unfenced);
+                history, unfenced, paused);
     }
 
     /** Roles move: {@code newActive} becomes ACTIVE, the other STANDBY. */
     public DrState withActive(String newActive, String newStandby) {
         return new DrState(stateId, newActive, newStandby, epoch, phase, runId, runKind, currentStep, stepName, reason,
-                leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions, history, unfenced);
+                leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
+                history, unfenced, paused);
     }
 
     public DrState withLastFailoverAt(Instant at) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
-                reason, leader, updatedAt, epochStartedAt, at, pending, run, lastRun, handledTransitions, history, unfenced);
+                reason, leader, updatedAt, epochStartedAt, at, pending, run, lastRun, handledTransitions,
+                history, unfenced, paused);
     }
 
     public DrState withHandled(String transitionId) {
@@ -125,7 +130,8 @@ public record DrState(String stateId, String activeSite, String standbySite, lon
             copy.remove(0);
         }
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
-                reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, copy, history, unfenced);
+                reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, copy,
+                history, unfenced, paused);
     }
 
     public DrState withHistory(HistoryEntry entry) {
@@ -136,18 +142,25 @@ public record DrState(String stateId, String activeSite, String standbySite, lon
         }
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
                 reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
-                copy, unfenced);
+                copy, unfenced, paused);
     }
 
     public DrState withUnfenced(UnfencedLoss loss) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
                 reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
-                history, loss);
+                history, loss, paused);
+    }
+
+    public DrState withPaused(Pause pause) {
+        return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
+                reason, leader, updatedAt, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
+                history, unfenced, pause);
     }
 
     /** Stamped by the store when written. */
     public DrState stamped(String writer, Instant at) {
         return new DrState(stateId, activeSite, standbySite, epoch, phase, runId, runKind, currentStep, stepName,
-                reason, writer, at, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions, history, unfenced);
+                reason, writer, at, epochStartedAt, lastFailoverAt, pending, run, lastRun, handledTransitions,
+                history, unfenced, paused);
     }
 }

@@ -18,6 +18,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 
 import java.time.Duration;
@@ -108,8 +110,11 @@ class FailoverRulesPropertiesTest {
         SiteVerdictChanged last;
         int n;
 
+        /** The policy the rules follow; the pause property turns automatic reverse on. */
+        Policy policy = POLICY;
+
         Context cx() {
-            return at(now);
+            return new Context(now, policy, at(now).self());
         }
 
         Transition apply(Step step) {
@@ -292,6 +297,42 @@ class FailoverRulesPropertiesTest {
             }
             assertThat(s.phase()).isNotIn(FailoverPhase.FAILING_OVER, FailoverPhase.STUCK); // answered at once
         }
+    }
+
+    /**
+     * Maintenance mode: pauses and resumes at generated moments between the steps, automatic reverse on. While
+     * paused, no rule starts a failover or a failback by itself, and none lifts the pause; a person is asked instead.
+     */
+    @Property(tries = 600)
+    void whilePausedNothingAutomaticStarts(@ForAll("sequences") List<Step> steps, @ForAll boolean startPaused,
+            @ForAll @Size(max = 100) List<@IntRange(min = 0, max = 9) Integer> dice) {
+        World world = new World();
+        world.policy = POLICY.withAutomaticReverse(Duration.ofSeconds(30));
+        if (startPaused) {
+            world.state = MaintenanceMode.pause(world.state, "alice", "operator", "maintenance", world.cx()).next();
+        }
+        boolean askedBecausePaused = false;
+        for (int i = 0; i < steps.size(); i++) {
+            if (i < dice.size() && dice.get(i) == 0) {
+                world.state = world.state.paused() == null
+                        ? MaintenanceMode.pause(world.state, "alice", "operator", "maintenance", world.cx()).next()
+                        : MaintenanceMode.resume(world.state, "alice", "operator", "done", world.cx()).next();
+            }
+            boolean paused = world.state.paused() != null;
+            Transition t = world.apply(steps.get(i));
+            if (!paused) {
+                continue;
+            }
+            assertThat(t.out()).filteredOn(o -> o.type() == EventTypes.FAILOVER_DECIDED)
+                    .map(o -> (FailoverDecision) o.payload())
+                    .as("no automatic failover or failback while paused")
+                    .noneMatch(d -> List.of("FAIL_OVER", "FAIL_BACK").contains(d.action())
+                            && d.decidedBy().equals(world.cx().self()));
+            assertThat(world.state.paused()).as("only resume lifts the pause").isNotNull();
+            askedBecausePaused |= actions(t).contains("AWAIT_APPROVAL") && t.reason().contains("paused by alice: maintenance");
+        }
+        Statistics.label("asked a person because paused").collect(askedBecausePaused);
+        Statistics.label("asked a person because paused").coverage(c -> c.check(true).percentage(p -> p > 5));
     }
 
     @Property(tries = 200)
