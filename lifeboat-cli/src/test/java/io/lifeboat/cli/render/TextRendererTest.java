@@ -34,6 +34,23 @@ class TextRendererTest {
     }
 
     @Test
+    void longWorkOnALinkShowsAsABar() {
+        String text = TextRenderer.status(Json.read("""
+                {"phase":"FAILING_BACK","lags":[
+                  {"linkId":"main","kind":"DATABASE","sourceSite":"offsite","targetSite":"home","lagMs":0,
+                   "pendingEvents":0,"state":"SNAPSHOTTING","progress":{"unit":"rows","done":1200000,"total":5000000,
+                   "perSecond":240000.0,"secondsLeft":15,"detail":"tables 3/7, 412 MB"}},
+                  {"linkId":"files","kind":"FILES","sourceSite":"offsite","targetSite":"home","lagMs":0,
+                   "pendingEvents":0,"state":"STREAMING","progress":{"unit":"objects","done":300,
+                   "perSecond":100.0,"detail":"copied 12, conflicts 0, failures 0, listed 400"}}]}
+                """));
+        assertThat(text).contains("[#####...............]  24 %  1200000 of 5000000 rows, 240000/s, 15 s left;"
+                + " tables 3/7, 412 MB")
+                .contains("300 objects so far (total not known yet), 100/s; copied 12, conflicts 0, failures 0,"
+                        + " listed 400");
+    }
+
+    @Test
     void statusSaysWhenAutomaticDecisionsAreOn() {
         String text = TextRenderer.status(Json.read("{\"phase\":\"NORMAL\",\"mode\":\"auto\",\"paused\":null,\"lags\":[]}"));
         assertThat(text).contains("  paused       no: automatic decisions on").contains("mode auto\n")
