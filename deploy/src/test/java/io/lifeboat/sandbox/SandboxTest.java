@@ -193,6 +193,33 @@ class SandboxTest {
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(state.statusCode()).isEqualTo(200);
         assertThat(state.body()).contains("\"activeSite\":\"home\"").contains("NORMAL");
+
+        // The CLI as people install it: the one executable the build makes, with the address and token from the
+        // environment; a refused token is exit 4 with the reason on stderr.
+        Path cli = Path.of("..", "lifeboat-cli", "target", "lifeboat").toAbsolutePath().normalize();
+        CliRun ok = cli(cli, endpoints.getProperty("LIFEBOAT_API_VIEWER_TOKEN"), "status", "-o", "json");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("\"activeSite\":\"home\"").contains("\"phase\":\"NORMAL\"");
+        CliRun refused = cli(cli, "not-a-token-of-this-sandbox", "status");
+        assertThat(refused.exit()).isEqualTo(4);
+        assertThat(refused.out()).isEmpty();
+        assertThat(refused.err()).isNotBlank().doesNotContain("not-a-token-of-this-sandbox");
+    }
+
+    private record CliRun(int exit, String out, String err) {
+    }
+
+    private static CliRun cli(Path executable, String token, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(executable.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("LIFEBOAT_FAILOVER_URL", endpoints.getProperty("LIFEBOAT_FAILOVER_URL"));
+        builder.environment().put("LIFEBOAT_API_TOKEN", token);
+        Path out = java.nio.file.Files.createTempFile("lifeboat-cli", ".out");
+        Path err = java.nio.file.Files.createTempFile("lifeboat-cli", ".err");
+        Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the CLI ends").isTrue();
+        return new CliRun(p.exitValue(), java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
     }
 
     /**
