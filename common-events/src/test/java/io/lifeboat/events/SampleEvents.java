@@ -76,7 +76,9 @@ public final class SampleEvents {
         put(EventTypes.COMMAND_FINISHED, new CommandFinished("c-20250314-0001", CommandName.PROMOTE, 7,
                 "home-to-offsite-db", CommandOutcome.DONE, "promoted at 0/1A2B3C4; 14 sequences moved past the data",
                 "replication-service/replication-service-7c9f6d5b8-x2kqp",
-                Map.of("appliedPosition", "0/1A2B3C4", "dataLossWindowMs", "180"), T.plusSeconds(2)));
+                Map.of("appliedPosition", "0/1A2B3C4", "dataLossWindowMs", "180"), T.plusSeconds(2),
+                new PromotionResult("home-to-offsite-db", false, "0/1A2B3C4/0/1A2B000", T.minusMillis(180), 180L,
+                        T, 0, false)));
 
         put(EventTypes.FAILOVER_STATE, new FailoverState("lifeboat", "home", "offsite", 7, FailoverPhase.FAILING_OVER,
                 "run-20250314-0926", "FAILOVER", 3, "promote-standby", "home is DOWN; automatic failover",
@@ -89,8 +91,10 @@ public final class SampleEvents {
                 "home DOWN for 6.1 s at 3/3 observers in 2 locations; standby healthy; lag 180 ms within the allowed 5 s",
                 "home", "home:DOWN:2025-03-14T09:26:47.400Z", "failover-service/failover-service-5d8b7c-9wz4n", T));
 
-        put(EventTypes.FAILOVER_STEP, new FailoverStep("run-20250314-0926", "FAILOVER", 7, 3, "promote-standby",
-                StepStatus.COMPLETED, 2_140L, "promoted at 0/1A2B3C4", T));
+        put(EventTypes.FAILOVER_STEP, new FailoverStep("run-20250314-0926", "FAILBACK", 7, 3, "catch-up",
+                StepStatus.PROGRESS, 2_140L, "link home-to-offsite-db: 1200000 of 5000000 rows (24 %), 240000/s,"
+                + " 15 s left; tables 3/7, 412 MB", T, new WorkProgress("rows", 1_200_000, 5_000_000L, 240_000.0,
+                        15L, "tables 3/7, 412 MB", T.minusSeconds(5))));
 
         put(EventTypes.OPERATOR_ACTED, new OperatorActed("jane.doe", "operator", "approve", "dr-state",
                 "home data centre confirmed lost by the provider", "accepted: failover run-20250314-0926 started",

@@ -110,7 +110,7 @@ public class FailoverLoop {
     }
 
     void onStart(@Observes StartupEvent start) {
-        String self = identity.service() + "/" + identity.site() + "/" + identity.instanceId();
+        String self = identity.who();
         StoreSettings settings = new StoreSettings(kafka, policy.stateId(),
                 config.leadership().transactionalId().orElse("lifeboat-failover-" + policy.stateId()),
                 config.leadership().groupId().orElse("lifeboat-failover-leader-" + policy.stateId()),
@@ -227,7 +227,7 @@ public class FailoverLoop {
     }
 
     public String self() {
-        return identity.service() + "/" + identity.site() + "/" + identity.instanceId();
+        return identity.who();
     }
 
     // --- the loop --------------------------------------------------------------------------------------------------

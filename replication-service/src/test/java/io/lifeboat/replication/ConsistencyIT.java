@@ -335,6 +335,7 @@ class ConsistencyIT {
         List<String> violations = checker.finish();
         assertThat(violations).isEmpty();
         long partial = Long.parseLong(promoted.details().get("partialTransactionChanges"));
+        assertThat(promoted.promotion().partialTransactionChanges()).isEqualTo(partial);
         assertThat(partial).as("part of the large transaction had reached Kafka").isGreaterThan(10_000)
                 .isLessThan(100_002);
         try (Connection o = offsite(); Statement s = o.createStatement();

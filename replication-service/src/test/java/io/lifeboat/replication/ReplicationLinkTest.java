@@ -251,6 +251,9 @@ class ReplicationLinkTest {
         CommandFinished promoted = command(CommandName.PROMOTE, epoch, "it", Map.of("planned", "true"));
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(promoted.details()).containsEntry("dataLossWindowMs", "0").doesNotContainKey("sourceLostAt");
+        assertThat(promoted.promotion().planned()).isTrue();
+        assertThat(promoted.promotion().dataLossWindowMs()).isZero();
+        assertThat(promoted.promotion().sourceLostAt()).isNull();
     }
 
     private static io.restassured.specification.RequestSpecification operator() {
@@ -396,6 +399,12 @@ class ReplicationLinkTest {
                 Map.of("sourceLostAt", Instant.now().toString()));
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(promoted.details()).containsKeys("appliedPosition", "dataLossWindowMs", "sequencesAdvanced");
+        // The same figures, typed, as failover-service reads them.
+        assertThat(promoted.promotion().planned()).isFalse();
+        assertThat(promoted.promotion().appliedPosition()).isEqualTo(promoted.details().get("appliedPosition"));
+        assertThat(String.valueOf(promoted.promotion().dataLossWindowMs()))
+                .isEqualTo(promoted.details().get("dataLossWindowMs"));
+        assertThat(promoted.promotion().sourceLostAt()).isNotNull();
         // The promoted site takes writes, and a serial id from its sequence does not collide with replicated rows.
         exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('first write at offsite')");
 

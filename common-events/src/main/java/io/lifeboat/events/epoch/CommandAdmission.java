@@ -39,7 +39,7 @@ public class CommandAdmission {
     CommandAdmission(@Identifier("default-kafka-broker") Map<String, Object> broker, TopicNames topics,
             @ConfigProperty(name = "lifeboat.failover.state-id", defaultValue = "lifeboat") String stateId,
             ServiceIdentity identity, EventPublisher publisher) {
-        this.who = identity.service() + "/" + identity.site() + "/" + identity.instanceId();
+        this.who = identity.who();
         this.epochs = new FailoverEpoch(KafkaSettings.clients(broker), topics.of(Topic.FAILOVER_STATE), stateId,
                 identity.service() + "-epoch-" + identity.instanceId(), Duration.ofSeconds(15));
         this.publisher = publisher;

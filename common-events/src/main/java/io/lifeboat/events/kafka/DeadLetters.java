@@ -54,7 +54,7 @@ public class DeadLetters {
         headers.add(TOPIC, utf8(record.topic()));
         headers.add(PARTITION, utf8(Integer.toString(record.partition())));
         headers.add(OFFSET, utf8(Long.toString(record.offset())));
-        headers.add(CONSUMER, utf8(identity.service() + "/" + identity.instanceId()));
+        headers.add(CONSUMER, utf8(identity.who()));
         headers.add(AT, utf8(Instant.now().toString()));
         Message<byte[]> message = Message.of(record.value()).addMetadata(OutgoingKafkaRecordMetadata.builder()
                 .withTopic(topics.of(io.lifeboat.events.Topic.DLQ))

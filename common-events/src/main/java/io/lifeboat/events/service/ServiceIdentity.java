@@ -63,6 +63,15 @@ public class ServiceIdentity {
         return startedAt;
     }
 
+    /**
+     * Who this instance is, in one string: {@code <service>/<site>/<instance>}, e.g.
+     * {@code replication-service/offsite/replication-service-7c9f6d5b8-x2kqp}. What an event says did something
+     * (handledBy, raisedBy, a dead letter's consumer, the DR state's writer) is this, in every service.
+     */
+    public String who() {
+        return service + "/" + site + "/" + instanceId;
+    }
+
     /** The CloudEvents {@code source} of everything this instance publishes. */
     public String eventSource() {
         return "/lifeboat/" + service + "/" + site;

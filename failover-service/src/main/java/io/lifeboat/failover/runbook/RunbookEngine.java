@@ -4,6 +4,7 @@ import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.events.PromotionResult;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.FailoverPhase;
 import io.lifeboat.events.ReplicationLag;
@@ -140,6 +141,7 @@ public final class RunbookEngine {
         List<String> problems = new ArrayList<>();
         List<String> waiting = new ArrayList<>();
         long maxLoss = -1;
+        boolean lossUnknown = false;
         String position = null;
         for (Map.Entry<String, String> command : step.commands().entrySet()) {
             CommandFinished reply = replies.apply(command.getValue());
@@ -153,15 +155,14 @@ public final class RunbookEngine {
             }
             Map<String, String> details = reply.details() == null ? Map.of() : reply.details();
             details.forEach((k, v) -> results.put(command.getKey().replace(' ', '.') + "." + k, v));
-            if (details.containsKey("dataLossWindowMs")) {
-                try {
-                    maxLoss = Math.max(maxLoss, Long.parseLong(details.get("dataLossWindowMs")));
-                } catch (NumberFormatException ignored) {
-                    // recorded as it came in the results
+            PromotionResult promoted = reply.promotion();
+            if (promoted != null) {
+                // The window of the run is the widest of its links'; one not known makes the run's not known.
+                lossUnknown |= promoted.dataLossWindowMs() == null;
+                if (promoted.dataLossWindowMs() != null) {
+                    maxLoss = Math.max(maxLoss, promoted.dataLossWindowMs());
                 }
-            }
-            if (details.containsKey("appliedPosition")) {
-                position = details.get("appliedPosition");
+                position = promoted.appliedPosition();
             }
         }
         Duration timeout = timeoutOf(kind, cx.policy());
@@ -187,7 +188,7 @@ public final class RunbookEngine {
                     + String.join(", ", waiting));
         }
         if (kind == StepKind.PROMOTE) {
-            Long loss = maxLoss < 0 ? null : maxLoss;
+            Long loss = maxLoss < 0 || lossUnknown ? null : maxLoss;
             b.state(b.state().withRun(run.withDataLoss(loss, position)));
             run = b.state().run();
             results.put("dataLossWindowMs", loss == null ? "unknown" : Long.toString(loss));

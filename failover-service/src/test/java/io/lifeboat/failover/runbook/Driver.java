@@ -30,7 +30,8 @@ public final class Driver {
     public final List<Outgoing<?>> sent = new ArrayList<>();
     public final List<String> dnsSwitches = new ArrayList<>();
     public Function<CommandIssued, CommandOutcome> answer = c -> CommandOutcome.DONE;
-    public Map<String, String> promoteDetails = Map.of("dataLossWindowMs", "400", "appliedPosition", "0/1A2B");
+    /** The data-loss window a PROMOTE answers with (null: not known). */
+    public Long promoteLoss = 400L;
     public boolean dnsWorks = true;
     /** Stands for DNS holding a newer epoch than any switch of the run. */
     public boolean dnsHoldsNewerEpoch = false;
@@ -78,9 +79,11 @@ public final class Driver {
                     issued.add(c);
                     CommandOutcome outcome = answer.apply(c);
                     if (outcome != null) {
+                        boolean promoted = c.command().name().equals("PROMOTE") && outcome == CommandOutcome.DONE;
                         replies.put(c.commandId(), new CommandFinished(c.commandId(), c.command(), c.epoch(), c.target(),
-                                outcome, outcome + " by the test", "test", c.command().name().equals("PROMOTE")
-                                        ? promoteDetails : Map.of(), cx.now()));
+                                outcome, outcome + " by the test", "test", Map.of(), cx.now(), promoted
+                                        ? new io.lifeboat.events.PromotionResult(c.target(), false, "0/1A2B", null,
+                                                promoteLoss, null, 0, false) : null));
                     }
                 }
             }

@@ -150,7 +150,7 @@ class RunbookEngineTest {
         Context cx = at(later);
         DrState failingBack = FailoverRules.requestFailback(onDr, homeBack, "alice", "operator", "home repaired", false, cx).next();
         driver.issued.clear();
-        driver.promoteDetails = java.util.Map.of("dataLossWindowMs", "0");
+        driver.promoteLoss = 0L;
 
         DrState waitingForCatchUp = driver.run(failingBack, homeBack, cx);
         assertThat(waitingForCatchUp.run().current().name()).isEqualTo("catch-up");
@@ -178,7 +178,7 @@ class RunbookEngineTest {
                 .with(lag("offsite", "home", 120, later));
         DrState failingBack = FailoverRules.requestFailback(onDr, caughtUp, "alice", "operator", "home repaired", false,
                 at(later)).next();
-        driver.promoteDetails = java.util.Map.of("dataLossWindowMs", "0");
+        driver.promoteLoss = 0L;
         int[] reverses = {0};
         driver.answer = c -> c.command() == CommandName.REVERSE && ++reverses[0] == 2 ? null : CommandOutcome.DONE;
 
@@ -215,7 +215,7 @@ class RunbookEngineTest {
         assertThat(started.reason()).startsWith("automatic reverse: home UP for 6 min");
         assertThat(started.out()).filteredOn(o -> o.type() == EventTypes.ALERT_RAISED).hasSize(1);
         driver.issued.clear();
-        driver.promoteDetails = java.util.Map.of("dataLossWindowMs", "0");
+        driver.promoteLoss = 0L;
 
         DrState held = driver.run(started.next(), stable, auto);
         assertThat(held.phase()).isEqualTo(FailoverPhase.FAILING_BACK);

@@ -152,13 +152,13 @@ public final class ReplicationStandIn implements AutoCloseable {
     }
 
     private void finish(CommandIssued command, CommandOutcome outcome, String reason) {
-        Map<String, String> details = command.command() == CommandName.PROMOTE && outcome == CommandOutcome.DONE
-                ? Map.of("appliedPosition", "0/1A2B3C4", "dataLossWindowMs", command.parameters() != null
-                        && command.parameters().containsKey("sourceLostAt") ? "250" : "0")
-                : Map.of();
+        boolean unplanned = command.parameters() != null && command.parameters().containsKey("sourceLostAt");
+        io.lifeboat.events.PromotionResult promoted = command.command() == CommandName.PROMOTE
+                && outcome == CommandOutcome.DONE ? new io.lifeboat.events.PromotionResult(command.target(), !unplanned,
+                        "0/1A2B3C4", null, unplanned ? 250L : 0L, null, 0, false) : null;
         publish("lifeboat.events", EventTypes.COMMAND_FINISHED, new CommandFinished(command.commandId(),
-                command.command(), command.epoch(), command.target(), outcome, reason, "stand-in", details,
-                Instant.now()));
+                command.command(), command.epoch(), command.target(), outcome, reason, "stand-in", Map.of(),
+                Instant.now(), promoted));
     }
 
     @Override

@@ -38,7 +38,7 @@ public class Alerts {
     }
 
     private String raisedBy() {
-        return identity.service() + "/" + identity.instanceId();
+        return identity.who();
     }
 
     private static void publish(Runnable send, String alertId) {

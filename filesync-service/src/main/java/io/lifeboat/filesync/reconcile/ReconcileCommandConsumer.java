@@ -90,6 +90,6 @@ public class ReconcileCommandConsumer {
         LOG.infof("command %s (RECONCILE %s): %s: %s", command.commandId(), command.target(), outcome, reason);
         publisher.publishAndAwait(EventTypes.COMMAND_FINISHED, new CommandFinished(command.commandId(),
                 command.command(), command.epoch(), command.target(), outcome, reason,
-                identity.service() + "/" + identity.instanceId(), details, Instant.now()));
+                identity.who(), details, Instant.now()));
     }
 }

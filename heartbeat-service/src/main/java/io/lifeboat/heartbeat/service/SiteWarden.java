@@ -87,7 +87,7 @@ public class SiteWarden {
             TopicNames topics, @Identifier("default-kafka-broker") Map<String, Object> broker) {
         this.enabled = config.enabled();
         this.site = identity.site();
-        this.self = identity.service() + "/" + identity.site() + "/" + identity.instanceId();
+        this.self = identity.who();
         this.alerts = alerts;
         if (!enabled) {
             return;

@@ -4,12 +4,14 @@ import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.events.PromotionResult;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.epoch.CommandAdmission;
 import io.lifeboat.events.epoch.EpochAdmission;
 import io.lifeboat.events.kafka.EventInbox;
 import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.events.service.ServiceIdentity;
+import io.lifeboat.replication.link.LinkCommands;
 import io.lifeboat.replication.link.ReplicationLink;
 import io.lifeboat.replication.link.ReplicationLinks;
 import io.lifeboat.replication.link.SiteFence;
@@ -45,7 +47,7 @@ public class CommandHandler {
         this.publisher = publisher;
         this.links = links;
         this.admission = admission;
-        this.handledBy = identity.service() + "/" + identity.site() + "/" + identity.instanceId();
+        this.handledBy = identity.who();
     }
 
     @Incoming("commands")
@@ -66,11 +68,12 @@ public class CommandHandler {
             admitted = admission.admit(command);
         } catch (RuntimeException e) {
             finish(command, CommandOutcome.FAILED, what + " not run: the current epoch could not be read: "
-                    + e.getMessage(), Map.of());
+                    + e.getMessage(), Map.of(), null);
             return;
         }
         if (!admitted.admitted()) {
-            finish(command, CommandOutcome.REFUSED, "refused " + command.command() + ": " + admitted.reason(), Map.of());
+            finish(command, CommandOutcome.REFUSED, "refused " + command.command() + ": " + admitted.reason(), Map.of(),
+                    null);
             return;
         }
         LOG.infof("command %s (%s, epoch %d) from %s: %s", command.commandId(), what, command.epoch(),
@@ -80,13 +83,14 @@ public class CommandHandler {
             for (ReplicationLink link : concerned) {
                 link.commands().recordEpoch(command.epoch());
             }
-            Map<String, String> details = run(command, concerned);
-            finish(command, CommandOutcome.DONE, what + " done", details);
+            Done done = run(command, concerned);
+            finish(command, CommandOutcome.DONE, what + " done", done.details(), done.promotion());
         } catch (ReplicationLink.Refused refused) {
-            finish(command, CommandOutcome.REFUSED, "refused " + command.command() + ": " + refused.getMessage(), Map.of());
+            finish(command, CommandOutcome.REFUSED, "refused " + command.command() + ": " + refused.getMessage(), Map.of(),
+                    null);
         } catch (Exception e) {
             Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-            finish(command, CommandOutcome.FAILED, what + " failed: " + cause.getMessage(), Map.of());
+            finish(command, CommandOutcome.FAILED, what + " failed: " + cause.getMessage(), Map.of(), null);
         }
     }
 
@@ -102,7 +106,14 @@ public class CommandHandler {
         return links.byId(command.target()).stream().toList();
     }
 
-    private Map<String, String> run(CommandIssued command, List<ReplicationLink> concerned) throws Exception {
+    /** What a command that ran answers: its details, and a PROMOTE's typed result. */
+    private record Done(Map<String, String> details, PromotionResult promotion) {
+        static Done of(Map<String, String> details) {
+            return new Done(details, null);
+        }
+    }
+
+    private Done run(CommandIssued command, List<ReplicationLink> concerned) throws Exception {
         ReplicationLink link = concerned.get(0);
         String why = command.reason() == null ? command.command() + " by " + command.issuedBy() : command.reason();
         Map<String, String> parameters = command.parameters() == null ? Map.of() : command.parameters();
@@ -110,23 +121,27 @@ public class CommandHandler {
         if (!ofSite && link.refusedToRun() != null) {
             throw new ReplicationLink.Refused("link " + link.id() + " " + link.refusedToRun());
         }
-        return switch (command.command()) {
+        if (command.command() == CommandName.PROMOTE) {
+            LinkCommands.Promoted promoted = link.commands().promote(parameters.get("sourceLostAt"),
+                    Boolean.parseBoolean(parameters.get("planned")), why);
+            return new Done(promoted.details(), promoted.result());
+        }
+        return Done.of(switch (command.command()) {
             case PAUSE -> Map.of("result", link.commands().pause(why));
             case RESUME -> Map.of("result", link.commands().resume(why));
             case DRAIN -> link.commands().drain(why);
-            case PROMOTE -> link.commands().promote(parameters.get("sourceLostAt"),
-                    Boolean.parseBoolean(parameters.get("planned")), why);
             case FENCE -> SiteFence.fence(command.target(), concerned, links.applicationRoles(command.target()),
                     command.epoch(), why);
             case UNFENCE -> SiteFence.unfence(command.target(), concerned, links.applicationRoles(command.target()),
                     command.epoch(), why);
             case REVERSE -> link.commands().reverse(command.epoch(), parameters.get("source"),
                     Boolean.parseBoolean(parameters.get("force")), why);
-            case RECONCILE -> throw new IllegalStateException("not a replication command");
-        };
+            case PROMOTE, RECONCILE -> throw new IllegalStateException("not run here: " + command.command());
+        });
     }
 
-    private void finish(CommandIssued command, CommandOutcome outcome, String reason, Map<String, String> details) {
+    private void finish(CommandIssued command, CommandOutcome outcome, String reason, Map<String, String> details,
+            PromotionResult promotion) {
         if (outcome == CommandOutcome.DONE) {
             LOG.infof("command %s: %s %s", command.commandId(), reason, details);
         } else {
@@ -134,6 +149,6 @@ public class CommandHandler {
         }
         publisher.publishAndAwait(EventTypes.COMMAND_FINISHED, new CommandFinished(command.commandId(),
                 command.command(), command.epoch(), command.target(), outcome, reason, handledBy, details,
-                Instant.now()));
+                Instant.now(), promotion));
     }
 }

@@ -10,8 +10,6 @@ import java.util.Map;
 /** The alerts one link raises and resolves: one place for their ids, kinds and words. */
 public final class LinkAlerts {
 
-    private static final String BY = "replication-service";
-
     private final String link;
     private final LinkEvents events;
 
@@ -28,11 +26,11 @@ public final class LinkAlerts {
         java.util.Map<String, String> all = new java.util.TreeMap<>(labels);
         all.put("link", link);
         events.alert(new AlertRaised(id(kind.toLowerCase().replace('_', '-'), what), kind, severity, site,
-                "link " + link + ": " + reason, BY, Instant.now(), all));
+                "link " + link + ": " + reason, events.who(), Instant.now(), all));
     }
 
     public void resolve(String kind, String what, String site, String reason) {
-        events.resolved(new AlertResolved(id(kind.toLowerCase().replace('_', '-'), what), kind, site, reason, BY,
+        events.resolved(new AlertResolved(id(kind.toLowerCase().replace('_', '-'), what), kind, site, reason, events.who(),
                 Instant.now()));
     }
 }

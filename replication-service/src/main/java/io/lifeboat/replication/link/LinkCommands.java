@@ -1,6 +1,7 @@
 package io.lifeboat.replication.link;
 
 import io.lifeboat.events.LinkState;
+import io.lifeboat.events.PromotionResult;
 import io.lifeboat.replication.apply.ApplierStatus;
 import io.lifeboat.replication.apply.Drained;
 import io.lifeboat.replication.apply.SourcePosition;
@@ -145,14 +146,14 @@ public final class LinkCommands {
      * loses nothing or does not happen: its window is 0 when the drain captured the source's WAL up to where it
      * stood, and it is refused otherwise.
      */
-    public synchronized Map<String, String> promote(String sourceLostAt, boolean planned, String why) throws Exception {
+    public synchronized Promoted promote(String sourceLostAt, boolean planned, String why) throws Exception {
         LinkDefinition d = link.definition;
         if (link.state() == LinkState.PROMOTED) {
             // A retry of a PROMOTE whose answer was lost: the same outcome again, not a refusal that strands a runbook.
             Map<String, String> again = new LinkedHashMap<>();
             again.put("result", "link " + link.id() + " is already PROMOTED at " + d.target().site());
             afterPromotion(again, why);
-            return again;
+            return new Promoted(again, result(planned, null, null, 0, true));
         }
         DrainOutcome drain = drain("drain before promotion: " + why, planned);
         Map<String, String> details = new LinkedHashMap<>(drain.details());
@@ -171,11 +172,13 @@ public final class LinkCommands {
             throw new ReplicationLink.Refused(refusal);
         }
         Drained drained = drain.drained();
+        long[] partialChanges = {0};
         Map<String, TableShape> tables = retryingDeadlocks(c -> {
             if (drained != null && drained.partial()) {
                 Map<String, Long> kept = PartialTransactions.quarantine(link.env.kafka(), link.topic,
                         drained.partialFrom(), drained.partialTo(), c, link.id(), link.epoch, d.source().site());
                 long n = kept.values().stream().mapToLong(Long::longValue).sum();
+                partialChanges[0] = n;
                 details.put("partialTransactionChanges", Long.toString(n));
                 kept.forEach((table, count) -> details.put("partial." + table, Long.toString(count)));
                 LOG.warnf("link %s: a transaction whose END never reached Kafka: %d changes kept in the quarantine"
@@ -199,17 +202,26 @@ public final class LinkCommands {
         Instant lost = sourceLostAt == null || sourceLostAt.isBlank() ? Instant.now() : Instant.parse(sourceLostAt);
         details.put("guardLifted", Integer.toString(tables.size()));
         details.put("consistency", s.consistency().state().name());
-        if (planned) {
-            details.put("dataLossWindowMs", "0");
-        } else {
-            details.put("dataLossWindowMs", lastCommit <= 0 ? "unknown"
-                    : Long.toString(Math.max(0, lost.toEpochMilli() - lastCommit)));
+        Long loss = planned ? Long.valueOf(0) : lastCommit <= 0 ? null : Math.max(0, lost.toEpochMilli() - lastCommit);
+        details.put("dataLossWindowMs", loss == null ? "unknown" : Long.toString(loss));
+        if (!planned) {
             details.put("sourceLostAt", lost.toString());
         }
         link.persist(PersistedLink.Phase.PROMOTED, d, link.connectorName);
         link.changeState(LinkState.PROMOTED, d.target().site() + " promoted: accepts writes; " + details);
         afterPromotion(details, why);
-        return details;
+        return new Promoted(details, result(planned, loss, planned ? null : lost, partialChanges[0], false));
+    }
+
+    /** A PROMOTE's answer: its words and figures for people, and its typed result for failover-service. */
+    public record Promoted(Map<String, String> details, PromotionResult result) {
+    }
+
+    private PromotionResult result(boolean planned, Long loss, Instant lost, long partialChanges, boolean repeated) {
+        ApplierStatus s = link.applier.status();
+        long lastCommit = ReplicationLink.lastAppliedCommit(s);
+        return new PromotionResult(link.id(), planned, ReplicationLink.positionText(s.applied()),
+                lastCommit > 0 ? Instant.ofEpochMilli(lastCommit) : null, loss, lost, partialChanges, repeated);
     }
 
     /**

@@ -12,4 +12,7 @@ public interface LinkEvents {
     void alert(AlertRaised alert);
 
     void resolved(AlertResolved resolved);
+
+    /** Who raises the alerts: this instance ({@code ServiceIdentity.who()}). */
+    String who();
 }

@@ -34,17 +34,24 @@ public class ReplicationLinks implements LinkEvents {
     private final DeadLetters deadLetters;
     private final Map<String, Object> kafka;
     private final LinkStateStore states;
+    private final io.lifeboat.events.service.ServiceIdentity identity;
     private final Map<String, ReplicationLink> links = new LinkedHashMap<>();
     private Map<String, java.util.List<String>> applicationRoles = Map.of();
 
     ReplicationLinks(ReplicationConfig config, EventPublisher publisher, DeadLetters deadLetters,
             @io.smallrye.common.annotation.Identifier("default-kafka-broker") Map<String, Object> kafka,
-            LinkStateStore states) {
+            LinkStateStore states, io.lifeboat.events.service.ServiceIdentity identity) {
+        this.identity = identity;
         this.states = states;
         this.config = config;
         this.publisher = publisher;
         this.deadLetters = deadLetters;
         this.kafka = KafkaSettings.clients(kafka);
+    }
+
+    @Override
+    public String who() {
+        return identity.who();
     }
 
     /** Bad configuration or keyless tables stop the start, with a message naming the key or the tables. */
