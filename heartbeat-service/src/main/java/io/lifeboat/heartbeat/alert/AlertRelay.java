@@ -17,6 +17,10 @@ import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.heartbeat.config.HeartbeatConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,6 +40,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -75,7 +80,7 @@ public class AlertRelay {
     private volatile KafkaConsumer<String, byte[]> consumer;
 
     AlertRelay(HeartbeatConfig config, LifeboatConfig lifeboat, TopicNames topics, EventInbox inbox,
-            @Identifier("default-kafka-broker") Map<String, Object> broker) {
+            @Identifier("default-kafka-broker") Map<String, Object> broker, MeterRegistry metrics) {
         this.group = config.alerts().relayGroup();
         this.topic = topics.of(Topic.ALERTS);
         this.clientId = "lifeboat-alert-relay-" + config.observerId();
@@ -97,7 +102,17 @@ public class AlertRelay {
                     this::firing);
             LOG.infof("alerts go to %s (severity %s and above)", r.where(), receiver.minSeverity());
             receivers.add(new Receiving(r, receiver.minSeverity()));
+            // Whether paging works, per receiver: notices taken, and attempts that failed (retried until give-up).
+            Tags tags = Tags.of("receiver", name, "kind", receiver.kind().name().toLowerCase(Locale.ROOT));
+            FunctionCounter.builder("lifeboat.alerts.notices.delivered", r, WebhookReceiver::delivered).tags(tags)
+                    .description("alert notices the receiver took").register(metrics);
+            FunctionCounter.builder("lifeboat.alerts.notice.attempts.failed", r, WebhookReceiver::failedAttempts)
+                    .tags(tags).description("attempts to deliver a notice that failed (each is retried)")
+                    .register(metrics);
         });
+        Gauge.builder("lifeboat.alerts.firing", this, relay -> relay.state.firing().size())
+                .description("alerts firing, as this instance's relay knows them (0 where it does not relay)")
+                .register(metrics);
     }
 
     void start(@Observes StartupEvent startup) {
@@ -188,7 +203,9 @@ public class AlertRelay {
                 for (ConsumerRecord<String, byte[]> r : kc.poll(Duration.ofMillis(500))) {
                     TopicPartition p = new TopicPartition(r.topic(), r.partition());
                     boolean replay = r.offset() < replayUntil.getOrDefault(p, 0L);
-                    read(r, replay).ifPresent(event -> apply(event, replay));
+                    // A group's first relay reads what no relay has read: an unreadable record goes to the
+                    // dead-letter topic then. Below a committed offset, a relay before it sent it there already.
+                    read(r, replay && !firstOfGroup.contains(p)).ifPresent(event -> apply(event, replay));
                 }
                 for (TopicPartition p : new ArrayList<>(firstOfGroup)) {
                     if (kc.position(p) >= replayUntil.get(p)) {
@@ -205,9 +222,9 @@ public class AlertRelay {
         }
     }
 
-    /** Below the committed offset a record was dead-lettered when first read: passed over quietly. */
-    private Optional<Event<?>> read(ConsumerRecord<String, byte[]> r, boolean replay) {
-        if (!replay) {
+    /** @param readBefore a relay of the group read it already (and dead-lettered it if unreadable): quietly */
+    private Optional<Event<?>> read(ConsumerRecord<String, byte[]> r, boolean readBefore) {
+        if (!readBefore) {
             return inbox.open(r, ALERTS);
         }
         try {

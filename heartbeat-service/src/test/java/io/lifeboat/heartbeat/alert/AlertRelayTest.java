@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -98,6 +99,11 @@ class AlertRelayTest {
         String approval = "approval-needed:home-" + run;
         String siteDown = "site-down:home-" + run;
         try (KafkaProducer<String, byte[]> producer = producer()) {
+            // Once this is delivered the relay holds the partition and reads live (a group's first relay replays
+            // what came before it joined, and delivers what fires then).
+            String warmUp = "warm-up:" + run;
+            send(producer, raised(warmUp, "WARM_UP", "obs-a"));
+            awaitDelivered(warmUp, "raised");
             // failover-service asks a person; two observers see the same site down.
             send(producer, raised(approval, "APPROVAL_NEEDED", "failover-service/offsite/0"));
             send(producer, raised(siteDown, "SITE_DOWN", "obs-a"));
@@ -136,6 +142,10 @@ class AlertRelayTest {
             assertThat(slackLines(siteDown)).hasSize(2).last().matches(t -> t.contains("RESOLVED"));
             await().atMost(WAIT).untilAsserted(() -> assertThat(activeInAlertmanager())
                     .doesNotContain(approval, siteDown));
+            // The metrics say what the receivers themselves saw.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(deliveredTo("events"))
+                    .isEqualTo(Receivers.CLOUD.received().size()));
+            assertThat(deliveredTo("chat")).isEqualTo(Receivers.SLACK.received().size());
         }
     }
 
@@ -190,6 +200,14 @@ class AlertRelayTest {
             }
         }
         return lines;
+    }
+
+    /** {@code lifeboat_alerts_notices_delivered_total} of one receiver, from the service's own metrics. */
+    private static long deliveredTo(String receiver) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(l -> l.startsWith("lifeboat_alerts_notices_delivered_total{")
+                && l.contains("receiver=\"" + receiver + "\"")).findFirst()
+                .map(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(-1L);
     }
 
     private static List<String> activeInAlertmanager() throws IOException, InterruptedException {
