@@ -359,7 +359,7 @@ public class FailoverLoop {
             if (t.reason() != null && !t.reason().equals(lastReason)) {
                 LOG.debugf("%s", t.reason());
             }
-            if (t.reason() != null && !t.reason().startsWith("no runbook") && !t.reason().equals("nothing pending")) {
+            if (t.reason() != null && !t.idle()) {
                 lastReason = t.reason();
             }
             return before;

@@ -9,6 +9,7 @@ import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
 import io.lifeboat.failover.state.StepProgress;
+import io.lifeboat.failover.state.SwitchoverApproval;
 
 import java.time.Duration;
 
@@ -53,7 +54,7 @@ final class AutomaticReverse {
         StepProgress catchUp = run.steps().stream().filter(st -> st.name().equals(StepKind.CATCH_UP.label()))
                 .findFirst().orElseThrow();
         b.state(b.state().withRun(run.withStep(
-                catchUp.withResult(FailoverRules.SWITCHOVER, FailoverRules.AWAITS_APPROVAL))));
+                catchUp.withApproval(SwitchoverApproval.AWAITING, FailoverRules.AWAITS_APPROVAL))));
         b.alert(FailoverRules.SWITCHOVER_APPROVAL, Severity.WARNING, home,
                 why + ": POST /approve (lifeboat approve) when ready");
         return b.reason(why).unsettled().build();

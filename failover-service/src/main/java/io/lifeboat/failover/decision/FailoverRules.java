@@ -10,6 +10,7 @@ import io.lifeboat.failover.state.PendingDecision;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
 import io.lifeboat.failover.state.StepProgress;
+import io.lifeboat.failover.state.SwitchoverApproval;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,7 @@ public final class FailoverRules {
     /** An automatically started failback waits for a person before its switchover. */
     public static final String SWITCHOVER_APPROVAL = "SWITCHOVER_APPROVAL_NEEDED";
     /** The catch-up step's result that holds a failback before the switchover, and its value while it holds. */
-    public static final String SWITCHOVER = "switchover";
+    /** The hold in words, for people (the step's results); the hold itself is {@link SwitchoverApproval}. */
     public static final String AWAITS_APPROVAL = "awaits an operator's approval";
     private static final Set<FailoverPhase> RUNNING = Set.of(FailoverPhase.FAILING_OVER, FailoverPhase.FAILING_BACK,
             FailoverPhase.STUCK);
@@ -129,7 +130,7 @@ public final class FailoverRules {
             return AutomaticReverse.onTick(s, obs, cx);
         }
         if (s.phase() != FailoverPhase.DECIDING || s.pending() == null || s.pending().awaitingApproval()) {
-            return Transition.quiet(s, "nothing pending");
+            return Transition.idle(s, "nothing pending");
         }
         return evaluate(Transition.from(s, cx), obs, cx).build();
     }
@@ -247,12 +248,12 @@ public final class FailoverRules {
         requireReason(reason);
         Run run = s.run();
         StepProgress held = run == null ? null : run.steps().stream()
-                .filter(st -> AWAITS_APPROVAL.equals(st.results().get(SWITCHOVER))).findFirst().orElse(null);
+                .filter(StepProgress::awaitingApproval).findFirst().orElse(null);
         if (held != null) {
             Transition.Builder b = Transition.from(s, cx);
             String home = cx.policy().homeSite();
             String why = "switchover to " + run.toSite() + " approved by " + actor + ": " + reason;
-            b.state(s.withRun(run.withStep(held.withResult(SWITCHOVER, "approved by " + actor))));
+            b.state(s.withRun(run.withStep(held.withApproval(SwitchoverApproval.APPROVED, "approved by " + actor))));
             b.operator(actor, role, "approve", run.runId(), reason, "switchover approved");
             b.decision("APPROVED", why, home, null, actor);
             b.resolve(SWITCHOVER_APPROVAL, home, why);

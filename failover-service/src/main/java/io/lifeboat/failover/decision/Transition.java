@@ -25,11 +25,18 @@ import java.util.UUID;
  *
  * @param changed whether the state must be written (false: nothing to write but {@code out}, or nothing at all)
  * @param settled whether nothing more can happen before time passes or something arrives
+ * @param idle    nothing under way at all ("no runbook under way", "nothing pending"): the loop keeps showing its
+ *                last reason rather than this one
  */
-public record Transition(DrState next, List<Outgoing<?>> out, String reason, boolean changed, boolean settled) {
+public record Transition(DrState next, List<Outgoing<?>> out, String reason, boolean changed, boolean settled,
+        boolean idle) {
 
     public Transition {
         out = List.copyOf(out);
+    }
+
+    public Transition(DrState next, List<Outgoing<?>> out, String reason, boolean changed, boolean settled) {
+        this(next, out, reason, changed, settled, false);
     }
 
     public boolean isEmpty() {
@@ -39,6 +46,11 @@ public record Transition(DrState next, List<Outgoing<?>> out, String reason, boo
     /** Nothing happened, nothing to record (e.g. still inside the grace period). */
     public static Transition quiet(DrState state, String reason) {
         return new Transition(state, List.of(), reason, false, true);
+    }
+
+    /** Nothing under way at all: not even worth showing as the loop's last reason. */
+    public static Transition idle(DrState state, String reason) {
+        return new Transition(state, List.of(), reason, false, true, true);
     }
 
     public static Builder from(DrState state, Context cx) {

@@ -60,7 +60,7 @@ public final class RunbookEngine {
     /** One move of the run in progress, or a quiet transition when there is none or it is waiting. */
     public Transition advance(DrState s, Observations obs, Function<String, CommandFinished> replies, Context cx) {
         if (s.run() == null || (s.phase() != FailoverPhase.FAILING_OVER && s.phase() != FailoverPhase.FAILING_BACK)) {
-            return Transition.quiet(s, "no runbook under way");
+            return Transition.idle(s, "no runbook under way");
         }
         Run run = s.run();
         StepProgress step = run.current();
@@ -217,7 +217,7 @@ public final class RunbookEngine {
                         : lag.consistency().reason()));
             }
         }
-        if (behind.isEmpty() && FailoverRules.AWAITS_APPROVAL.equals(step.results().get(FailoverRules.SWITCHOVER))) {
+        if (behind.isEmpty() && step.awaitingApproval()) {
             return b.reason("reverse replication caught up; the switchover waits for an operator's approval "
                     + "(POST /approve)");
         }

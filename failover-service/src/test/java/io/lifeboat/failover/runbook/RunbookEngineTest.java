@@ -22,6 +22,7 @@ import java.util.List;
 
 import static io.lifeboat.failover.decision.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 class RunbookEngineTest {
 
@@ -222,6 +223,18 @@ class RunbookEngineTest {
         assertThat(held.run().current().name()).isEqualTo("catch-up");
         assertThat(held.activeSite()).isEqualTo("offsite");
         assertThat(driver.issued).extracting(c -> c.command()).containsExactly(CommandName.REVERSE);
+        assertThat(held.run().current().approval()).isEqualTo(io.lifeboat.failover.state.SwitchoverApproval.AWAITING);
+
+        // A state written before the hold was typed (the hold only as words in the step's results) still holds.
+        com.fasterxml.jackson.databind.JsonNode stored = EventJson.mapper().valueToTree(held);
+        assertThat(stored.findParents("approval")).isNotEmpty();
+        stored.findParents("approval").forEach(n -> ((com.fasterxml.jackson.databind.node.ObjectNode) n).remove("approval"));
+        assertThat(stored.findValues("approval")).as("written without the field").isEmpty();
+        DrState written = assertDoesNotThrow(() -> EventJson.mapper().treeToValue(stored, DrState.class));
+        assertThat(written.run().current().awaitingApproval()).isTrue();
+        DrState stillHeld = new Driver().run(written, stable, auto);
+        assertThat(stillHeld.run().current().name()).isEqualTo("catch-up");
+        assertThat(stillHeld.phase()).isEqualTo(FailoverPhase.FAILING_BACK);
 
         Transition approved = FailoverRules.approve(held, stable, "alice", "operator", "home checked", auto);
         assertThat(approved.reason()).isEqualTo("switchover to home approved by alice: home checked");
