@@ -3,8 +3,6 @@ package io.lifeboat.failover.decision;
 import io.lifeboat.events.Severity;
 import io.lifeboat.events.SiteVerdictChanged;
 import io.lifeboat.events.Verdict;
-import io.lifeboat.failover.runbook.Runbooks;
-import io.lifeboat.failover.runbook.StepKind;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;

@@ -3,8 +3,6 @@ package io.lifeboat.failover.decision;
 import io.lifeboat.events.FailoverPhase;
 import io.lifeboat.events.Severity;
 import io.lifeboat.events.SiteVerdictChanged;
-import io.lifeboat.failover.runbook.RunbookEngine;
-import io.lifeboat.failover.runbook.Runbooks;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.PendingDecision;
 import io.lifeboat.failover.state.Run;
@@ -36,6 +34,9 @@ public final class FailoverRules {
     /** An automatically started failback waits for a person before its switchover. */
     public static final String SWITCHOVER_APPROVAL = "SWITCHOVER_APPROVAL_NEEDED";
     /** The catch-up step's result that holds a failback before the switchover, and its value while it holds. */
+    /** A run that cannot go on by itself (a step out of attempts); resolved by a retry, a skip or an abort. */
+    public static final String STUCK_ALERT = "FAILOVER_STUCK";
+
     /** The hold in words, for people (the step's results); the hold itself is {@link SwitchoverApproval}. */
     public static final String AWAITS_APPROVAL = "awaits an operator's approval";
     private static final Set<FailoverPhase> RUNNING = Set.of(FailoverPhase.FAILING_OVER, FailoverPhase.FAILING_BACK,
@@ -300,7 +301,7 @@ public final class FailoverRules {
                     .withPhase(s.restingPhase(home), why));
             b.operator(actor, role, "abort", run.runId(), reason, "runbook stopped");
             b.decision("ABORTED", why, run.fromSite(), null, actor);
-            b.resolve(RunbookEngine.STUCK_ALERT, run.fromSite(), why);
+            b.resolve(STUCK_ALERT, run.fromSite(), why);
             return b.reason(why).build();
         }
         throw new Refused("nothing to abort (phase " + s.phase() + ")");
@@ -340,7 +341,7 @@ public final class FailoverRules {
         String why = "step " + step + " " + run.current().name() + " retried by " + actor + ": " + reason;
         b.state(s.withRun(run.withStep(run.current().resetForRetry())).withPhase(runningPhase(run), why));
         b.operator(actor, role, "retry step " + step, run.runId(), reason, "step " + step + " retried");
-        b.resolve(RunbookEngine.STUCK_ALERT, run.fromSite(), why);
+        b.resolve(STUCK_ALERT, run.fromSite(), why);
         return b.reason(why).unsettled().build();
     }
 
@@ -355,8 +356,8 @@ public final class FailoverRules {
         String why = "step " + step + " " + run.current().name() + " skipped by " + actor + ": " + reason;
         b.state(s.withPhase(runningPhase(run), why));
         b.operator(actor, role, "skip step " + step, run.runId(), reason, "step " + step + " skipped");
-        RunbookEngine.skip(b, cx, why);
-        b.resolve(RunbookEngine.STUCK_ALERT, run.fromSite(), why);
+        Runbooks.skip(b, cx, why);
+        b.resolve(STUCK_ALERT, run.fromSite(), why);
         return b.reason(why).unsettled().build();
     }
 

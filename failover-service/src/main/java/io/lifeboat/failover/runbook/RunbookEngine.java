@@ -11,10 +11,12 @@ import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.Severity;
 import io.lifeboat.events.StepStatus;
 import io.lifeboat.failover.decision.Context;
-import io.lifeboat.failover.decision.FenceOnReturn;
 import io.lifeboat.failover.decision.FailoverRules;
+import io.lifeboat.failover.decision.FenceOnReturn;
 import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Policy;
+import io.lifeboat.failover.decision.Runbooks;
+import io.lifeboat.failover.decision.StepKind;
 import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.decision.Words;
 import io.lifeboat.failover.dns.DnsSwitcher;
@@ -46,8 +48,6 @@ import java.util.function.Function;
  * leader fails before it touches DNS).
  */
 public final class RunbookEngine {
-
-    public static final String STUCK_ALERT = "FAILOVER_STUCK";
 
     private final Function<String, DnsTarget> targets;
     private final DnsSwitcher dns;
@@ -249,7 +249,7 @@ public final class RunbookEngine {
         Run next = run.withStep(failed);
         b.state(b.state().withRun(next).withPhase(FailoverPhase.STUCK, stuck));
         b.step(next, failed, StepStatus.FAILED, failed.durationMs(), stuck);
-        b.alert(STUCK_ALERT, Severity.CRITICAL, run.toSite(), stuck + "; retry, skip or abort (lifeboat retry|skip|abort)");
+        b.alert(FailoverRules.STUCK_ALERT, Severity.CRITICAL, run.toSite(), stuck + "; retry, skip or abort (lifeboat retry|skip|abort)");
         return b.reason(stuck);
     }
 
@@ -257,25 +257,8 @@ public final class RunbookEngine {
             Map<String, String> results) {
         StepProgress done = step.finish(StepState.COMPLETED, cx.now(), why, results);
         b.step(run, done, StepStatus.COMPLETED, done.durationMs(), why);
-        moveOn(b, run.withStep(done), StepKind.of(step.name()));
+        Runbooks.moveOn(b, run.withStep(done), StepKind.of(step.name()));
         return b.reason("step " + step.number() + " " + step.name() + " completed: " + why).unsettled();
-    }
-
-    /** The operator skipped the current step: its effects on the roles still apply. */
-    public static void skip(Transition.Builder b, Context cx, String why) {
-        Run run = b.state().run();
-        StepProgress skipped = run.current().finish(StepState.SKIPPED, cx.now(), why, Map.of());
-        b.step(run, skipped, StepStatus.SKIPPED, skipped.durationMs(), why);
-        moveOn(b, run.withStep(skipped), StepKind.of(skipped.name()));
-    }
-
-    private static void moveOn(Transition.Builder b, Run run, StepKind finished) {
-        DrState s = b.state();
-        if (finished == StepKind.PROMOTE) {
-            // The roles move when the standby's database accepts writes.
-            s = s.withActive(run.toSite(), run.fromSite());
-        }
-        b.state(s.withRun(run.withCurrentStep(run.currentStep() + 1)));
     }
 
     private Transition.Builder finishRun(Transition.Builder b, Context cx, Run run, StepProgress step) {

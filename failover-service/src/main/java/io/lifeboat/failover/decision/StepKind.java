@@ -1,4 +1,4 @@
-package io.lifeboat.failover.runbook;
+package io.lifeboat.failover.decision;
 
 import java.util.Arrays;
 

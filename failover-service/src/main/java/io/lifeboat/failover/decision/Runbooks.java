@@ -1,9 +1,7 @@
-package io.lifeboat.failover.runbook;
+package io.lifeboat.failover.decision;
 
 import io.lifeboat.events.FailoverPhase;
 import io.lifeboat.events.StepStatus;
-import io.lifeboat.failover.decision.Context;
-import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
@@ -63,5 +61,23 @@ public final class Runbooks {
         b.state(b.state().withRun(run));
         b.step(run, done, StepStatus.COMPLETED, done.durationMs(), recorded);
         b.unsettled();
+    }
+
+    /** The operator skipped the current step: its effects on the roles still apply. */
+    public static void skip(Transition.Builder b, Context cx, String why) {
+        Run run = b.state().run();
+        StepProgress skipped = run.current().finish(StepState.SKIPPED, cx.now(), why, Map.of());
+        b.step(run, skipped, StepStatus.SKIPPED, skipped.durationMs(), why);
+        moveOn(b, run.withStep(skipped), StepKind.of(skipped.name()));
+    }
+
+    /** A step ended (done or skipped): on to the next; the roles move with PROMOTE. */
+    public static void moveOn(Transition.Builder b, Run run, StepKind finished) {
+        DrState s = b.state();
+        if (finished == StepKind.PROMOTE) {
+            // The roles move when the standby's database accepts writes.
+            s = s.withActive(run.toSite(), run.fromSite());
+        }
+        b.state(s.withRun(run.withCurrentStep(run.currentStep() + 1)));
     }
 }
