@@ -254,13 +254,15 @@ class ConsistencyIT {
         checker.start();
         long afterTruncate;
         try (Connection h = home(); Statement s = h.createStatement()) {
-            await().atMost(SOON).until(() -> writer.transactions.get() > 300);
+            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
+                    .until(() -> writer.transactions.get() > 300);
             // One statement for both tables (lines reference orders): replayed as one.
             afterTruncate = writer.exclusively(() -> {
                 s.execute("TRUNCATE shop.order_lines, shop.orders");
                 return writer.committed.isEmpty() ? 0 : writer.committed.get(writer.committed.size() - 1) + 1;
             });
-            await().atMost(SOON).until(() -> writer.transactions.get() > 600);
+            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
+                    .until(() -> writer.transactions.get() > 600);
 
             long producedBefore = producedChanges();
             long big = writer.largeOrder(h, 100_000);
@@ -274,10 +276,12 @@ class ConsistencyIT {
             service.start();
             service.awaitReady(Duration.ofSeconds(60));
             long atKill = writer.transactions.get();
-            await().atMost(SOON).until(() -> writer.transactions.get() > atKill + 200);
+            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
+                    .until(() -> writer.transactions.get() > atKill + 200);
             kafka.kill();
             long brokerDown = writer.transactions.get();
-            await().atMost(SOON).until(() -> writer.transactions.get() > brokerDown + 200);
+            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
+                    .until(() -> writer.transactions.get() > brokerDown + 200);
             kafka.start();
         } finally {
             writer.finish();
@@ -309,7 +313,8 @@ class ConsistencyIT {
         checker.start();
         long big;
         try (Connection h = home()) {
-            await().atMost(SOON).until(() -> writer.transactions.get() > 200);
+            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
+                    .until(() -> writer.transactions.get() > 200);
             long producedBefore = producedChanges();
             big = writer.largeOrder(h, 100_000);
             await().atMost(SOON).pollInterval(Duration.ofMillis(20))

@@ -25,7 +25,11 @@ public final class ShopWriter extends Thread {
     private final int perSecond;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong nextOrder;
-    private final AtomicLong nextAccountKey = new AtomicLong(1_000_000);
+    /**
+     * New primary keys for accounts, shared by every writer of the JVM: a second writer starting again at the first
+     * one's keys hit a unique violation, stopped, and a test waited two minutes for transactions that never came.
+     */
+    private static final AtomicLong NEXT_ACCOUNT_KEY = new AtomicLong(1_000_000);
     private final Random random = new Random(42);
     private final java.util.concurrent.locks.ReentrantLock gate = new java.util.concurrent.locks.ReentrantLock();
     /** Orders committed (COMMIT returned), in commit order. */
@@ -33,6 +37,8 @@ public final class ShopWriter extends Thread {
     /** The order whose COMMIT was sent when the connection broke, or -1. */
     public volatile long inDoubt = -1;
     public final AtomicLong transactions = new AtomicLong();
+    /** Why the writer stopped before {@link #finish}, or null: a source that died, or a bug in the workload. */
+    public volatile Exception stoppedBy;
 
     public ShopWriter(Supplier<Connection> source, long firstOrder, int perSecond) {
         super("shop-writer");
@@ -88,8 +94,13 @@ public final class ShopWriter extends Thread {
                     gate.unlock();
                 }
             }
-        } catch (Exception sourceLost) {
-            // The source died under it: what it recorded is what it saw committed, and the one in doubt.
+        } catch (Exception stopped) {
+            // The source died under it (what it recorded is what it saw committed, and the one in doubt), or the
+            // workload failed: said, so that a test waiting for more transactions knows why none come.
+            stoppedBy = stopped;
+            if (running.get()) {
+                System.err.printf("shop writer stopped after %d transactions: %s%n", transactions.get(), stopped);
+            }
         }
     }
 
@@ -144,7 +155,7 @@ public final class ShopWriter extends Thread {
 
     private void moveAccountKey(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("UPDATE shop.accounts SET id = " + nextAccountKey.getAndIncrement()
+            s.execute("UPDATE shop.accounts SET id = " + NEXT_ACCOUNT_KEY.getAndIncrement()
                     + " WHERE id = (SELECT id FROM shop.accounts ORDER BY random() LIMIT 1)");
         }
         commit(c, -1);
