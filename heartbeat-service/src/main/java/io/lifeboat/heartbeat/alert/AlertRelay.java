@@ -88,6 +88,12 @@ public class AlertRelay {
         this.quietReader = new EventReader(lifeboat.events().maxPayloadBytes());
         this.kafka = KafkaSettings.clients(broker);
         HeartbeatConfig.Alerts alerts = config.alerts();
+        try {
+            new Backoff(alerts.initialBackoff(), alerts.maxBackoff());
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("lifeboat.heartbeat.alerts.initial-backoff and max-backoff: "
+                    + bad.getMessage(), bad);
+        }
         WebhookReceiver.Retry retry = new WebhookReceiver.Retry(alerts.initialBackoff(), alerts.maxBackoff(),
                 alerts.giveUpAfter(), alerts.requestTimeout(), alerts.resendEvery());
         new TreeMap<>(alerts.receivers()).forEach((name, receiver) -> {

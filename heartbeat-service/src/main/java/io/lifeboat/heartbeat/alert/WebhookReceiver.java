@@ -1,5 +1,6 @@
 package io.lifeboat.heartbeat.alert;
 
+import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.heartbeat.config.HeartbeatConfig.ReceiverKind;
 import org.jboss.logging.Logger;
 
@@ -134,7 +135,7 @@ public final class WebhookReceiver implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(request.body()));
         headers.forEach(builder::header);
         HttpRequest http = builder.build();
-        Duration backoff = retry.initialBackoff();
+        Backoff backoff = new Backoff(retry.initialBackoff(), retry.maxBackoff());
         int attempt = 1;
         while (running) {
             String problem;
@@ -165,13 +166,10 @@ public final class WebhookReceiver implements AutoCloseable {
                 return;
             }
             LOG.warnf("%s: attempt %d for %s failed (%s); retrying in %d ms", where(), attempt,
-                    notices.get(0).alertId(), problem, backoff.toMillis());
-            try {
-                Thread.sleep(backoff.toMillis());
-            } catch (InterruptedException e) {
+                    notices.get(0).alertId(), problem, backoff.current().toMillis());
+            if (!backoff.pause()) {
                 return;
             }
-            backoff = backoff.multipliedBy(2).compareTo(retry.maxBackoff()) > 0 ? retry.maxBackoff() : backoff.multipliedBy(2);
             attempt++;
         }
     }
