@@ -21,7 +21,7 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The relay's rules over any interleaving of raises and resolves from several raisers. */
-class RelayRulesProperties {
+class RelayRulesPropertiesTest {
 
     private static final Instant T0 = Instant.parse("2026-12-03T00:00:00Z");
 

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Generated histories of heartbeats against the verdict logic. The checks do not ask the engine why: they recompute
  * from the raw heartbeats what each observer saw, with the rules as the issue states them.
  */
-class VerdictProperties {
+class VerdictPropertiesTest {
 
     private static final VerdictRules RULES = VerdictRules.defaults();
     private static final String[] LOCATIONS = {"eu-west", "us-east"};
@@ -68,7 +68,7 @@ class VerdictProperties {
                 assertThat(j.evidence().agreeingObservers()).hasSizeGreaterThanOrEqualTo(2);
                 assertThat(j.evidence().agreeingObservers().size() * 2).as("a majority of %s", fresh)
                         .isGreaterThan(fresh.size());
-                long freshLocations = fresh.stream().map(VerdictProperties::locationOf).distinct().count();
+                long freshLocations = fresh.stream().map(VerdictPropertiesTest::locationOf).distinct().count();
                 assertThat(j.evidence().locations()).hasSizeGreaterThanOrEqualTo((int) Math.min(2, freshLocations));
                 for (String observer : j.evidence().agreeingObservers()) {
                     assertThat(step.oracle.get(observer + " " + Rounds.WEB)).as(observer).isEqualTo(TargetTrack.State.FAILING);
