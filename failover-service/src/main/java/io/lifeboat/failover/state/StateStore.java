@@ -5,10 +5,8 @@ import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.FailoverLeader;
 import io.lifeboat.events.json.EventJson;
 import io.lifeboat.events.kafka.CloudEventHeaders;
+import io.lifeboat.events.kafka.CompactedTopic;
 import io.lifeboat.events.kafka.EventRecords;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -17,11 +15,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -36,9 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The DR state on the compacted topic, and who may write it.
@@ -319,23 +313,9 @@ public final class StateStore implements AutoCloseable {
     }
 
     private void ensureTopic() {
-        Map<String, Object> props = common();
-        props.put(AdminClientConfig.CLIENT_ID_CONFIG, "failover-state-admin-" + settings.instanceId());
-        try (Admin admin = Admin.create(props)) {
-            NewTopic topic = new NewTopic(settings.stateTopic(), Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            LOG.infof("created the compacted state topic %s", settings.stateTopic());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create the state topic " + settings.stateTopic() + ": "
-                        + e.getCause().getMessage(), e.getCause());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating the state topic", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the broker did not create the state topic within 30 s", e);
+        try (CompactedTopic topic = new CompactedTopic(settings.kafka(), settings.stateTopic(),
+                "failover-state-" + settings.instanceId())) {
+            topic.ensure(Optional.empty());
         }
     }
 
