@@ -1,11 +1,9 @@
 package io.lifeboat.events.epoch;
 
-import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.CommandIssued;
-import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.Severity;
 import io.lifeboat.events.Topic;
-import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.kafka.AlertPublisher;
 import io.lifeboat.events.kafka.KafkaSettings;
 import io.lifeboat.events.kafka.TopicNames;
 import io.lifeboat.events.service.ServiceIdentity;
@@ -16,7 +14,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -33,16 +30,16 @@ public class CommandAdmission {
     public static final String ALERT_KIND = "COMMAND_EPOCH_FROM_NOWHERE";
 
     private final FailoverEpoch epochs;
-    private final EventPublisher publisher;
+    private final AlertPublisher alerts;
     private final String who;
 
     CommandAdmission(@Identifier("default-kafka-broker") Map<String, Object> broker, TopicNames topics,
             @ConfigProperty(name = "lifeboat.failover.state-id", defaultValue = "lifeboat") String stateId,
-            ServiceIdentity identity, EventPublisher publisher) {
+            ServiceIdentity identity, AlertPublisher alerts) {
         this.who = identity.who();
         this.epochs = new FailoverEpoch(KafkaSettings.clients(broker), topics.of(Topic.FAILOVER_STATE), stateId,
                 identity.service() + "-epoch-" + identity.instanceId(), Duration.ofSeconds(15));
-        this.publisher = publisher;
+        this.alerts = alerts;
     }
 
     /** @throws IllegalStateException when the held epoch cannot be read now (then the command is neither run nor refused) */
@@ -52,10 +49,8 @@ public class CommandAdmission {
             String reason = command.command() + " " + command.target() + " (command " + command.commandId()
                     + ", issued by '" + command.issuedBy() + "') refused: " + decision.reason();
             LOG.errorf("%s", reason);
-            publisher.publishAndAwait(EventTypes.ALERT_RAISED, new AlertRaised("command-epoch-from-nowhere:" + who,
-                    ALERT_KIND, Severity.CRITICAL, null, reason, who, Instant.now(),
-                    Map.of("command", command.command().name(), "target", command.target(),
-                            "commandId", command.commandId(), "epoch", Long.toString(command.epoch()))));
+            alerts.raise(ALERT_KIND, who, Severity.CRITICAL, null, reason, Map.of("command",
+                    command.command().name(), "target", command.target(), "commandId", command.commandId(), "epoch", Long.toString(command.epoch())));
         }
         return decision;
     }

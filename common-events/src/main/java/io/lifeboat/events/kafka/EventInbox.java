@@ -3,6 +3,7 @@ package io.lifeboat.events.kafka;
 import io.lifeboat.events.Event;
 import io.lifeboat.events.EventPayload;
 import io.lifeboat.events.EventType;
+import io.lifeboat.events.retry.Backoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
@@ -68,20 +69,18 @@ public class EventInbox {
     private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
         LOG.warnf("unreadable record %s-%d@%d sent to the dead-letter topic: %s", record.topic(), record.partition(),
                 record.offset(), reason);
-        Duration wait = FIRST_RETRY;
+        Backoff backoff = new Backoff(FIRST_RETRY, LAST_RETRY);
         while (true) {
             try {
                 deadLetters.send(record, reason).await().atMost(Duration.ofSeconds(130));
                 return;
             } catch (RuntimeException e) {
-                LOG.errorf("cannot write to the dead-letter topic yet (%s); retrying in %d ms", e.getMessage(), wait.toMillis());
-                try {
-                    Thread.sleep(wait.toMillis());
-                } catch (InterruptedException interrupted) {
+                LOG.errorf("cannot write to the dead-letter topic yet (%s); retrying in %d ms", e.getMessage(),
+                        backoff.current().toMillis());
+                if (!backoff.pause()) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while writing a dead letter", interrupted);
+                    throw new IllegalStateException("interrupted while writing a dead letter");
                 }
-                wait = wait.multipliedBy(2).compareTo(LAST_RETRY) > 0 ? LAST_RETRY : wait.multipliedBy(2);
             }
         }
     }

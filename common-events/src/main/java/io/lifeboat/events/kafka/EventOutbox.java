@@ -1,9 +1,8 @@
-package io.lifeboat.heartbeat.service;
+package io.lifeboat.events.kafka;
 
 import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.events.EventPayload;
 import io.lifeboat.events.EventType;
-import io.lifeboat.events.kafka.EventPublisher;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -14,9 +13,17 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Verdict and alert events must not be lost while the broker is away, and must not hold up the verdict logic
- * either: they queue here and one thread publishes them in order, retrying with backoff until the broker takes
- * each. (Heartbeats do not come here: a late heartbeat is worth nothing, the next round replaces it.)
+ * The reliable publisher, and its one behaviour when Kafka refuses: an event that reports a condition (a verdict,
+ * an alert, a link's state, a mirror's outcome) must not be lost while the broker is away, and must not hold up the
+ * thread that found it either. It queues here and one thread ({@code event-outbox}) publishes the queue in order,
+ * retrying each event with the shared {@link Backoff} (0.2 s doubling to 10 s) until the broker takes it. What is
+ * lost: the queue if the process dies (a condition is found again from the state after a restart), and events past
+ * {@value #CAPACITY} waiting, each dropped with an ERROR line naming it.
+ *
+ * <p>Not here: a measurement that the next one replaces (heartbeats, lag samples) goes through
+ * {@link EventPublisher#publish} and is dropped when it fails; an answer whose sender must know it arrived (a
+ * command's result) uses {@link EventPublisher#publishAndAwait}, which throws; failover's state and its events go in
+ * one Kafka transaction.
  */
 @ApplicationScoped
 public class EventOutbox {
@@ -39,6 +46,7 @@ public class EventOutbox {
         this.worker.start();
     }
 
+    /** Queues the event; returns at once. */
     public <T extends EventPayload> void publish(EventType<T> type, T payload) {
         if (!queue.offer(new Pending(type, payload))) {
             LOG.errorf("event outbox full (%d events waiting for the broker): dropped %s about %s", CAPACITY,
@@ -46,6 +54,7 @@ public class EventOutbox {
         }
     }
 
+    /** How many events wait for the broker (a gauge for the metrics, a figure for tests). */
     public int waiting() {
         return queue.size();
     }

@@ -12,7 +12,8 @@ import io.lifeboat.events.LinkKind;
 import io.lifeboat.events.LinkState;
 import io.lifeboat.events.LinkStateChanged;
 import io.lifeboat.events.Severity;
-import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.kafka.AlertPublisher;
+import io.lifeboat.events.kafka.EventOutbox;
 import io.lifeboat.filesync.config.FilesyncConfig;
 import io.lifeboat.filesync.lag.LinkActivities;
 import io.lifeboat.filesync.lag.LinkActivity;
@@ -37,15 +38,15 @@ public class MirrorService {
     private final FilesyncConfig.Mirror config;
     private final MirrorWorker worker;
     private final LinkActivities activities;
-    private final EventPublisher publisher;
-    private final Alerts alerts;
+    private final EventOutbox outbox;
+    private final AlertPublisher alerts;
     private final MeterRegistry meters;
     private final KeyLocks locks = new KeyLocks(1024);
     /** One per link, built once: a timer with percentiles is looked up (tags hashed, id compared) at every build. */
     private final java.util.concurrent.ConcurrentMap<String, Timer> durations =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    MirrorService(FilesyncConfig config, LinkActivities activities, EventPublisher publisher, Alerts alerts,
+    MirrorService(FilesyncConfig config, LinkActivities activities, EventOutbox outbox, AlertPublisher alerts,
             MeterRegistry meters) {
         this.config = config.mirror();
         this.worker = new MirrorWorker(this.config.multipartThreshold().asLongValue(),
@@ -53,7 +54,7 @@ public class MirrorService {
                 this.config.memoryBuffer().asLongValue(),
                 new Spool(this.config.spoolDir(), this.config.spoolSize().asLongValue()));
         this.activities = activities;
-        this.publisher = publisher;
+        this.outbox = outbox;
         this.alerts = alerts;
         this.meters = meters;
     }
@@ -136,9 +137,9 @@ public class MirrorService {
                     .tag("link", id).publishPercentiles(0.5, 0.95, 0.99).register(meters))
                     .record(Duration.ofMillis(durationMs));
             activity.mirrored(key, decision);
-            publishQuietly(() -> publisher.publishAndAwait(EventTypes.FILE_MIRRORED, new FileMirrored(link.linkId(),
-                    link.sourceSite(), link.targetSite(), link.target().bucket(), key, outcome.size(),
-                    outcome.sha256(), outcome.originSite(), durationMs, now)), key);
+            outbox.publish(EventTypes.FILE_MIRRORED, new FileMirrored(link.linkId(), link.sourceSite(),
+                    link.targetSite(), link.target().bucket(), key, outcome.size(), outcome.sha256(),
+                    outcome.originSite(), durationMs, now));
         } else {
             activity.settled(key, decision);
         }
@@ -146,7 +147,7 @@ public class MirrorService {
             meters.counter("lifeboat.filesync.conflicts", "link", link.linkId()).increment();
             LOG.warnf("%s %s: conflict settled (%s, via %s): %s", link.linkId(), key, outcome.kind(), trigger,
                     outcome.reason());
-            alerts.raise("file-conflict:" + link.target().bucket() + "/" + key, "FILE_CONFLICT", Severity.WARNING,
+            alerts.raise("FILE_CONFLICT", link.target().bucket() + "/" + key, Severity.WARNING,
                     link.targetSite(), outcome.reason(), Map.of("link", link.linkId(), "key", key));
         } else if (wrote) {
             LOG.infof("%s %s: %s in %d ms (via %s, %d ms after the change)", link.linkId(), key, outcome.reason(),
@@ -159,7 +160,7 @@ public class MirrorService {
         }
         if (activity.state() == LinkState.STALLED && activity.failedFiles() == 0) {
             changeState(activity, LinkState.STREAMING, "every file that had given up is mirrored now");
-            alerts.resolve("mirror-failed:" + link.linkId(), "MIRROR_FAILED", link.targetSite(),
+            alerts.resolve("MIRROR_FAILED", link.linkId(), link.targetSite(),
                     "every file that had given up is mirrored now");
         }
     }
@@ -170,10 +171,9 @@ public class MirrorService {
         LOG.errorf("%s %s: %s", link.linkId(), key, why);
         meters.counter("lifeboat.filesync.failures", "link", link.linkId()).increment();
         activity.failed(key, size, arrivedAt, new Decision(Instant.now(), key, "FAILED", why));
-        publishQuietly(() -> publisher.publishAndAwait(EventTypes.FILE_MIRROR_FAILED, new FileMirrorFailed(
-                link.linkId(), link.sourceSite(), link.targetSite(), link.source().bucket(), key, attempts, reason,
-                Instant.now())), key);
-        alerts.raise("mirror-failed:" + link.linkId(), "MIRROR_FAILED", Severity.CRITICAL, link.targetSite(),
+        outbox.publish(EventTypes.FILE_MIRROR_FAILED, new FileMirrorFailed(link.linkId(), link.sourceSite(),
+                link.targetSite(), link.source().bucket(), key, attempts, reason, Instant.now()));
+        alerts.raise("MIRROR_FAILED", link.linkId(), Severity.CRITICAL, link.targetSite(),
                 activity.failedFiles() + " file(s) could not be mirrored from " + link.sourceSite() + " to "
                         + link.targetSite() + "; latest '" + key + "': " + reason,
                 Map.of("link", link.linkId()));
@@ -186,17 +186,9 @@ public class MirrorService {
         LinkState previous = activity.state(next);
         BucketLink link = activity.link();
         LOG.infof("%s: %s -> %s: %s", link.linkId(), previous, next, reason);
-        publishQuietly(() -> publisher.publishAndAwait(EventTypes.LINK_STATE_CHANGED, new LinkStateChanged(
-                link.linkId(), LinkKind.FILES, link.sourceSite(), link.targetSite(), previous, next, reason,
-                activity.lastMirroredKey(), Instant.now())), link.linkId());
-    }
-
-    private static void publishQuietly(Runnable send, String about) {
-        try {
-            send.run();
-        } catch (RuntimeException e) {
-            LOG.errorf("could not publish the event about %s: %s", about, e.getMessage());
-        }
+        outbox.publish(EventTypes.LINK_STATE_CHANGED, new LinkStateChanged(link.linkId(), LinkKind.FILES,
+                link.sourceSite(), link.targetSite(), previous, next, reason, activity.lastMirroredKey(),
+                Instant.now()));
     }
 
     static String describe(Throwable e) {

@@ -23,6 +23,9 @@ public final class AlertRules {
     public record Actions(List<AlertRaised> raise, List<String> resolve, String resolveReason) {
     }
 
+    private static final String OBSERVER_STALE = "OBSERVER_STALE";
+    private static final String FLAPPING = "FLAPPING";
+
     private AlertRules() {
     }
 
@@ -36,26 +39,26 @@ public final class AlertRules {
                     resolve.add(siteAlertId(v, j.siteId()));
                 }
             }
-            siteAlert(j.verdict()).ifPresent(kind -> raise.add(new AlertRaised(siteAlertId(j.verdict(), j.siteId()),
-                    kind, j.verdict() == Verdict.DOWN ? Severity.CRITICAL : Severity.WARNING, j.siteId(), j.reason(),
+            siteAlert(j.verdict()).ifPresent(kind -> raise.add(AlertRaised.of(kind, j.siteId(),
+                    j.verdict() == Verdict.DOWN ? Severity.CRITICAL : Severity.WARNING, j.siteId(), j.reason(),
                     observerId, now, Map.of("site", j.siteId(), "verdict", j.verdict().name(),
                             "transition", j.transitionId()))));
             return new Actions(raise, resolve, j.reason());
         }
         if (finding instanceof Finding.ObserverStale stale) {
-            raise.add(new AlertRaised("observer-stale:" + stale.observer().observerId(), "OBSERVER_STALE",
-                    Severity.WARNING, null, stale.reason(), observerId, now,
+            raise.add(AlertRaised.of(OBSERVER_STALE, stale.observer().observerId(), Severity.WARNING, null,
+                    stale.reason(), observerId, now,
                     Map.of("observer", stale.observer().observerId(), "location", stale.observer().location())));
         } else if (finding instanceof Finding.ObserverBack back) {
-            resolve.add("observer-stale:" + back.observer().observerId());
+            resolve.add(AlertRaised.idFor(OBSERVER_STALE, back.observer().observerId()));
         } else if (finding instanceof Finding.ObserverForgotten gone) {
-            resolve.add("observer-stale:" + gone.observer().observerId());
+            resolve.add(AlertRaised.idFor(OBSERVER_STALE, gone.observer().observerId()));
         } else if (finding instanceof Finding.FlappingStarted flapping) {
-            raise.add(new AlertRaised("flapping:" + flapping.siteId(), "FLAPPING", Severity.WARNING, flapping.siteId(),
+            raise.add(AlertRaised.of(FLAPPING, flapping.siteId(), Severity.WARNING, flapping.siteId(),
                     flapping.reason(), observerId, now,
                     Map.of("site", flapping.siteId(), "targets", String.join(" ", flapping.targets()))));
         } else if (finding instanceof Finding.FlappingStopped stopped) {
-            resolve.add("flapping:" + stopped.siteId());
+            resolve.add(AlertRaised.idFor(FLAPPING, stopped.siteId()));
         }
         return new Actions(raise, resolve, finding.reason());
     }
@@ -70,6 +73,6 @@ public final class AlertRules {
     }
 
     private static String siteAlertId(Verdict verdict, String siteId) {
-        return "site-" + verdict.name().toLowerCase() + ":" + siteId;
+        return AlertRaised.idFor("SITE_" + verdict.name(), siteId);
     }
 }

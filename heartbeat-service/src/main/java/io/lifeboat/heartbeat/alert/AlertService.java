@@ -4,7 +4,7 @@ import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.AlertResolved;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.heartbeat.config.HeartbeatConfig;
-import io.lifeboat.heartbeat.service.EventOutbox;
+import io.lifeboat.events.kafka.EventOutbox;
 import io.lifeboat.heartbeat.verdict.Finding;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

@@ -195,8 +195,8 @@ public class SiteWarden {
                 fencer.execute(() -> inbox.add(fence(fence.reason())));
             } else if (effect instanceof WardenEffect.Alert alert) {
                 // Through the outbox: published when Kafka is back; the webhooks may be reachable before.
-                alerts.raiseAtOnce(new AlertRaised(alert.kind().toLowerCase().replace('_', '-') + ":" + site, alert.kind(),
-                        alert.severity(), site, alert.reason(), self, Instant.now(), Map.of("component", "warden")));
+                alerts.raiseAtOnce(AlertRaised.of(alert.kind(), site, alert.severity(), site, alert.reason(), self,
+                        Instant.now(), Map.of("component", "warden")));
             }
         }
     }

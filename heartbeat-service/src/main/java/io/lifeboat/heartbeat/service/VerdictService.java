@@ -1,5 +1,6 @@
 package io.lifeboat.heartbeat.service;
 
+import io.lifeboat.events.kafka.EventOutbox;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.SiteVerdictChanged;
 import io.lifeboat.events.Verdict;

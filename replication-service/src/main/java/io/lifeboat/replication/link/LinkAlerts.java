@@ -6,6 +6,7 @@ import io.lifeboat.events.Severity;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The alerts one link raises and resolves: one place for their ids, kinds and words. */
 public final class LinkAlerts {
@@ -18,19 +19,19 @@ public final class LinkAlerts {
         this.events = events;
     }
 
-    private String id(String kind, String what) {
-        return kind + ":" + link + ":" + what;
+    /** What an alert of this link is about: the link, then the slot, table or topic. */
+    private String about(String what) {
+        return link + ":" + what;
     }
 
     public void raise(String kind, String what, Severity severity, String site, String reason, Map<String, String> labels) {
-        java.util.Map<String, String> all = new java.util.TreeMap<>(labels);
+        Map<String, String> all = new TreeMap<>(labels);
         all.put("link", link);
-        events.alert(new AlertRaised(id(kind.toLowerCase().replace('_', '-'), what), kind, severity, site,
-                "link " + link + ": " + reason, events.who(), Instant.now(), all));
+        events.alert(AlertRaised.of(kind, about(what), severity, site, "link " + link + ": " + reason, events.who(),
+                Instant.now(), all));
     }
 
     public void resolve(String kind, String what, String site, String reason) {
-        events.resolved(new AlertResolved(id(kind.toLowerCase().replace('_', '-'), what), kind, site, reason, events.who(),
-                Instant.now()));
+        events.resolved(AlertResolved.of(kind, about(what), site, reason, events.who(), Instant.now()));
     }
 }

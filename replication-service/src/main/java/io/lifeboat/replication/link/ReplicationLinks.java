@@ -5,7 +5,8 @@ import io.lifeboat.events.AlertResolved;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.LinkStateChanged;
 import io.lifeboat.events.kafka.DeadLetters;
-import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.kafka.AlertPublisher;
+import io.lifeboat.events.kafka.EventOutbox;
 import io.lifeboat.events.kafka.KafkaSettings;
 import io.lifeboat.replication.config.ReplicationConfig;
 import io.lifeboat.replication.state.LinkStateStore;
@@ -30,7 +31,8 @@ public class ReplicationLinks implements LinkEvents {
     private static final Logger LOG = Logger.getLogger(ReplicationLinks.class);
 
     private final ReplicationConfig config;
-    private final EventPublisher publisher;
+    private final EventOutbox outbox;
+    private final AlertPublisher alerts;
     private final DeadLetters deadLetters;
     private final Map<String, Object> kafka;
     private final LinkStateStore states;
@@ -38,13 +40,14 @@ public class ReplicationLinks implements LinkEvents {
     private final Map<String, ReplicationLink> links = new LinkedHashMap<>();
     private Map<String, java.util.List<String>> applicationRoles = Map.of();
 
-    ReplicationLinks(ReplicationConfig config, EventPublisher publisher, DeadLetters deadLetters,
+    ReplicationLinks(ReplicationConfig config, EventOutbox outbox, AlertPublisher alerts, DeadLetters deadLetters,
             @io.smallrye.common.annotation.Identifier("default-kafka-broker") Map<String, Object> kafka,
             LinkStateStore states, io.lifeboat.events.service.ServiceIdentity identity) {
         this.identity = identity;
         this.states = states;
         this.config = config;
-        this.publisher = publisher;
+        this.outbox = outbox;
+        this.alerts = alerts;
         this.deadLetters = deadLetters;
         this.kafka = KafkaSettings.clients(kafka);
     }
@@ -103,26 +106,16 @@ public class ReplicationLinks implements LinkEvents {
 
     @Override
     public void stateChanged(LinkStateChanged change) {
-        publish(() -> publisher.publishAndAwait(EventTypes.LINK_STATE_CHANGED, change));
+        outbox.publish(EventTypes.LINK_STATE_CHANGED, change);
     }
 
     @Override
     public void alert(AlertRaised alert) {
-        LOG.warnf("alert %s: %s", alert.alertId(), alert.reason());
-        publish(() -> publisher.publishAndAwait(EventTypes.ALERT_RAISED, alert));
+        alerts.raise(alert);
     }
 
     @Override
     public void resolved(AlertResolved resolved) {
-        LOG.infof("alert %s resolved: %s", resolved.alertId(), resolved.reason());
-        publish(() -> publisher.publishAndAwait(EventTypes.ALERT_RESOLVED, resolved));
-    }
-
-    private static void publish(Runnable send) {
-        try {
-            send.run();
-        } catch (RuntimeException e) {
-            LOG.errorf("could not publish an event: %s", e.getMessage());
-        }
+        alerts.resolve(resolved);
     }
 }
