@@ -8,7 +8,7 @@ import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.replication.db.LifeboatSchema;
 import io.lifeboat.replication.db.PgEndpoint;
 import io.lifeboat.replication.link.LinkDefinition;
-import io.lifeboat.replication.source.DebeziumProperties;
+import io.lifeboat.replication.link.DebeziumProperties;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 

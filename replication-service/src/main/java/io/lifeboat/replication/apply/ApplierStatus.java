@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.events.StandbyConsistency;
 import io.lifeboat.replication.copy.CopyProgress;
 

@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.replication.copy.CopyProgress;
 import io.lifeboat.replication.copy.CopySnapshot;
@@ -277,7 +278,7 @@ public final class ChangeApplier implements Runnable, AutoCloseable {
         }
         Connection c = config.target().connect("lifeboat-applier-" + config.linkId());
         try {
-            LifeboatSchema.ensure(c);
+            LifeboatTables.ensure(c);
             LifeboatSchema.applierSession(c);
             StreamPosition stored = PositionStore.load(c, config.linkId(), partition.topic());
             copies = CopyStore.load(c, config.linkId());

@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.replication.db.SourcePosition;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.replication.copy.CopySnapshot;
 import io.lifeboat.replication.copy.CopyStore;

@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.db.LifeboatSchema;
 
 import java.sql.Connection;
@@ -49,6 +50,24 @@ public final class PositionStore {
                     txKey = -1;
                 }
                 return new StreamPosition(topic, r.getString(6), r.getLong(1), txKey, applied, r.getLong(8));
+            }
+        }
+    }
+
+    /**
+     * The source commit LSN up to which the target has applied the link's changes, as committed in the caller's
+     * transaction (a comparison reads it inside its snapshot); -1 when nothing is applied yet.
+     */
+    public static long appliedCommitLsn(Connection connection, String linkId) throws SQLException {
+        try (PreparedStatement s = connection.prepareStatement("SELECT max(end_commit_lsn) FROM "
+                + LifeboatSchema.SCHEMA + ".applied_position WHERE link_id = ?")) {
+            s.setString(1, linkId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return -1;
+                }
+                long applied = r.getLong(1);
+                return r.wasNull() ? -1 : applied;
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.copy.CopyStore;
 import io.lifeboat.replication.copy.CopyStore.TableCopy;
 import io.lifeboat.replication.db.LifeboatSchema;

@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.replication.db.SourcePosition;
 /**
  * Where the applier stands in the link's change topic, committed in the target in the same transaction as the rows
  * it covers. Always a transaction boundary.

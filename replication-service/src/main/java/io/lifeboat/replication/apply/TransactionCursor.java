@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.replication.db.SourcePosition;
 /**
  * Where the applier stands in a link's change stream, and what to do with the next record: a pure function from
  * (cursor, record) to (decision, next cursor), with the reason in words. It is what makes the standby see only

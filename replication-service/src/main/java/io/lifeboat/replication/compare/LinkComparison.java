@@ -1,6 +1,6 @@
 package io.lifeboat.replication.compare;
 
-import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.db.PgEndpoint;
 import io.lifeboat.replication.db.TableCatalog;
 import io.lifeboat.replication.db.TableShape;

@@ -1,10 +1,8 @@
 package io.lifeboat.replication.compare;
 
-import io.lifeboat.replication.db.LifeboatSchema;
+import io.lifeboat.replication.apply.PositionStore;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -36,19 +34,7 @@ final class StandbyPosition {
             try (Statement s = target.createStatement()) {
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
             }
-            long applied = -1;
-            try (PreparedStatement s = target.prepareStatement("SELECT max(end_commit_lsn) FROM "
-                    + LifeboatSchema.SCHEMA + ".applied_position WHERE link_id = ?")) {
-                s.setString(1, linkId);
-                try (ResultSet r = s.executeQuery()) {
-                    if (r.next()) {
-                        applied = r.getLong(1);
-                        if (r.wasNull()) {
-                            applied = -1;
-                        }
-                    }
-                }
-            }
+            long applied = PositionStore.appliedCommitLsn(target, linkId);
             if (applied >= sourceLsn) {
                 return applied;
             }
@@ -64,6 +50,6 @@ final class StandbyPosition {
     }
 
     static String lsn(long lsn) {
-        return lsn < 0 ? "nothing" : io.lifeboat.replication.apply.SourcePosition.lsnText(lsn);
+        return lsn < 0 ? "nothing" : io.lifeboat.replication.db.SourcePosition.lsnText(lsn);
     }
 }

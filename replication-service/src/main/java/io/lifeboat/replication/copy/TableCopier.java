@@ -1,6 +1,6 @@
 package io.lifeboat.replication.copy;
 
-import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.db.PgEndpoint;
 import io.lifeboat.replication.db.TableShape;
 import org.jboss.logging.Logger;

@@ -49,8 +49,6 @@ public final class LifeboatSchema {
                     + " PRIMARY KEY (link_id, topic, kafka_partition))");
             statement.execute("ALTER TABLE " + SCHEMA + ".applied_position ADD COLUMN IF NOT EXISTS topic_id text,"
                     + " ADD COLUMN IF NOT EXISTS tx_key bigint, ADD COLUMN IF NOT EXISTS end_commit_lsn bigint");
-            io.lifeboat.replication.copy.CopyStore.ensure(connection);
-            io.lifeboat.replication.quarantine.QuarantineStore.ensure(connection);
             // Arrays arrive as JSON arrays; this turns one into text[] for a cast to the column's array type.
             statement.execute("CREATE OR REPLACE FUNCTION " + SCHEMA + ".json_array_to_text(j jsonb) RETURNS text[]"
                     + " LANGUAGE sql IMMUTABLE AS $$ SELECT CASE WHEN j IS NULL OR jsonb_typeof(j) = 'null' THEN NULL"

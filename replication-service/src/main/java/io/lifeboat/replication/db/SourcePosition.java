@@ -1,4 +1,4 @@
-package io.lifeboat.replication.apply;
+package io.lifeboat.replication.db;
 
 /**
  * Where a change sits in the source's stream: Debezium's {@code sequence} = (last commit LSN, change LSN). Compared

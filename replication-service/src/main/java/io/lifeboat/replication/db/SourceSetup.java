@@ -1,6 +1,5 @@
 package io.lifeboat.replication.db;
 
-import io.lifeboat.replication.apply.SourcePosition;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package io.lifeboat.replication.link;
 
-import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.db.PgEndpoint;
 
 import java.sql.Connection;

@@ -1,11 +1,9 @@
-package io.lifeboat.replication.source;
+package io.lifeboat.replication.link;
 
-import io.lifeboat.events.kafka.KafkaSettings;
 import io.lifeboat.replication.db.LifeboatSchema;
 import io.lifeboat.replication.link.LinkDefinition;
 
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /** The Debezium PostgreSQL connector's configuration for one link: every choice in one visible place. */
@@ -91,12 +89,5 @@ public final class DebeziumProperties {
         p.setProperty("max.queue.size", "2048");
         p.setProperty("poll.interval.ms", "10"); // the longest a change waits for its batch to fill
         return p;
-    }
-
-    /** For logs: the same properties with every secret masked (passwords, the JAAS line, key passwords). */
-    public static String masked(Properties properties) {
-        TreeMap<String, Object> all = new TreeMap<>();
-        properties.forEach((k, v) -> all.put(k.toString(), v));
-        return KafkaSettings.masked(all);
     }
 }

@@ -1,6 +1,5 @@
 package io.lifeboat.replication.link;
 
-import io.lifeboat.events.LinkState;
 import io.lifeboat.events.Severity;
 import io.lifeboat.events.fence.SiteRole;
 import io.lifeboat.replication.db.PgEndpoint;
@@ -45,11 +44,12 @@ public final class DirectionCheck {
         link.refusedToRun = "refused to run: " + contradiction.get() + ". Check which is right, correct the"
                 + " database's record (" + SiteRole.TABLE + ") or the link's (" + link.env.states().topic()
                 + "), then restart the service";
-        link.stopCapture();
+        if (link.on(new LinkRules.Input.CannotRun(link.refusedToRun)).does(LinkRules.Effect.STOP_CAPTURE)) {
+            link.stopCapture();
+        }
         if (link.applier != null) {
             link.applier.close();
         }
-        link.changeState(LinkState.FAILED, link.refusedToRun);
         link.alerts.raise("DIRECTION_CONTRADICTED", "direction", Severity.CRITICAL, d.target().site(),
                 link.refusedToRun, Map.of());
         return true;

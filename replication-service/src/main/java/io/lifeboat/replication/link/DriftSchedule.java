@@ -1,7 +1,5 @@
-package io.lifeboat.replication.drift;
+package io.lifeboat.replication.link;
 
-import io.lifeboat.replication.link.ReplicationLink;
-import io.lifeboat.replication.link.ReplicationLinks;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,16 +8,19 @@ import org.jboss.logging.Logger;
 
 import java.sql.SQLException;
 
-/** Compares both sides' columns at start and every {@code lifeboat.replication.drift-interval}. */
+/**
+ * Compares both sides' columns at start and every {@code lifeboat.replication.drift-interval} (the comparison itself
+ * is the pure {@code drift.SchemaComparison}: {@code link} uses {@code drift}, never the other way).
+ */
 @ApplicationScoped
-public class DriftWatch {
+public class DriftSchedule {
 
-    private static final Logger LOG = Logger.getLogger(DriftWatch.class);
+    private static final Logger LOG = Logger.getLogger(DriftSchedule.class);
 
     private final ReplicationLinks links;
     private volatile boolean started;
 
-    DriftWatch(ReplicationLinks links) {
+    DriftSchedule(ReplicationLinks links) {
         this.links = links;
     }
 

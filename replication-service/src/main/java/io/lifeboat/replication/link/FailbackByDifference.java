@@ -1,9 +1,10 @@
 package io.lifeboat.replication.link;
 
+import io.lifeboat.replication.apply.LifeboatTables;
 import io.lifeboat.events.fence.SiteRole;
 import io.lifeboat.replication.apply.KeyRepair;
 import io.lifeboat.replication.apply.PositionStore;
-import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.copy.CopySnapshot;
 import io.lifeboat.replication.copy.CopyStore;
 import io.lifeboat.replication.db.LifeboatSchema;
@@ -66,7 +67,7 @@ final class FailbackByDifference {
                     promotedAt);
             CopySnapshot snapshot = KeyRepair.snapshot(promoted);
             Map<String, TableShape> theirs = link.replicated(TableCatalog.read(promoted, reversed.schemas()));
-            LifeboatSchema.ensure(oldSite);
+            LifeboatTables.ensure(oldSite);
             LifeboatSchema.applierSession(oldSite);
             Map<String, TableShape> ours = link.replicated(TableCatalog.read(oldSite, reversed.schemas()));
             Map<String, TableShape> byKeys = new TreeMap<>();

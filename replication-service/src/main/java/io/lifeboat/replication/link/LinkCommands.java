@@ -4,13 +4,12 @@ import io.lifeboat.events.LinkState;
 import io.lifeboat.events.PromotionResult;
 import io.lifeboat.replication.apply.ApplierStatus;
 import io.lifeboat.replication.apply.Drained;
-import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.db.PgEndpoint;
 import io.lifeboat.replication.db.SiteGuard;
 import io.lifeboat.replication.db.TableCatalog;
 import io.lifeboat.replication.db.TableShape;
 import io.lifeboat.replication.quarantine.PartialTransactions;
-import io.lifeboat.replication.state.PersistedLink;
 import org.jboss.logging.Logger;
 
 import java.sql.Connection;
@@ -39,25 +38,24 @@ public final class LinkCommands {
     }
 
     public synchronized String pause(String why) {
-        LinkState state = link.state();
-        if (state == LinkState.PROMOTED || state == LinkState.DRAINED) {
-            throw new ReplicationLink.Refused("link " + link.id() + " is " + state + "; there is nothing to pause");
-        }
-        link.persist(PersistedLink.Phase.PAUSED, link.definition, link.connectorName);
+        decided(new LinkRules.Input.Pause(why));
         link.applier.pause();
-        // Capture goes on: the changes keep leaving the source and wait in Kafka, so the recovery point holds.
-        link.changeState(LinkState.PAUSED, why);
         return "applying paused; capture goes on into Kafka";
     }
 
     public synchronized String resume(String why) {
-        if (link.state() != LinkState.PAUSED) {
-            throw new ReplicationLink.Refused("link " + link.id() + " is " + link.state() + ", not PAUSED");
-        }
-        link.persist(PersistedLink.Phase.RUNNING, link.definition, link.connectorName);
+        decided(new LinkRules.Input.Resume(why));
         link.applier.resume();
-        link.changeState(LinkState.STREAMING, why);
         return "applying resumed";
+    }
+
+    /** The link's decision on a command; a refusal is thrown with the rules' words. */
+    private LinkRules.Decision decided(LinkRules.Input command) {
+        LinkRules.Decision d = link.on(command);
+        if (d.refused()) {
+            throw new ReplicationLink.Refused("link " + link.id() + " " + d.refusal());
+        }
+        return d;
     }
 
     /** Applies everything the source has produced, then stops both halves. */
@@ -73,14 +71,12 @@ public final class LinkCommands {
      *                    after a restart) is drained again; an unplanned promotion takes what it has
      */
     private DrainOutcome drain(String why, boolean toSourceEnd) throws Exception {
-        LinkState state = link.state();
-        boolean again = state == LinkState.DRAINED && !drainedToSourceEnd && toSourceEnd;
-        if (state == LinkState.PROMOTED || (state == LinkState.DRAINED && !again)) {
+        LinkRules.Decision start = decided(new LinkRules.Input.Drain(why, toSourceEnd, drainedToSourceEnd,
+                link.definition.source().site()));
+        if (start.repeat()) {
             return new DrainOutcome(finalPosition(), null);
         }
-        link.changeState(LinkState.DRAINING, again ? "draining again, capture resuming from its stored offsets if "
-                + link.definition.source().site() + " answers: the last drain is not known to have reached the end of"
-                + " its WAL (" + link.reason() + "); " + why : why);
+        boolean again = start.does(LinkRules.Effect.START_CAPTURE);
         drainedToSourceEnd = false;
         String sourceNote;
         Drained done;
@@ -88,7 +84,7 @@ public final class LinkCommands {
             if (again) {
                 try {
                     link.preflight(); // also fills in the tables when the source was away at start
-                    forceCapture();
+                    link.startCapture(); // the link is DRAINING: capture to the source's end, then stop
                 } catch (SQLException unreachable) {
                     // No capture is started: catchUpWithSource finds the source unreachable too and says so.
                 }
@@ -100,23 +96,17 @@ public final class LinkCommands {
             if (again) {
                 // The stored phase is still DRAINED, and so is the link: a later retry drains again.
                 link.stopCapture();
-                link.changeState(LinkState.DRAINED, "draining again failed, still drained as before: " + e.getMessage());
+                link.on(new LinkRules.Input.DrainAgainFailed(e.getMessage()));
             }
             throw e;
         }
-        link.persist(PersistedLink.Phase.DRAINED, link.definition, link.connectorName);
         String partial = done.partial() ? "; a transaction whose END never arrived (records " + done.partialFrom()
                 + ".." + (done.partialTo() - 1) + ") was not applied" : "";
-        link.changeState(LinkState.DRAINED, "drained: " + sourceNote + "; applied up to "
-                + ReplicationLink.positionText(done.status().applied()) + partial);
+        link.on(new LinkRules.Input.Drained(sourceNote + "; applied up to "
+                + ReplicationLink.positionText(done.status().applied()) + partial));
         Map<String, String> details = new LinkedHashMap<>(finalPosition());
         details.put("source", sourceNote);
         return new DrainOutcome(details, done);
-    }
-
-    /** A drain run again captures (the link is DRAINING now), until it stops capture itself. */
-    private void forceCapture() {
-        link.startCapture();
     }
 
     /** If the source answers, waits until capture has passed its current WAL position. */
@@ -161,14 +151,14 @@ public final class LinkCommands {
             String refusal = "planned promotion refused: the drain did not capture everything "
                     + d.source().site() + " had written (" + details.getOrDefault("source", "source not checked")
                     + "); promoting now could lose data. PROMOTE again once it answers: the drain then runs again";
-            link.changeState(LinkState.DRAINED, refusal);
+            link.on(new LinkRules.Input.PromotionRefused(refusal));
             throw new ReplicationLink.Refused(refusal);
         }
         io.lifeboat.events.StandbyConsistency consistency = link.applier.status().consistency();
         if (planned && !consistency.consistent()) {
             String refusal = "planned promotion refused: the standby at " + d.target().site() + " is not consistent ("
                     + consistency.reason() + "); PROMOTE again once it is";
-            link.changeState(LinkState.DRAINED, refusal);
+            link.on(new LinkRules.Input.PromotionRefused(refusal));
             throw new ReplicationLink.Refused(refusal);
         }
         Drained drained = drain.drained();
@@ -207,8 +197,7 @@ public final class LinkCommands {
         if (!planned) {
             details.put("sourceLostAt", lost.toString());
         }
-        link.persist(PersistedLink.Phase.PROMOTED, d, link.connectorName);
-        link.changeState(LinkState.PROMOTED, d.target().site() + " promoted: accepts writes; " + details);
+        link.on(new LinkRules.Input.Promoted(d.target().site() + " promoted: accepts writes; " + details));
         afterPromotion(details, why);
         return new Promoted(details, result(planned, loss, planned ? null : lost, partialChanges[0], false));
     }
@@ -268,16 +257,19 @@ public final class LinkCommands {
 
     /** Stores a command's epoch (when newer than the stored one) before the command runs. */
     public synchronized void recordEpoch(long commandEpoch) {
-        if (commandEpoch > link.epoch) {
-            long before = link.epoch;
-            link.epoch = commandEpoch;
-            try {
-                link.persist(link.phase, link.definition, link.connectorName);
-            } catch (RuntimeException e) {
-                link.epoch = before;
-                throw e;
+        link.owned(() -> {
+            if (commandEpoch > link.epoch) {
+                long before = link.epoch;
+                link.epoch = commandEpoch;
+                try {
+                    link.persist(link.phase, link.definition, link.connectorName);
+                } catch (RuntimeException e) {
+                    link.epoch = before;
+                    throw e;
+                }
             }
-        }
+            return null;
+        });
     }
 
     /** Resumes the link at the transaction of a change the target refused. */
@@ -296,7 +288,7 @@ public final class LinkCommands {
         if (!done) {
             return null;
         }
-        link.changeState(LinkState.SNAPSHOTTING, "resync after a gap: copying every table again");
+        link.on(new LinkRules.Input.Resync());
         return "every table of the link is copied again from a new snapshot; streaming resumes after the change"
                 + " topic's current end";
     }

@@ -1,6 +1,5 @@
 package io.lifeboat.replication.link;
 
-import io.lifeboat.events.LinkState;
 import io.lifeboat.replication.copy.CopyProgress;
 import io.lifeboat.replication.copy.CopyStore;
 import io.lifeboat.replication.copy.TableCopier;
@@ -39,12 +38,8 @@ final class LinkCopy {
             }
         }
         List<TableShape> todo = tables.stream().filter(shapes::containsKey).map(shapes::get).toList();
-        if (link.state() == LinkState.STARTING || link.state() == LinkState.STREAMING) {
-            link.changeState(LinkState.SNAPSHOTTING, "copying " + todo.size() + " tables from " + d.source().site());
-        }
+        link.on(new LinkRules.Input.CopyStarts(todo.size(), d.source().site()));
         new TableCopier(link.id(), d.source(), d.target(), d.copyParallelism()).copy(todo, progress);
-        if (link.state() == LinkState.SNAPSHOTTING) {
-            link.changeState(LinkState.STREAMING, "copied " + todo.size() + " tables; streaming from slot " + d.slot());
-        }
+        link.on(new LinkRules.Input.CopyDone(todo.size(), d.slot()));
     }
 }

@@ -31,8 +31,8 @@ final class LinkListeners {
         public void produced(int records, long lastLsn, long lastCommitMillis, boolean snapshot) {
             link.producedChanges += records;
             link.producedLsn = Math.max(link.producedLsn, lastLsn);
-            if (link.state() == LinkState.STARTING) {
-                link.changeState(LinkState.STREAMING, "streaming from slot " + link.definition.slot());
+            if (link.state() == LinkState.STARTING) { // checked first: most batches change nothing
+                link.on(new LinkRules.Input.Produced(link.definition.slot()));
             }
         }
 
@@ -45,14 +45,15 @@ final class LinkListeners {
                 return;
             }
             link.capturing = false;
-            // An engine that ends by itself, even "successfully", leaves a link that streams nothing: restart it.
+            if (!link.on(new LinkRules.Input.CaptureStopped()).does(LinkRules.Effect.RESTART_CAPTURE_LATER)) {
+                link.threads.execute(failed::close); // not on this thread: the engine's close waits for it
+                return;
+            }
             ReplicationLink.LOG.warnf("link %s: capture stopped (%s); restarting in 5 s from the last acknowledged"
                     + " offset", link.id(), error == null ? "the engine ended: " + message : error.getMessage());
             link.threads.schedule(() -> {
                 failed.close();
-                if (!link.captureStopsHere()) {
-                    link.startCapture();
-                }
+                link.startCapture(); // unless a command took the link meanwhile: the rules decide again
             }, 5, TimeUnit.SECONDS);
         }
     }
@@ -67,8 +68,8 @@ final class LinkListeners {
 
         @Override
         public void tableStopped(Unappliable u) {
-            link.changeState(LinkState.STALLED, "table " + u.table() + " stopped at " + u.topic() + "-" + u.partition()
-                    + "@" + u.offset() + ": " + u.cause() + "; the link waits before that transaction");
+            link.on(new LinkRules.Input.TableStopped("table " + u.table() + " stopped at " + u.topic() + "-"
+                    + u.partition() + "@" + u.offset() + ": " + u.cause() + "; the link waits before that transaction"));
             link.alerts.raise("APPLY_STOPPED", u.table(), Severity.CRITICAL, link.definition.target().site(), "change to "
                     + u.table() + " at " + u.topic() + "-" + u.partition() + "@" + u.offset() + " (key " + u.key()
                     + ") cannot be applied: " + u.cause() + "; the link waits before that transaction (a transaction"
@@ -81,14 +82,12 @@ final class LinkListeners {
         public void tableResumed(String table) {
             link.alerts.resolve("APPLY_STOPPED", table, link.definition.target().site(), "table " + table
                     + " resumed by an operator");
-            if (link.state() == LinkState.STALLED) {
-                link.changeState(LinkState.STREAMING, "table " + table + " resumed");
-            }
+            link.on(new LinkRules.Input.TableResumed(table));
         }
 
         @Override
         public void gap(String topic, int partition, long storedOffset, long foundOffset, String why) {
-            link.changeState(LinkState.FAILED, "change stream gap in " + topic + "-" + partition + ": " + why);
+            link.on(new LinkRules.Input.Gap("change stream gap in " + topic + "-" + partition + ": " + why));
             link.alerts.raise("CHANGE_STREAM_GAP", topic, Severity.CRITICAL, link.definition.target().site(), "the change"
                     + " stream " + topic + "-" + partition + " lost changes never applied (next offset to apply "
                     + storedOffset + ", found " + foundOffset + "): " + why + "; the link stopped and skips nothing;"

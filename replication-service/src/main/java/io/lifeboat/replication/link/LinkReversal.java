@@ -1,9 +1,8 @@
 package io.lifeboat.replication.link;
 
-import io.lifeboat.events.LinkState;
 import io.lifeboat.events.fence.SiteRole;
 import io.lifeboat.replication.apply.PositionStore;
-import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.copy.CopyStore;
 import io.lifeboat.replication.db.LifeboatSchema;
 import io.lifeboat.replication.db.SiteGuard;
@@ -49,22 +48,21 @@ final class LinkReversal {
 
     Map<String, String> reverse(long epoch, String newSource, boolean force, String why) throws Exception {
         LinkDefinition before = link.definition;
-        if (newSource != null && newSource.equals(before.source().site()) && link.state() != LinkState.PROMOTED) {
+        LinkRules.Decision d = link.on(new LinkRules.Input.Reverse(why, newSource, before.source().site()));
+        if (d.repeat()) {
             // A retry of a REVERSE that has already run (its answer came too late or was lost): the same outcome.
             return Map.of("result", "link " + link.id() + " already runs " + before.source().site() + " → "
                     + before.target().site() + " (" + link.state() + ")");
         }
-        if (link.state() != LinkState.PROMOTED) {
-            throw new ReplicationLink.Refused("link " + link.id() + " is " + link.state()
-                    + "; REVERSE needs a PROMOTED link (drain and promote first)");
+        if (d.refused()) {
+            throw new ReplicationLink.Refused("link " + link.id() + " " + d.refusal());
         }
-        link.changeState(LinkState.REVERSING, why);
         try {
             return reverseNow(epoch, force);
         } catch (Exception e) {
             if (link.definition == before) {
                 // Nothing of the new direction has started: still promoted, and a retry can run the reverse again.
-                link.changeState(LinkState.PROMOTED, "REVERSE did not run, the link stays PROMOTED: " + e.getMessage());
+                link.on(new LinkRules.Input.ReverseDidNotRun(e.getMessage()));
             }
             throw e;
         }
@@ -105,22 +103,23 @@ final class LinkReversal {
         recordRoles(reversed, epoch);
         String reversedConnector = "lifeboat-" + link.id() + "-" + reversed.source().site() + "-e" + epoch;
         // Stored before the new direction starts: a restart from here on runs it, never the old one again.
-        link.persist(PersistedLink.Phase.RUNNING, reversed, reversedConnector);
-        link.definition = reversed;
-        link.connectorName = reversedConnector;
+        link.owned(() -> {
+            link.persist(PersistedLink.Phase.RUNNING, reversed, reversedConnector);
+            link.definition = reversed;
+            link.connectorName = reversedConnector;
+            return null;
+        });
         link.producedLsn = -1;
         link.preflight();
         SourcePreparation.prepare(reversed, link.sourceTables.values(), link.admin, link.topic, link.topicId);
-        link.changeState(LinkState.STARTING, "reversed: " + reversed.source().site() + " → "
-                + reversed.target().site());
+        link.on(new LinkRules.Input.Reversed(reversed.source().site(), reversed.target().site()));
         link.startApplier(false, true);
         link.startCapture();
         details.put("source", reversed.source().site());
         details.put("target", reversed.target().site());
         if (!"".equals(details.getOrDefault("tablesCopiedWhole", "every table"))) {
-            link.changeState(LinkState.SNAPSHOTTING, "reversed: " + reversed.source().site() + " → "
-                    + reversed.target().site() + ", " + total + " stranded changes kept in " + QuarantineStore.TABLE
-                    + " at " + reversed.source().site());
+            link.on(new LinkRules.Input.CopyingAfterReverse(reversed.source().site(), reversed.target().site(), total,
+                    QuarantineStore.TABLE));
         } // else nothing is copied: the link streams as soon as capture produces (STARTING → STREAMING)
         return details;
     }

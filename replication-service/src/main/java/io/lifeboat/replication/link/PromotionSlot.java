@@ -1,6 +1,6 @@
 package io.lifeboat.replication.link;
 
-import io.lifeboat.replication.db.LifeboatSchema;
+import io.lifeboat.replication.apply.LifeboatTables;
 import io.lifeboat.replication.db.SiteGuard;
 import io.lifeboat.replication.db.SourceSetup;
 import io.lifeboat.replication.db.TableShape;
@@ -32,7 +32,7 @@ final class PromotionSlot {
     /** @return a sentence for the promotion's outcome */
     static String create(LinkDefinition d, Collection<TableShape> tables) {
         try (Connection c = d.target().connect("lifeboat-promote-" + d.id())) {
-            LifeboatSchema.ensure(c);
+            LifeboatTables.ensure(c);
             boolean exists = SourceSetup.slotExists(c, d.slot());
             if (SiteGuard.unguarded(c, tables) > 0) {
                 return exists ? "slot " + d.slot() + " kept (made by this promotion before its first guard was lifted)"
@@ -43,7 +43,7 @@ final class PromotionSlot {
                 SourceSetup.dropSlot(c, d.slot()); // left from an earlier direction: it began long before now
             }
             long lsn = SourceSetup.createSlot(c, d.slot());
-            return "slot " + d.slot() + " created at " + io.lifeboat.replication.apply.SourcePosition.lsnText(lsn)
+            return "slot " + d.slot() + " created at " + io.lifeboat.replication.db.SourcePosition.lsnText(lsn)
                     + " before the first write: failback by difference";
         } catch (SQLException e) {
             LOG.warnf("link %s: no promotion slot at %s (%s): failback will copy every table", d.id(),

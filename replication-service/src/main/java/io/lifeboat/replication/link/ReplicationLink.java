@@ -5,7 +5,7 @@ import io.lifeboat.events.LinkState;
 import io.lifeboat.events.LinkStateChanged;
 import io.lifeboat.replication.apply.ApplierStatus;
 import io.lifeboat.replication.apply.ChangeApplier;
-import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.db.TableCatalog;
 import io.lifeboat.replication.db.TableShape;
 import io.lifeboat.replication.drift.ColumnDrift;
@@ -13,7 +13,6 @@ import io.lifeboat.replication.source.ChangeSink;
 import io.lifeboat.replication.source.Change;
 import io.lifeboat.replication.source.ChangeSource;
 import io.lifeboat.replication.source.ChangeTopic;
-import io.lifeboat.replication.source.DebeziumProperties;
 import io.lifeboat.replication.source.KafkaChangeSink;
 import io.lifeboat.replication.state.LinkStateStore;
 import io.lifeboat.replication.state.PersistedLink;
@@ -36,7 +35,14 @@ import java.util.function.BiConsumer;
 /**
  * One replication link at run time: its capture ({@link ChangeSource}), its applier ({@link ChangeApplier}), its
  * state with the reason for it. The commands that move it are in {@link LinkCommands}, the reversal in
- * {@link LinkReversal}, the watches (slot, new tables, drift) in {@link LinkWatch}.
+ * {@link LinkReversal}, the watches (slot, new tables, drift) in {@link LinkWatch}; what may happen in which state is
+ * decided by the pure {@link LinkRules}.
+ *
+ * <p>Threads: the link's state (state, reason, stored phase) is written by one thread only, {@code link-<id>-state}:
+ * {@link #on} hands it what happened, from the command thread, Debezium's, the applier's or the link's own pool,
+ * and waits for the decision. That thread only decides, stores the phase and publishes the change (through the
+ * outbox, which never blocks); it never waits for the other threads, so none of them can deadlock with it. The
+ * caller then does what the decision says (pause the applier, start or stop capture).
  */
 public final class ReplicationLink implements AutoCloseable {
 
@@ -67,6 +73,9 @@ public final class ReplicationLink implements AutoCloseable {
     volatile String topicId;
     private volatile LinkState state = LinkState.STARTING;
     private volatile String reason = "starting";
+    /** The one thread that writes state, reason and phase (see the class comment). */
+    private final java.util.concurrent.ExecutorService stateThread;
+    private volatile Thread stateOwner;
     volatile long producedLsn = -1;
     volatile long producedChanges;
     volatile List<ColumnDrift> drift = List.of();
@@ -113,6 +122,12 @@ public final class ReplicationLink implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.stateThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "link-" + configured.id() + "-state");
+            t.setDaemon(true);
+            stateOwner = t;
+            return t;
+        });
         this.commands = new LinkCommands(this);
         this.watch = new LinkWatch(this);
     }
@@ -144,25 +159,22 @@ public final class ReplicationLink implements AutoCloseable {
         if (phase != PersistedLink.Phase.RUNNING) {
             // What a command did before the restart holds: a drained or promoted link does not capture again, a
             // promoted target is not guarded again, a paused link stays paused.
-            changeState(switch (phase) {
-                case PAUSED -> LinkState.PAUSED;
-                case DRAINED -> LinkState.DRAINED;
-                default -> LinkState.PROMOTED;
-            }, "restored from " + env.states().topic() + ": " + phase + ", " + definition.source().site() + " → "
-                    + definition.target().site() + ", epoch " + epoch);
+            on(new LinkRules.Input.Restored(phase, env.states().topic() + ": " + phase + ", "
+                    + definition.source().site() + " → " + definition.target().site() + ", epoch " + epoch));
         }
         topicId = ChangeTopic.ensure(admin, topic, env.replicationFactor());
         boolean prepared = false;
         try {
             preflight();
             if (!stopped) {
-                reason = SourcePreparation.prepare(definition, sourceTables.values(), admin, topic, topicId);
+                on(new LinkRules.Input.Note(SourcePreparation.prepare(definition, sourceTables.values(), admin, topic,
+                        topicId)));
                 prepared = true;
             }
         } catch (SQLException e) {
             LOG.warnf("link %s: source %s unreachable at start (%s); applying what Kafka holds, capture retried",
                     id(), definition.source(), e.getMessage());
-            reason = sourceUnreachable(e);
+            on(new LinkRules.Input.Note(sourceUnreachable(e)));
         }
         startApplier(phase != PersistedLink.Phase.RUNNING, phase != PersistedLink.Phase.PROMOTED);
         if (stopped) {
@@ -187,10 +199,10 @@ public final class ReplicationLink implements AutoCloseable {
             SourcePreparation.prepare(definition, sourceTables.values(), admin, topic, topicId);
             startCapture();
         } catch (SQLException e) {
-            reason = sourceUnreachable(e);
+            on(new LinkRules.Input.Note(sourceUnreachable(e)));
             threads.schedule(this::retryPreflight, 5, TimeUnit.SECONDS);
         } catch (MissingPrimaryKeys e) {
-            changeState(LinkState.FAILED, e.getMessage());
+            on(new LinkRules.Input.CannotRun(e.getMessage()));
         }
     }
 
@@ -204,10 +216,9 @@ public final class ReplicationLink implements AutoCloseable {
         return refusedToRun;
     }
 
-    /** The one rule: DRAINING, DRAINED, PROMOTED and REVERSING links do not capture (a command holds them). */
+    /** See {@link LinkRules#captureStopsHere}. */
     boolean captureStopsHere() {
-        return state == LinkState.DRAINING || state == LinkState.DRAINED || state == LinkState.PROMOTED
-                || state == LinkState.REVERSING;
+        return LinkRules.captureStopsHere(state);
     }
 
     void preflight() throws SQLException {
@@ -262,16 +273,11 @@ public final class ReplicationLink implements AutoCloseable {
     }
 
     synchronized void startCapture() {
-        // A restart scheduled before a drain or reversal took the link must not start capture behind its back; a
-        // drain itself (DRAINING) may start it, to capture to the source's end.
-        if (closed || capturing || state == LinkState.DRAINED || state == LinkState.PROMOTED
-                || state == LinkState.REVERSING) {
+        if (closed || capturing || !on(new LinkRules.Input.CaptureStarts(definition.source().toString()))
+                .does(LinkRules.Effect.START_CAPTURE)) {
             return;
         }
         capturing = true;
-        if (state != LinkState.PAUSED && state != LinkState.SNAPSHOTTING && state != LinkState.STREAMING) {
-            changeState(LinkState.STARTING, "capture starting from " + definition.source());
-        }
         source = newSource(connectorName, new KafkaChangeSink(id(), topic, env.kafka(), env.producerCompression()),
                 c -> true);
         threads.execute(source);
@@ -367,17 +373,57 @@ public final class ReplicationLink implements AutoCloseable {
         return p == null ? "none" : SourcePosition.lsnText(p.lsn()) + " (tx " + p.txId() + ")";
     }
 
-    void changeState(LinkState next, String why) {
-        LinkState previous = state;
-        state = next;
-        reason = why;
-        if (previous == next) {
-            return;
+    /**
+     * Hands what happened to the state thread, which decides by {@link LinkRules}, stores the phase the decision
+     * names (a failed write leaves the state as it was, and throws), moves the state and publishes the change.
+     */
+    LinkRules.Decision on(LinkRules.Input input) {
+        try {
+            return owned(() -> decide(input));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return new LinkRules.Decision(state, null, java.util.Set.of(), reason, "link " + id() + " is closed", false);
         }
-        LOG.infof("link %s: %s → %s: %s", id(), previous, next, why);
-        env.events().stateChanged(new LinkStateChanged(id(), LinkKind.DATABASE, definition.source().site(),
-                definition.target().site(), previous, next, why, positionText(applier == null ? null
-                : applier.status().applied()), Instant.now()));
+    }
+
+    /** Runs work that writes the link's state (its stored epoch or direction) on the state thread, and waits. */
+    <T> T owned(java.util.concurrent.Callable<T> work) {
+        if (Thread.currentThread() == stateOwner) {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return stateThread.submit(work).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while link " + id() + " changed its state", e);
+        }
+    }
+
+    private LinkRules.Decision decide(LinkRules.Input input) {
+        LinkState previous = state;
+        LinkRules.Decision d = LinkRules.on(previous, reason, input);
+        if (d.refused() || d.repeat()) {
+            return d;
+        }
+        if (d.persist() != null) {
+            persist(d.persist(), definition, connectorName);
+        }
+        state = d.next();
+        reason = d.reason();
+        if (previous != d.next()) {
+            LOG.infof("link %s: %s → %s: %s", id(), previous, d.next(), d.reason());
+            env.events().stateChanged(new LinkStateChanged(id(), LinkKind.DATABASE, definition.source().site(),
+                    definition.target().site(), previous, d.next(), d.reason(), positionText(applier == null ? null
+                    : applier.status().applied()), Instant.now()));
+        }
+        return d;
     }
 
     @Override
@@ -388,6 +434,7 @@ public final class ReplicationLink implements AutoCloseable {
             applier.close();
         }
         threads.shutdownNow();
+        stateThread.shutdown();
         admin.close(java.time.Duration.ofSeconds(5));
     }
 

@@ -1,8 +1,8 @@
 package io.lifeboat.replication.link;
 
+import io.lifeboat.replication.apply.LifeboatTables;
 import io.lifeboat.replication.apply.PositionStore;
 import io.lifeboat.replication.copy.CopyStore;
-import io.lifeboat.replication.db.LifeboatSchema;
 import io.lifeboat.replication.db.SourceSetup;
 import io.lifeboat.replication.db.TableShape;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,8 +39,8 @@ final class SourcePreparation {
             throws SQLException {
         try (Connection source = link.source().connect("lifeboat-setup-" + link.id());
              Connection target = link.target().connect("lifeboat-setup-" + link.id())) {
-            LifeboatSchema.ensure(source);
-            LifeboatSchema.ensure(target);
+            LifeboatTables.ensure(source);
+            LifeboatTables.ensure(target);
             SourceSetup.ensurePublication(source, link.publication(), tables);
             boolean slot = SourceSetup.slotExists(source, link.slot());
             boolean positioned = PositionStore.load(target, link.id(), topic) != null;

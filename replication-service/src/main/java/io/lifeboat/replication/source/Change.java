@@ -1,6 +1,6 @@
 package io.lifeboat.replication.source;
 
-import io.lifeboat.replication.apply.SourcePosition;
+import io.lifeboat.replication.db.SourcePosition;
 
 /**
  * One record of a link's change stream as the capture hands it on: a transaction's BEGIN, one of its changes, or

@@ -1,10 +1,10 @@
 package io.lifeboat.replication.source;
 
+import io.lifeboat.replication.db.SourcePosition;
 import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.RecordChangeEvent;
 import io.debezium.engine.format.ChangeEventFormat;
-import io.lifeboat.replication.apply.SourcePosition;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.jboss.logging.Logger;
@@ -61,7 +61,7 @@ public final class ChangeSource implements Runnable, AutoCloseable {
     /** Runs the engine until {@link #close()} or a failure; the listener hears which. */
     @Override
     public void run() {
-        LOG.infof("link %s: starting capture with %s", linkId, DebeziumProperties.masked(debezium));
+        LOG.infof("link %s: starting capture with %s", linkId, masked(debezium));
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(debezium)
                 .notifying(this::handleBatch)
@@ -238,5 +238,12 @@ public final class ChangeSource implements Runnable, AutoCloseable {
             Objects.requireNonNull(sink, "sink");
             return new ChangeSource(this);
         }
+    }
+
+    /** Debezium's settings for a log line: every secret (passwords, JAAS lines) masked as Kafka's are. */
+    private static String masked(java.util.Properties properties) {
+        java.util.TreeMap<String, Object> all = new java.util.TreeMap<>();
+        properties.forEach((k, v) -> all.put(k.toString(), v));
+        return io.lifeboat.events.kafka.KafkaSettings.masked(all);
     }
 }

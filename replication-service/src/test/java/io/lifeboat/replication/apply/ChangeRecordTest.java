@@ -1,5 +1,6 @@
 package io.lifeboat.replication.apply;
 
+import io.lifeboat.replication.db.SourcePosition;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
