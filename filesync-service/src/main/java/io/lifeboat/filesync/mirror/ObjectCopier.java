@@ -7,11 +7,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,7 +18,6 @@ import java.util.concurrent.Semaphore;
 import io.lifeboat.filesync.store.LifeboatMetadata;
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.StoredObject;
-import io.lifeboat.filesync.store.s3.S3Http;
 
 /**
  * How one file is copied once {@link MirrorWorker} has decided to copy it: the copy strategies (in memory with its
@@ -121,9 +118,9 @@ final class ObjectCopier {
             String sha256;
             try (VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), null)) {
                 if (source.size() <= multipartThreshold) {
-                    to.s3().put(to.bucket(), scratch, Map.of(), contentType, null, source.size(), in);
+                    to.put(scratch, Map.of(), contentType, null, source.size(), in);
                 } else {
-                    uploadInParts(in, source, to, scratch, Map.of());
+                    to.putInParts(scratch, Map.of(), contentType, source.size(), partSize, in);
                 }
                 if (in.read() >= 0) {
                     throw new IOException("source is longer than the " + source.size() + " bytes it announced");
@@ -133,12 +130,12 @@ final class ObjectCopier {
                 throw new UncheckedIOException("copying " + from.siteId() + ":" + source.key() + " to " + to.siteId()
                         + ":" + scratch + " failed: " + e.getMessage(), e);
             }
-            to.s3().copy(to.bucket(), scratch, toKey, copyMetadata(source, sha256), contentType);
+            to.copyWithin(scratch, toKey, copyMetadata(source, sha256), contentType);
             verify(to, toKey, source.size(), sha256);
             return new Copied(sha256, source.size());
         } finally {
             try {
-                to.s3().delete(to.bucket(), scratch);
+                to.delete(scratch);
             } catch (RuntimeException e) {
                 // The store may be why we are here; a scratch key is never mirrored.
             }
@@ -172,7 +169,7 @@ final class ObjectCopier {
         byte[] md5 = size <= MD5_LIMIT ? md5(content) : null;
         Map<String, String> metadata = copyMetadata(source, sha256);
         String contentType = contentType(source);
-        String etag = to.s3().put(to.bucket(), toKey, metadata, contentType,
+        String etag = to.put(toKey, metadata, contentType,
                 md5 == null ? null : Base64.getEncoder().encodeToString(md5), size, new ByteArrayInputStream(content));
         if (md5 == null || !etag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
             // Larger, or a store whose ETag is not the content's MD5 (encryption, some gateways): check by a HEAD.
@@ -237,9 +234,11 @@ final class ObjectCopier {
         Map<String, String> metadata = copyMetadata(source, sha256);
         try (VerifyingInputStream in = checked) {
             if (source.size() <= multipartThreshold) {
-                to.s3().put(to.bucket(), toKey, metadata, contentType(source), null, source.size(), in);
+                to.put(toKey, metadata, contentType(source), null, source.size(), in);
             } else {
-                uploadInParts(in, source, to, toKey, metadata);
+                // The verifying stream checks size and SHA-256 with the last byte of the last part, before the
+                // upload is completed.
+                to.putInParts(toKey, metadata, contentType(source), source.size(), partSize, in);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("copying " + from.siteId() + ":" + source.key() + " to " + to.siteId()
@@ -247,38 +246,6 @@ final class ObjectCopier {
         }
         verify(to, toKey, source.size(), sha256);
         return new Copied(sha256, source.size());
-    }
-
-    private void uploadInParts(VerifyingInputStream in, StoredObject source, SiteBucket to, String toKey,
-            Map<String, String> metadata) {
-        S3Http s3 = to.s3();
-        String uploadId = s3.createMultipartUpload(to.bucket(), toKey, metadata, contentType(source));
-        boolean completed = false;
-        try {
-            List<String> partEtags = new ArrayList<>();
-            long remaining = source.size();
-            for (int number = 1; remaining > 0; number++) {
-                long length = Math.min(partSize, remaining);
-                partEtags.add(s3.uploadPart(to.bucket(), toKey, uploadId, number, length,
-                        new BoundedInputStream(in, length)));
-                remaining -= length;
-            }
-            // The verifying stream has checked size and SHA-256 with the last byte of the last part.
-            s3.completeMultipartUpload(to.bucket(), toKey, uploadId, partEtags);
-            completed = true;
-        } finally {
-            if (!completed) {
-                abortQuietly(s3, to.bucket(), toKey, uploadId);
-            }
-        }
-    }
-
-    private static void abortQuietly(S3Http s3, String bucket, String key, String uploadId) {
-        try {
-            s3.abortMultipartUpload(bucket, key, uploadId);
-        } catch (RuntimeException e) {
-            // The store may be the reason we are here; an unfinished upload is invisible, and stores expire them.
-        }
     }
 
     private static void verify(SiteBucket to, String key, long size, String sha256) {
