@@ -17,20 +17,7 @@ import io.lifeboat.filesync.store.s3.ObjectStream;
  * caller ({@link MirrorService}) serialises work per key, retries and reports.
  *
  * <p>A new file (nothing at the target yet, the common case) costs three requests: a HEAD at the target, one GET of
- * the source (whose answer also describes it: origin, ETag, time) and one PUT. The SHA-256 is stored as metadata on
- * the copy, and the metadata of an S3 object is fixed when its upload starts, so the content must be hashed before the
- * upload: a file up to a quarter of the memory buffer ({@code mirror.memory-buffer}) is read once into memory while
- * hashed (the buffer bounds the total, and a file that finds no room takes the streaming way) and sent; up to 2 MiB
- * with its Content-MD5 (the store refuses a body that does not match) and verified by the ETag the store answers (the
- * MD5 of what it stored), above by a HEAD (size and checksum metadata). Larger files stream: the source is read in
- * 64 KiB pieces straight into the upload, one part at a time above the multipart threshold, so memory does not grow
- * with the file. One that carries its checksum already is uploaded under its key while the hash is checked; a native
- * one (no checksum yet) is read once into the local {@link Spool} while hashed and uploaded from there; one that
- * finds no room in the spool is uploaded under a scratch key of the target while hashed, then copied by the store
- * under its final key with the checksum in its metadata (CopyObject), verified by a HEAD, and the scratch key removed
- * (above 5 GiB, what one CopyObject takes, it is read twice: once to hash, once to copy). A copy that does not
- * match is never completed, so the final key only ever holds verified content (a single PUT and a CopyObject are
- * atomic; a multipart upload becomes visible only when completed).
+ * the source (whose answer also describes it: origin, ETag, time, and brings its content) and one PUT.
  */
 public final class MirrorWorker {
 
@@ -119,7 +106,7 @@ public final class MirrorWorker {
                 return outcome(decision, facts, decision.sha256(), 0, decision.reason());
             }
             StoredObject source = facts.source().get();
-            ObjectCopier.Copied copied = copier.copyOpened(in, from, source, link.target(), key);
+            Copied copied = copier.copyOpened(in, from, source, link.target(), key);
             readThrough = true;
             return outcome(decision, facts, copied.sha256(), copied.bytes(), decision.reason() + " ("
                     + source.size() + " bytes, SHA-256 " + abbreviated(copied.sha256()) + ")");
