@@ -16,7 +16,8 @@ import io.lifeboat.filesync.store.s3.S3Failure;
 import io.lifeboat.filesync.store.s3.S3Http;
 
 /**
- * One site's bucket, through the plain S3 API, and which of its keys Lifeboat mirrors. Thread-safe.
+ * One site's bucket, through the plain S3 API, and which of its keys Lifeboat mirrors: the only way to a store (nothing
+ * outside {@code store} calls the S3 client). Thread-safe.
  */
 public final class SiteBucket implements AutoCloseable {
 
@@ -24,7 +25,7 @@ public final class SiteBucket implements AutoCloseable {
     public static final String RESERVED_PREFIX = ".lifeboat-warmup/";
     /**
      * Where a large new file is uploaded while it is hashed, before a server-side copy puts it under its final key with
-     * its checksum: never mirrored, never reported, removed right after (see {@code MirrorWorker}).
+     * its checksum: never mirrored, never reported, removed right after (see {@code ScratchKeyCopy}).
      */
     public static final String SCRATCH_PREFIX = ".lifeboat-scratch/";
 
