@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.lifeboat.events.kafka.DeadLetters;
 import io.lifeboat.filesync.config.FilesyncConfig;
-import io.lifeboat.filesync.mirror.MirrorOutcome;
+import io.lifeboat.filesync.mirror.MirrorDecision;
+import io.lifeboat.filesync.mirror.MirrorRules;
 import io.lifeboat.filesync.mirror.MirrorService;
 import io.lifeboat.filesync.store.BucketLink;
 import io.lifeboat.filesync.store.SiteBucket;
@@ -77,8 +79,9 @@ public class BucketNotificationConsumer {
                         site.whyNotMirrored(change.key()).orElse(""));
                 continue;
             }
-            if (isLifeboatsCopy(change)) {
-                skipAsEcho(site, change);
+            Optional<MirrorDecision> echo = echoOfLifeboatsCopy(change);
+            if (echo.isPresent()) {
+                skipAsEcho(site, change, echo.get());
                 continue;
             }
             arrivals.publish(change, ArrivalPublisher.VIA_NOTIFICATION);
@@ -92,16 +95,14 @@ public class BucketNotificationConsumer {
      * mirroring side to read and pass over, which saved a Kafka write and read per copied file. The decision is
      * recorded all the same, as the mirroring side did.
      */
-    private static boolean isLifeboatsCopy(ObjectChange change) {
-        return change.change() == ObjectChange.Change.CREATED && change.originSite() != null
-                && !change.originSite().equals(change.siteId());
+    private static Optional<MirrorDecision> echoOfLifeboatsCopy(ObjectChange change) {
+        return change.change() == ObjectChange.Change.CREATED
+                ? MirrorRules.echo(change.siteId(), change.originSite()) : Optional.empty();
     }
 
-    private void skipAsEcho(SiteBucket site, ObjectChange change) {
+    private void skipAsEcho(SiteBucket site, ObjectChange change, MirrorDecision echo) {
         for (BucketLink link : sites.linksFrom(site.siteId())) {
-            mirrors.skipWithoutLooking(link, change.key(), MirrorOutcome.Kind.ECHO, "a copy of "
-                    + change.originSite() + "'s file (origin " + change.originSite() + "): mirroring it on would "
-                    + "echo");
+            mirrors.skipWithoutLooking(link, change.key(), echo);
         }
         meters.counter("lifeboat.filesync.arrivals", "site", site.siteId(), "via", "notification-of-own-copy")
                 .increment();

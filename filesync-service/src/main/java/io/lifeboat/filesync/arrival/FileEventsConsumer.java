@@ -12,7 +12,8 @@ import io.lifeboat.events.EventType;
 import io.lifeboat.events.kafka.CloudEventHeaders;
 import io.lifeboat.events.kafka.EventInbox;
 import io.lifeboat.filesync.config.FilesyncConfig;
-import io.lifeboat.filesync.mirror.MirrorOutcome;
+import io.lifeboat.filesync.mirror.MirrorDecision;
+import io.lifeboat.filesync.mirror.MirrorRules;
 import io.lifeboat.filesync.mirror.MirrorService;
 import io.lifeboat.filesync.store.BucketLink;
 import io.lifeboat.filesync.store.SiteBucket;
@@ -89,11 +90,10 @@ public class FileEventsConsumer {
             return;
         }
         Instant arrivedAt = arrived.occurredAt() == null ? Instant.now() : arrived.occurredAt();
+        Optional<MirrorDecision> echo = MirrorRules.echo(arrived.siteId(), arrived.originSite());
         for (BucketLink link : sites.linksFrom(arrived.siteId())) {
-            if (arrived.originSite() != null && !arrived.originSite().equals(arrived.siteId())) {
-                mirrors.skipWithoutLooking(link, arrived.key(), MirrorOutcome.Kind.ECHO, "a copy of "
-                        + arrived.originSite() + "'s file (origin " + arrived.originSite() + "): mirroring it on "
-                        + "would echo");
+            if (echo.isPresent()) {
+                mirrors.skipWithoutLooking(link, arrived.key(), echo.get());
                 continue;
             }
             mirrors.mirror(link, arrived.key(), arrived.size(), arrivedAt, arrived.seenVia());

@@ -89,8 +89,8 @@ public class Warmup implements HealthCheck {
     private void warm(SiteBucket bucket, byte[] content) {
         try {
             for (int i = 0; i < ROUNDS; i++) {
-                bucket.s3().put(bucket.bucket(), probeKey, Map.of("lifeboat-purpose", "warm-up"),
-                        "application/octet-stream", null, content.length, new java.io.ByteArrayInputStream(content));
+                bucket.put(probeKey, Map.of("lifeboat-purpose", "warm-up"), "application/octet-stream", null,
+                        content.length, new java.io.ByteArrayInputStream(content));
                 bucket.get(probeKey).ifPresent(in -> {
                     try (in) {
                         in.transferTo(java.io.OutputStream.nullOutputStream());

@@ -86,9 +86,10 @@ public class MirrorService {
     }
 
     /** An arrival that needs no S3 call to decide (an echo seen in the event itself); recorded like the rest. */
-    public void skipWithoutLooking(BucketLink link, String key, Kind kind, String reason) {
-        LOG.debugf("%s %s: skipped (%s): %s", link.linkId(), key, kind, reason);
-        activities.of(link).settled(key, new Decision(Instant.now(), key, kind.name(), reason));
+    public void skipWithoutLooking(BucketLink link, String key, MirrorDecision decision) {
+        Kind kind = decision.action().outcome();
+        LOG.debugf("%s %s: skipped (%s): %s", link.linkId(), key, kind, decision.reason());
+        activities.of(link).settled(key, new Decision(Instant.now(), key, kind.name(), decision.reason()));
         meters.counter("lifeboat.filesync.skipped", "link", link.linkId(), "reason", kind.name()).increment();
     }
 
@@ -213,5 +214,9 @@ public class MirrorService {
 
     public MirrorWorker worker() {
         return worker;
+    }
+
+    public MirrorRules rules() {
+        return worker.rules();
     }
 }

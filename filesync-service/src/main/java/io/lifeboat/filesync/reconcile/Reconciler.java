@@ -25,10 +25,11 @@ import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.filesync.config.FilesyncConfig;
 import io.lifeboat.filesync.lag.LinkActivities;
 import io.lifeboat.filesync.lag.LinkActivity;
+import io.lifeboat.filesync.mirror.MirrorDecision;
+import io.lifeboat.filesync.mirror.MirrorFacts;
 import io.lifeboat.filesync.mirror.MirrorOutcome.Kind;
 import io.lifeboat.filesync.mirror.MirrorService;
 import io.lifeboat.filesync.store.BucketLink;
-import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.Sites;
 import io.lifeboat.filesync.store.StoredObject;
 import io.quarkus.runtime.StartupEvent;
@@ -210,7 +211,7 @@ public class Reconciler {
     private void compareOrRepair(BucketLink link, Listed source, Listed target, Counts counts) {
         try {
             if (target != null && target.size() == source.size()
-                    && sameByMetadata(link.source(), link.target(), source.key())) {
+                    && needsNoRepair(link, source.key())) {
                 return;
             }
         } catch (RuntimeException e) {
@@ -235,25 +236,18 @@ public class Reconciler {
         }
     }
 
-    /** Whether Lifeboat's metadata at both sites says the target holds the source's content, or it is an echo. */
-    private static boolean sameByMetadata(SiteBucket from, SiteBucket to, String key) {
-        Optional<StoredObject> source = from.head(key);
-        Optional<StoredObject> target = to.head(key);
-        if (source.isEmpty() || target.isEmpty()) {
+    /**
+     * Whether the mirror rules, from both HEADs alone, leave the key as it is (an echo, or the target holds the
+     * source's content); anything else, including a decision that would need a content read, goes to the worker.
+     */
+    private boolean needsNoRepair(BucketLink link, String key) {
+        Optional<StoredObject> source = link.source().head(key);
+        Optional<StoredObject> target = link.target().head(key);
+        if (target.isEmpty()) {
             return false;
         }
-        StoredObject s = source.get();
-        StoredObject t = target.get();
-        if (!s.originSite().equals(from.siteId())) {
-            return true; // a copy from elsewhere: never mirrored on (the worker would say ECHO)
-        }
-        if (s.size() != t.size()) {
-            return false;
-        }
-        if (s.sha256().isPresent() && t.sha256().isPresent()) {
-            return s.sha256().get().equals(t.sha256().get());
-        }
-        return t.originSite().equals(s.originSite()) && t.sourceEtag().filter(s.etag()::equals).isPresent();
+        MirrorDecision.Action action = mirrors.rules().decide(MirrorFacts.of(link, source, target)).action();
+        return action == MirrorDecision.Action.ECHO || action == MirrorDecision.Action.IDENTICAL;
     }
 
     private static Listed next(Iterator<Listed> iterator) {

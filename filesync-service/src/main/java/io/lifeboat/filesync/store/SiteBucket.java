@@ -3,7 +3,9 @@ package io.lifeboat.filesync.store;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.lifeboat.filesync.config.FilesyncConfig;
@@ -14,7 +16,8 @@ import io.lifeboat.filesync.store.s3.S3Failure;
 import io.lifeboat.filesync.store.s3.S3Http;
 
 /**
- * One site's bucket, through the plain S3 API, and which of its keys Lifeboat mirrors. Thread-safe.
+ * One site's bucket, through the plain S3 API, and which of its keys Lifeboat mirrors: the only way to a store (nothing
+ * outside {@code store} calls the S3 client). Thread-safe.
  */
 public final class SiteBucket implements AutoCloseable {
 
@@ -22,7 +25,7 @@ public final class SiteBucket implements AutoCloseable {
     public static final String RESERVED_PREFIX = ".lifeboat-warmup/";
     /**
      * Where a large new file is uploaded while it is hashed, before a server-side copy puts it under its final key with
-     * its checksum: never mirrored, never reported, removed right after (see {@code MirrorWorker}).
+     * its checksum: never mirrored, never reported, removed right after (see {@code ScratchKeyCopy}).
      */
     public static final String SCRATCH_PREFIX = ".lifeboat-scratch/";
 
@@ -69,10 +72,6 @@ public final class SiteBucket implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
-    }
-
-    public S3Http s3() {
-        return s3;
     }
 
     /** Whether Lifeboat mirrors this key: under an include prefix (if any are set) and under no exclude prefix. */
@@ -136,6 +135,57 @@ public final class SiteBucket implements AutoCloseable {
 
     public void delete(String key) {
         s3.delete(bucket, key);
+    }
+
+    /**
+     * Writes {@code size} bytes of {@code content} under the key in one PUT (atomic: the key shows all or nothing).
+     *
+     * @param contentMd5 base64 MD5 for the store to check the body against, or null
+     * @return the ETag the store answers
+     */
+    public String put(String key, Map<String, String> metadata, String contentType, String contentMd5, long size,
+            InputStream content) {
+        return s3.put(bucket, key, metadata, contentType, contentMd5, size, content);
+    }
+
+    /**
+     * Writes {@code size} bytes of {@code content} under the key in parts of {@code partSize}, one part read at a time
+     * so that memory does not grow with the file. The key shows nothing until the upload is completed; on any failure
+     * it is aborted, so nothing half-written is ever visible.
+     */
+    public void putInParts(String key, Map<String, String> metadata, String contentType, long size, long partSize,
+            InputStream content) {
+        String uploadId = s3.createMultipartUpload(bucket, key, metadata, contentType);
+        boolean completed = false;
+        try {
+            List<String> partEtags = new ArrayList<>();
+            long remaining = size;
+            for (int number = 1; remaining > 0; number++) {
+                long length = Math.min(partSize, remaining);
+                partEtags.add(s3.uploadPart(bucket, key, uploadId, number, length,
+                        new BoundedInputStream(content, length)));
+                remaining -= length;
+            }
+            s3.completeMultipartUpload(bucket, key, uploadId, partEtags);
+            completed = true;
+        } finally {
+            if (!completed) {
+                abortQuietly(key, uploadId);
+            }
+        }
+    }
+
+    private void abortQuietly(String key, String uploadId) {
+        try {
+            s3.abortMultipartUpload(bucket, key, uploadId);
+        } catch (RuntimeException e) {
+            // The store may be the reason we are here; an unfinished upload is invisible, and stores expire them.
+        }
+    }
+
+    /** The store copies one of its keys to another itself (CopyObject), the metadata replaced by {@code metadata}. */
+    public void copyWithin(String fromKey, String toKey, Map<String, String> metadata, String contentType) {
+        s3.copy(bucket, fromKey, toKey, metadata, contentType);
     }
 
     /** Whether the store answers at all (any answer, even an error about the bucket, means it is up). */

@@ -1,4 +1,4 @@
-package io.lifeboat.filesync.mirror;
+package io.lifeboat.filesync.store;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
