@@ -14,6 +14,7 @@ import io.lifeboat.events.LinkStateChanged;
 import io.lifeboat.events.Severity;
 import io.lifeboat.events.kafka.AlertPublisher;
 import io.lifeboat.events.kafka.EventOutbox;
+import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.filesync.config.FilesyncConfig;
 import io.lifeboat.filesync.lag.LinkActivities;
 import io.lifeboat.filesync.lag.LinkActivity;
@@ -96,7 +97,7 @@ public class MirrorService {
     private Result mirrorLocked(BucketLink link, LinkActivity activity, String key, long size, Instant arrivedAt,
             String trigger) {
         String lastFailure = null;
-        Duration backoff = config.firstBackoff();
+        Backoff backoff = new Backoff(config.firstBackoff(), config.maxBackoff());
         for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
             long started = System.nanoTime();
             try {
@@ -109,12 +110,11 @@ public class MirrorService {
                 meters.counter("lifeboat.filesync.attempts.failed", "link", link.linkId()).increment();
                 if (attempt < config.maxAttempts()) {
                     LOG.warnf("%s %s: attempt %d of %d failed, retrying in %d ms: %s", link.linkId(), key, attempt,
-                            config.maxAttempts(), backoff.toMillis(), lastFailure);
-                    if (!sleep(backoff)) {
+                            config.maxAttempts(), backoff.current().toMillis(), lastFailure);
+                    if (!backoff.pause()) {
+                        Thread.currentThread().interrupt(); // the order to stop, kept for the caller
                         break;
                     }
-                    backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
-                            : backoff.multipliedBy(2);
                 }
             }
         }
@@ -200,16 +200,6 @@ public class MirrorService {
         // The SDK appends request ids and service details on further lines; the first says what happened.
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    private static boolean sleep(Duration backoff) {
-        try {
-            Thread.sleep(backoff.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     public MirrorWorker worker() {

@@ -74,8 +74,7 @@ public final class ReplicationLink implements AutoCloseable {
     private volatile LinkState state = LinkState.STARTING;
     private volatile String reason = "starting";
     /** The one thread that writes state, reason and phase (see the class comment). */
-    private final java.util.concurrent.ExecutorService stateThread;
-    private volatile Thread stateOwner;
+    private final StateThread stateThread;
     volatile long producedLsn = -1;
     volatile long producedChanges;
     volatile List<ColumnDrift> drift = List.of();
@@ -94,26 +93,11 @@ public final class ReplicationLink implements AutoCloseable {
      */
     public ReplicationLink(LinkDefinition configured, Environment env, PersistedLink persisted) {
         this.env = env;
-        LinkDefinition definition = configured;
-        String connector = "lifeboat-" + configured.id() + "-" + configured.source().site();
-        if (persisted != null) {
-            boolean same = persisted.sourceSite().equals(configured.source().site())
-                    && persisted.targetSite().equals(configured.target().site());
-            boolean reversed = persisted.sourceSite().equals(configured.target().site())
-                    && persisted.targetSite().equals(configured.source().site());
-            if (same || reversed) {
-                definition = reversed ? configured.reversed() : configured;
-                connector = persisted.connector();
-                phase = persisted.phase();
-            } else {
-                LOG.warnf("link %s: stored direction %s → %s does not match the configured sites %s and %s; running"
-                        + " as configured", configured.id(), persisted.sourceSite(), persisted.targetSite(),
-                        configured.source().site(), configured.target().site());
-            }
-            epoch = persisted.epoch();
-        }
-        this.definition = definition;
-        this.connectorName = connector;
+        RestoredDirection restored = RestoredDirection.of(configured, persisted);
+        this.definition = restored.definition();
+        this.connectorName = restored.connector();
+        this.phase = restored.phase();
+        this.epoch = restored.epoch();
         this.alerts = new LinkAlerts(configured.id(), env.events());
         this.admin = Admin.create(env.kafka());
         this.topic = ChangeTopic.name(env.cdcTopicPrefix(), configured.id());
@@ -122,12 +106,7 @@ public final class ReplicationLink implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.stateThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "link-" + configured.id() + "-state");
-            t.setDaemon(true);
-            stateOwner = t;
-            return t;
-        });
+        this.stateThread = new StateThread(configured.id());
         this.commands = new LinkCommands(this);
         this.watch = new LinkWatch(this);
     }
@@ -345,21 +324,10 @@ public final class ReplicationLink implements AutoCloseable {
 
     public LinkStatus status() {
         ApplierStatus s = applier == null ? ApplierStatus.initial() : applier.status();
-        long now = System.currentTimeMillis();
-        long lag;
-        long heartbeatFresh = definition.heartbeatInterval().toMillis() * 3 + 1000;
-        if (s.pending() > 0) {
-            lag = now - (s.oldestPendingCommit() > 1 ? s.oldestPendingCommit() : startedAt.toEpochMilli());
-        } else if (s.lastHeartbeatCommit() > 0) {
-            // Nothing pending: caught up if the source's heartbeat came through recently; otherwise the source
-            // has gone quiet and what it did since its last heartbeat is unknown: the lag grows.
-            lag = now - s.lastHeartbeatCommit() <= heartbeatFresh ? 0 : now - s.lastHeartbeatCommit();
-        } else {
-            lag = state == LinkState.DRAINED || state == LinkState.PROMOTED ? 0 : now - startedAt.toEpochMilli();
-        }
         long lastCommit = lastAppliedCommit(s);
         return new LinkStatus(id(), definition.source().site(), definition.target().site(), state, reason,
-                Math.max(0, lag), s.pending(), producedLsn < 0 ? null : SourcePosition.lsnText(producedLsn),
+                LinkStatus.lagMs(s, System.currentTimeMillis(), startedAt.toEpochMilli(), definition.heartbeatInterval(),
+                        state), s.pending(), producedLsn < 0 ? null : SourcePosition.lsnText(producedLsn),
                 positionText(s.applied()), lastCommit > 0 ? Instant.ofEpochMilli(lastCommit) : null,
                 watch.retainedWalBytes(), s.appliedChanges(), producedChanges, s.stoppedTables(), drift, s.lastError(),
                 s.consistency(), s.copy(), Instant.now(), lastProvenEqualAt);
@@ -387,23 +355,7 @@ public final class ReplicationLink implements AutoCloseable {
 
     /** Runs work that writes the link's state (its stored epoch or direction) on the state thread, and waits. */
     <T> T owned(java.util.concurrent.Callable<T> work) {
-        if (Thread.currentThread() == stateOwner) {
-            try {
-                return work.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        try {
-            return stateThread.submit(work).get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while link " + id() + " changed its state", e);
-        }
+        return stateThread.run(work);
     }
 
     private LinkRules.Decision decide(LinkRules.Input input) {
@@ -434,7 +386,7 @@ public final class ReplicationLink implements AutoCloseable {
             applier.close();
         }
         threads.shutdownNow();
-        stateThread.shutdown();
+        stateThread.close();
         admin.close(java.time.Duration.ofSeconds(5));
     }
 
