@@ -19,14 +19,13 @@ import java.util.List;
  * Asks one given DNS server for a name's A and AAAA records and expects an address (one of the expected ones, if
  * given). It asks that server directly, past any cache: a wrong answer there is what users get.
  */
-final class DnsProbe implements Probe {
+final class DnsProbe extends TimedProbe {
 
-    private final TargetSpec target;
     private final SimpleResolver resolver;
     private final Name name;
 
     DnsProbe(TargetSpec target) {
-        this.target = target;
+        super(target);
         try {
             this.resolver = new SimpleResolver(target.dnsServer().getHost());
             this.name = Name.fromString(target.dnsName());
@@ -38,34 +37,24 @@ final class DnsProbe implements Probe {
     }
 
     @Override
-    public TargetSpec target() {
-        return target;
-    }
-
-    @Override
-    public ProbeResult run() {
-        long start = System.nanoTime();
-        try {
-            List<String> addresses = new ArrayList<>();
-            int rcode = ask(Type.A, addresses);
-            if (rcode == Rcode.NOERROR) {
-                ask(Type.AAAA, addresses);
-            }
-            long latency = HttpProbe.millisSince(start);
-            if (rcode != Rcode.NOERROR) {
-                return ProbeResult.failed(latency, "DNS", target.dnsName() + ": " + Rcode.string(rcode));
-            }
-            if (addresses.isEmpty()) {
-                return ProbeResult.failed(latency, "DNS", target.dnsName() + " has no address");
-            }
-            if (!target.expectAddresses().isEmpty() && addresses.stream().noneMatch(target.expectAddresses()::contains)) {
-                return ProbeResult.failed(latency, "DNS", target.dnsName() + " answered " + String.join(", ", addresses)
-                        + ", expected " + String.join(" or ", target.expectAddresses()));
-            }
-            return ProbeResult.ok(latency);
-        } catch (Exception e) {
-            return Failures.of(e, HttpProbe.millisSince(start));
+    protected ProbeResult check(long start) throws Exception {
+        List<String> addresses = new ArrayList<>();
+        int rcode = ask(Type.A, addresses);
+        if (rcode == Rcode.NOERROR) {
+            ask(Type.AAAA, addresses);
         }
+        long latency = millisSince(start);
+        if (rcode != Rcode.NOERROR) {
+            return ProbeResult.failed(latency, "DNS", target.dnsName() + ": " + Rcode.string(rcode));
+        }
+        if (addresses.isEmpty()) {
+            return ProbeResult.failed(latency, "DNS", target.dnsName() + " has no address");
+        }
+        if (!target.expectAddresses().isEmpty() && addresses.stream().noneMatch(target.expectAddresses()::contains)) {
+            return ProbeResult.failed(latency, "DNS", target.dnsName() + " answered " + String.join(", ", addresses)
+                    + ", expected " + String.join(" or ", target.expectAddresses()));
+        }
+        return ProbeResult.ok(latency);
     }
 
     private int ask(int type, List<String> addresses) throws java.io.IOException {

@@ -10,17 +10,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 
 /** GET the URL; the status must be in the expected range and, if asked, the body must contain a substring. */
-final class HttpProbe implements Probe {
+final class HttpProbe extends TimedProbe {
 
     /** Enough of a health page to find the expected text; a huge page must not cost memory. */
     private static final int MAX_BODY_BYTES = 64 * 1024;
 
-    private final TargetSpec target;
     private final HttpClient client;
     private final HttpRequest request;
 
     HttpProbe(TargetSpec target, HttpClient client) {
-        this.target = target;
+        super(target);
         this.client = client;
         this.request = HttpRequest.newBuilder(URI.create(target.address()))
                 .timeout(target.timeout())
@@ -31,46 +30,38 @@ final class HttpProbe implements Probe {
     }
 
     @Override
-    public TargetSpec target() {
-        return target;
+    protected ProbeResult check(long start) throws Exception {
+        HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        String body;
+        try (InputStream in = response.body()) {
+            body = target.expectBody().isPresent()
+                    ? new String(in.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8)
+                    : drain(in);
+        }
+        long latency = millisSince(start);
+        if (!target.expectStatus().accepts(response.statusCode())) {
+            return ProbeResult.failed(latency, "STATUS", "HTTP " + response.statusCode() + ", expected "
+                    + target.expectStatus());
+        }
+        if (target.expectBody().isPresent() && !body.contains(target.expectBody().get())) {
+            return ProbeResult.failed(latency, "BODY", "HTTP " + response.statusCode() + " without '"
+                    + target.expectBody().get() + "' in the body");
+        }
+        return ProbeResult.ok(latency);
     }
 
     @Override
-    public ProbeResult run() {
-        long start = System.nanoTime();
-        try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            String body;
-            try (InputStream in = response.body()) {
-                body = target.expectBody().isPresent()
-                        ? new String(in.readNBytes(MAX_BODY_BYTES), StandardCharsets.UTF_8)
-                        : drain(in);
-            }
-            long latency = millisSince(start);
-            if (!target.expectStatus().accepts(response.statusCode())) {
-                return ProbeResult.failed(latency, "STATUS", "HTTP " + response.statusCode() + ", expected "
-                        + target.expectStatus());
-            }
-            if (target.expectBody().isPresent() && !body.contains(target.expectBody().get())) {
-                return ProbeResult.failed(latency, "BODY", "HTTP " + response.statusCode() + " without '"
-                        + target.expectBody().get() + "' in the body");
-            }
-            return ProbeResult.ok(latency);
-        } catch (InterruptedException e) {
+    protected ProbeResult failure(Exception e, long latencyMs) {
+        if (e instanceof InterruptedException) {
             Thread.currentThread().interrupt();
-            return ProbeResult.failed(millisSince(start), "TIMEOUT", "interrupted after the timeout");
-        } catch (Exception e) {
-            return Failures.of(e, millisSince(start));
+            return ProbeResult.failed(latencyMs, "TIMEOUT", "interrupted after the timeout");
         }
+        return super.failure(e, latencyMs);
     }
 
     /** Reads the body off the connection so that it can be reused, up to a limit. */
     private static String drain(InputStream in) throws java.io.IOException {
         in.readNBytes(MAX_BODY_BYTES);
         return "";
-    }
-
-    static long millisSince(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }
