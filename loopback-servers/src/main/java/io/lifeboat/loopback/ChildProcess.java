@@ -26,6 +26,20 @@ final class ChildProcess {
         OrphanReaper.watch(process.pid());
     }
 
+    /**
+     * Waits until the child is ready ({@code ready} throws when it is not in time, or it died); a child that is not
+     * ready is killed before the failure is thrown, so that no half-started server outlives its test.
+     */
+    ChildProcess readyOrKilled(java.util.function.Consumer<ChildProcess> ready) {
+        try {
+            ready.accept(this);
+            return this;
+        } catch (RuntimeException e) {
+            kill();
+            throw e;
+        }
+    }
+
     static ChildProcess start(String name, List<String> command, Map<String, String> environment, Path workDir,
                               Path logFile) {
         try {

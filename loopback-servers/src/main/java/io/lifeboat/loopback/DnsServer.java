@@ -73,14 +73,8 @@ public final class DnsServer extends ChildServer {
         }
         // -g: foreground, logging to stderr (our log file). No -u: as root named simply keeps running as root.
         process = ChildProcess.start("named", List.of(NAMED, "-g", "-4", "-n", "1", "-c", configFile().toString()),
-                Map.of(), workDir, logFile());
-        try {
-            awaitReady();
-        } catch (RuntimeException e) {
-            process.kill();
-            process = null;
-            throw e;
-        }
+                Map.of(), workDir, logFile())
+                .readyOrKilled(this::awaitReady);
         return this;
     }
 
@@ -157,7 +151,7 @@ public final class DnsServer extends ChildServer {
         return workDir.resolve("named.log");
     }
 
-    private void awaitReady() {
+    private void awaitReady(ChildProcess process) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception lastProblem = null;
         while (true) {

@@ -58,14 +58,8 @@ abstract class HttpServerProcess extends ChildServer {
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + name() + "'s configuration in " + workDir, e);
         }
-        process = ChildProcess.start(name(), command(config), Map.of(), workDir, logFile());
-        try {
-            awaitReady();
-        } catch (RuntimeException e) {
-            process.kill();
-            process = null;
-            throw e;
-        }
+        process = ChildProcess.start(name(), command(config), Map.of(), workDir, logFile())
+                .readyOrKilled(this::awaitReady);
         return this;
     }
 
@@ -82,7 +76,7 @@ abstract class HttpServerProcess extends ChildServer {
         return workDir.resolve(name() + ".log");
     }
 
-    private void awaitReady() {
+    private void awaitReady(ChildProcess process) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         Exception lastProblem = null;
         while (true) {

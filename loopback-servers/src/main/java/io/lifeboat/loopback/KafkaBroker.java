@@ -166,13 +166,7 @@ public final class KafkaBroker extends ChildServer {
         process = ChildProcess.start("kafka-broker",
                 JavaCommand.of(CLASSPATH_RESOURCE, jvmOptions, log4jConfig(), BROKER_MAIN, args), Map.of(), workDir,
                 logFile());
-        try {
-            awaitReady();
-        } catch (RuntimeException e) {
-            process.kill();
-            process = null;
-            throw e;
-        }
+        process.readyOrKilled(started -> awaitReady()); // the readiness checks below read the field
         return this;
     }
 

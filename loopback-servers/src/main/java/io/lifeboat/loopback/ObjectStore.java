@@ -60,14 +60,8 @@ public final class ObjectStore extends ChildServer {
                 JavaCommand.of(CLASSPATH_RESOURCE, DEFAULT_JVM_OPTIONS, log4jConfig, MAIN,
                         List.of(endpoint().toString(), dataDir().toString())),
                 environment(),
-                workDir, logFile());
-        try {
-            awaitReady();
-        } catch (RuntimeException e) {
-            process.kill();
-            process = null;
-            throw e;
-        }
+                workDir, logFile())
+                .readyOrKilled(this::awaitReady);
         return this;
     }
 
@@ -192,7 +186,7 @@ public final class ObjectStore extends ChildServer {
         }
     }
 
-    private void awaitReady() {
+    private void awaitReady(ChildProcess process) {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (!FreePorts.accepts(port)) {
             if (!process.isAlive()) {
