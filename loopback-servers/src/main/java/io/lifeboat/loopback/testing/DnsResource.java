@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.lifeboat.loopback.DnsServer;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * The shared BIND server for {@code @QuarkusTest}s: zone {@code app.lifeboat.test}, {@code portal} → 127.0.0.1.
@@ -15,14 +14,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * {@code lifeboat.dns.tsig.algorithm} [{@code tsig.algorithm}], {@code lifeboat.dns.tsig.secret}
  * [{@code tsig.secret}].
  */
-public class DnsResource implements QuarkusTestResourceLifecycleManager {
-
-    private ConfigKeys keys = new ConfigKeys(Map.of());
-
-    @Override
-    public void init(Map<String, String> initArgs) {
-        keys = new ConfigKeys(initArgs);
-    }
+public class DnsResource extends SharedServerResource {
 
     @Override
     public Map<String, String> start() {
@@ -35,10 +27,5 @@ public class DnsResource implements QuarkusTestResourceLifecycleManager {
         config.put(keys.key("tsig.algorithm", "lifeboat.dns.tsig.algorithm"), dns.tsigAlgorithm());
         config.put(keys.key("tsig.secret", "lifeboat.dns.tsig.secret"), dns.tsigSecret());
         return config;
-    }
-
-    @Override
-    public void stop() {
-        // Shared by every test class in this JVM: stopped when the JVM exits.
     }
 }

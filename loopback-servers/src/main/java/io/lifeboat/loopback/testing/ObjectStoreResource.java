@@ -5,7 +5,6 @@ import java.util.Map;
 
 import io.lifeboat.loopback.ObjectStore;
 import io.lifeboat.loopback.TwoSiteWorld;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * The shared home and offsite object stores for {@code @QuarkusTest}s.
@@ -19,14 +18,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * The init arg {@code buckets} (comma-separated) names buckets to create at both sites. Clients must use path-style
  * addressing.
  */
-public class ObjectStoreResource implements QuarkusTestResourceLifecycleManager {
-
-    private ConfigKeys keys = new ConfigKeys(Map.of());
-
-    @Override
-    public void init(Map<String, String> initArgs) {
-        keys = new ConfigKeys(initArgs);
-    }
+public class ObjectStoreResource extends SharedServerResource {
 
     @Override
     public Map<String, String> start() {
@@ -45,10 +37,5 @@ public class ObjectStoreResource implements QuarkusTestResourceLifecycleManager 
             config.put(keys.key(site + ".secret-key", prefix + "secret-key"), store.secretKey());
         }
         return config;
-    }
-
-    @Override
-    public void stop() {
-        // Shared by every test class in this JVM: stopped when the JVM exits.
     }
 }

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.TwoSiteWorld;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * The shared home and offsite PostgreSQL servers for {@code @QuarkusTest}s, with one database created on each.
@@ -20,14 +19,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * {@code lifeboat.sites.<site>.db.database} [{@code <site>.database}].
  * The init arg {@code database} names the database (default {@code lifeboat}).
  */
-public class PostgresResource implements QuarkusTestResourceLifecycleManager {
-
-    private ConfigKeys keys = new ConfigKeys(Map.of());
-
-    @Override
-    public void init(Map<String, String> initArgs) {
-        keys = new ConfigKeys(initArgs);
-    }
+public class PostgresResource extends SharedServerResource {
 
     @Override
     public Map<String, String> start() {
@@ -45,10 +37,5 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
             config.put(keys.key(site + ".database", prefix + "database"), database);
         }
         return config;
-    }
-
-    @Override
-    public void stop() {
-        // Shared by every test class in this JVM: stopped when the JVM exits.
     }
 }
