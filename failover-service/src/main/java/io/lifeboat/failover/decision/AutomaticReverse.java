@@ -6,6 +6,7 @@ import io.lifeboat.events.Verdict;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
+import io.lifeboat.failover.state.StepKind;
 import io.lifeboat.failover.state.StepProgress;
 import io.lifeboat.failover.state.SwitchoverApproval;
 
@@ -49,7 +50,7 @@ final class AutomaticReverse {
         b.decision("FAIL_BACK", why, home, v.transitionId(), cx.self());
         Runbooks.start(b, cx, RunKind.FAILBACK, s.activeSite(), home, null, why, cx.self(), false);
         Run run = b.state().run();
-        StepProgress catchUp = run.steps().stream().filter(st -> st.name().equals(StepKind.CATCH_UP.label()))
+        StepProgress catchUp = run.steps().stream().filter(st -> st.kind() == StepKind.CATCH_UP)
                 .findFirst().orElseThrow();
         b.state(b.state().withRun(run.withStep(
                 catchUp.withApproval(SwitchoverApproval.AWAITING, FailoverRules.AWAITS_APPROVAL))));

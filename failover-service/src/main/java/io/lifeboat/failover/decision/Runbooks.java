@@ -5,6 +5,7 @@ import io.lifeboat.events.StepStatus;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
+import io.lifeboat.failover.state.StepKind;
 import io.lifeboat.failover.state.StepProgress;
 import io.lifeboat.failover.state.StepState;
 
@@ -45,7 +46,7 @@ public final class Runbooks {
         List<StepProgress> steps = new ArrayList<>();
         List<StepKind> kinds = steps(kind);
         for (int i = 0; i < kinds.size(); i++) {
-            steps.add(StepProgress.pending(i + 1, kinds.get(i).label()));
+            steps.add(StepProgress.pending(i + 1, kinds.get(i)));
         }
         String runId = kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + newEpoch + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
@@ -68,7 +69,7 @@ public final class Runbooks {
         Run run = b.state().run();
         StepProgress skipped = run.current().finish(StepState.SKIPPED, cx.now(), why, Map.of());
         b.step(run, skipped, StepStatus.SKIPPED, skipped.durationMs(), why);
-        moveOn(b, run.withStep(skipped), StepKind.of(skipped.name()));
+        moveOn(b, run.withStep(skipped), skipped.kind());
     }
 
     /** A step ended (done or skipped): on to the next; the roles move with PROMOTE. */

@@ -16,7 +16,7 @@ import io.lifeboat.failover.decision.FenceOnReturn;
 import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.decision.Runbooks;
-import io.lifeboat.failover.decision.StepKind;
+import io.lifeboat.failover.state.StepKind;
 import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.decision.Words;
 import io.lifeboat.failover.dns.DnsSwitcher;
@@ -64,7 +64,7 @@ public final class RunbookEngine {
         }
         Run run = s.run();
         StepProgress step = run.current();
-        StepKind kind = StepKind.of(step.name());
+        StepKind kind = step.kind();
         Transition.Builder b = Transition.from(s, cx);
         return switch (step.status()) {
             case PENDING -> startAttempt(b, cx, run, step, kind, null).build();
@@ -237,7 +237,7 @@ public final class RunbookEngine {
         if (step.attempts() < max) {
             String retrying = "attempt " + step.attempts() + " of " + max + " failed: " + why + "; retrying";
             b.step(run, step, StepStatus.FAILED, Duration.between(step.attemptStartedAt(), cx.now()).toMillis(), retrying);
-            return startAttempt(b, cx, run, step, StepKind.of(step.name()), retrying);
+            return startAttempt(b, cx, run, step, step.kind(), retrying);
         }
         return stuck(b, cx, run, step, "STUCK at step " + step.number() + " " + step.name() + " after " + max
                 + " attempts: " + why, why);
@@ -257,7 +257,7 @@ public final class RunbookEngine {
             Map<String, String> results) {
         StepProgress done = step.finish(StepState.COMPLETED, cx.now(), why, results);
         b.step(run, done, StepStatus.COMPLETED, done.durationMs(), why);
-        Runbooks.moveOn(b, run.withStep(done), StepKind.of(step.name()));
+        Runbooks.moveOn(b, run.withStep(done), step.kind());
         return b.reason("step " + step.number() + " " + step.name() + " completed: " + why).unsettled();
     }
 
