@@ -25,7 +25,7 @@ public final class Runbooks {
     /** Failback: reverse, catch up, then a planned switchover with zero loss, and replication home → standby again. */
     public static final List<StepKind> FAILBACK = List.of(StepKind.RECORD, StepKind.REVERSE, StepKind.CATCH_UP,
             StepKind.FENCE_ACTIVE, StepKind.DRAIN, StepKind.PROMOTE, StepKind.SWITCH_DNS, StepKind.VERIFY_DNS,
-            StepKind.RESUME, StepKind.DONE);
+            StepKind.REPROTECT, StepKind.DONE);
 
     private Runbooks() {
     }

@@ -124,7 +124,7 @@ public final class RunbookEngine {
             case VERIFY_DNS -> {
                 Verification v = dns.verify(targets.apply(run.toSite()), p.dnsTimeout());
                 if (v.verified()) {
-                    // Users reach the new site from here on: what comes after (resuming replication) is not downtime.
+                    // Users reach the new site from here on: what comes after (reprotecting home) is not downtime.
                     return complete(b, cx, run.measuredAt(cx.now()), step, v.summary(), v.answers());
                 }
                 return attemptFailed(b, cx, run, step, "DNS not verified: " + v.summary());
@@ -312,7 +312,7 @@ public final class RunbookEngine {
                     CommandName.PROMOTE, link, because, run.outageSince() == null
                             ? Map.of("site", run.toSite(), "planned", "true")
                             : Map.of("site", run.toSite(), "sourceLostAt", run.outageSince().toString()))));
-            case REVERSE, RESUME -> {
+            case REVERSE, REPROTECT -> {
                 p.databaseLinks().forEach(link -> out.add(command(cx, run, step, attempt, CommandName.REVERSE, link,
                         because, Map.of("source", kind == StepKind.REVERSE ? run.fromSite() : run.toSite()))));
                 if (kind == StepKind.REVERSE) {
@@ -337,7 +337,7 @@ public final class RunbookEngine {
         return switch (kind) {
             case FENCE_LOST -> p.fenceTimeout();
             case DRAIN, PROMOTE -> p.drainTimeout();
-            case REVERSE, RESUME -> p.reverseTimeout();
+            case REVERSE, REPROTECT -> p.reverseTimeout();
             case CATCH_UP -> p.catchUpTimeout();
             case SWITCH_DNS, VERIFY_DNS -> p.dnsTimeout();
             default -> p.stepTimeout();

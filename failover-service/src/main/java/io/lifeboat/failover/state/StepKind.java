@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What a runbook step does; {@link #label()} is the step's name in events, the state (JSON) and the API.
@@ -19,13 +20,17 @@ public enum StepKind {
     PROMOTE("promote"),
     SWITCH_DNS("switch-dns"),
     VERIFY_DNS("verify-dns"),
-    RESUME("resume-replication"),
+    /** After a failback: REVERSE again, so that home's writes replicate to the standby and home is protected. */
+    REPROTECT("reprotect", "resume-replication"),
     DONE("done");
 
     private final String label;
+    /** Labels the step had before, still read from states on the compacted topic. */
+    private final List<String> earlier;
 
-    StepKind(String label) {
+    StepKind(String label, String... earlier) {
         this.label = label;
+        this.earlier = List.of(earlier);
     }
 
     @JsonValue
@@ -33,10 +38,10 @@ public enum StepKind {
         return label;
     }
 
-    /** The kind named by a label, as events and persisted states write it. */
+    /** The kind named by a label, as events and persisted states write it (an earlier label too). */
     @JsonCreator
     public static StepKind of(String label) {
-        return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()
+        return Arrays.stream(values()).filter(k -> k.label.equals(label) || k.earlier.contains(label)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown step " + label));
     }
 }

@@ -184,7 +184,7 @@ class RunbookEngineTest {
         driver.answer = c -> c.command() == CommandName.REVERSE && ++reverses[0] == 2 ? null : CommandOutcome.DONE;
 
         DrState resuming = driver.run(failingBack, caughtUp, at(later));
-        assertThat(resuming.run().current().name()).isEqualTo("resume-replication");
+        assertThat(resuming.run().current().name()).isEqualTo("reprotect");
         CommandIssued reverse = driver.issued.get(driver.issued.size() - 1);
         driver.replies.put(reverse.commandId(), new CommandFinished(reverse.commandId(), reverse.command(), reverse.epoch(),
                 reverse.target(), CommandOutcome.DONE, "resynced", "test", java.util.Map.of(), later.plusSeconds(40)));

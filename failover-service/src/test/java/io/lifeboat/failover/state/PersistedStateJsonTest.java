@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A DR state the compacted topic holds from before steps were typed (a failback at its last REVERSE, written by
- * that code) still reads, and is written back in the same JSON shape: steps by their label under "name".
+ * that code) still reads, its step 9 by the label it had then ("resume-replication"), and is written back in the
+ * same JSON shape: steps by their label under "name".
  */
 class PersistedStateJsonTest {
 
@@ -31,8 +32,9 @@ class PersistedStateJsonTest {
 
         assertThat(run.steps()).extracting(StepProgress::kind).containsExactly(StepKind.RECORD, StepKind.REVERSE,
                 StepKind.CATCH_UP, StepKind.FENCE_ACTIVE, StepKind.DRAIN, StepKind.PROMOTE, StepKind.SWITCH_DNS,
-                StepKind.VERIFY_DNS, StepKind.RESUME, StepKind.DONE);
-        assertThat(run.current().kind()).isEqualTo(StepKind.RESUME);
+                StepKind.VERIFY_DNS, StepKind.REPROTECT, StepKind.DONE);
+        assertThat(run.current().kind()).isEqualTo(StepKind.REPROTECT);
+        assertThat(StepKind.of("resume-replication")).isEqualTo(StepKind.REPROTECT);
         assertThat(run.current().status()).isEqualTo(StepState.RUNNING);
     }
 
@@ -42,7 +44,7 @@ class PersistedStateJsonTest {
         JsonNode json = MAPPER.valueToTree(s);
 
         JsonNode step = json.path("run").path("steps").get(8);
-        assertThat(step.path("name").asText()).isEqualTo(StepKind.RESUME.label());
+        assertThat(step.path("name").asText()).isEqualTo("reprotect");
         assertThat(step.has("kind")).isFalse();
         assertThat(MAPPER.treeToValue(json, DrState.class)).isEqualTo(s);
     }
