@@ -26,6 +26,7 @@ import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Outgoing;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
+import io.lifeboat.failover.state.RunOutcome;
 import io.lifeboat.failover.state.StepProgress;
 import io.lifeboat.failover.state.StepState;
 import io.lifeboat.failover.state.UnfencedLoss;
@@ -286,7 +287,7 @@ public final class RunbookEngine {
                 : Words.millis(run.dataLossWindowMs()));
         results.put("dataLossWindowMs", run.dataLossWindowMs() == null ? "unknown" : Long.toString(run.dataLossWindowMs()));
         StepProgress done = step.finish(StepState.COMPLETED, cx.now(), why.toString(), results);
-        Run finished = run.withStep(done).finished(cx.now(), "COMPLETED", recovery, writesUnavailable);
+        Run finished = run.withStep(done).finished(cx.now(), RunOutcome.COMPLETED, recovery, writesUnavailable);
         b.step(finished, done, StepStatus.COMPLETED, done.durationMs(), why.toString());
         DrState s = b.state().withRunFinished(finished);
         if (run.kind() == RunKind.FAILOVER) {

@@ -15,6 +15,7 @@ import io.lifeboat.failover.decision.FailoverRules;
 import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.state.DrState;
+import io.lifeboat.failover.state.RunOutcome;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -47,7 +48,7 @@ class RunbookEngineTest {
         assertThat(s.standbySite()).isEqualTo("home");
         assertThat(s.epoch()).isEqualTo(2);
         assertThat(s.run()).isNull();
-        assertThat(s.lastRun().outcome()).isEqualTo("COMPLETED");
+        assertThat(s.lastRun().outcome()).isEqualTo(RunOutcome.COMPLETED);
         assertThat(s.lastRun().dataLossWindowMs()).isEqualTo(400);
         assertThat(s.lastRun().recoveryTimeMs()).isEqualTo(8500); // failing since NOW-7.5 s, verified at NOW+1 s
         assertThat(s.lastFailoverAt()).isEqualTo(NOW.plusSeconds(1));

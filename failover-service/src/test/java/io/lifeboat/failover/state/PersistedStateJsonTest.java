@@ -36,6 +36,7 @@ class PersistedStateJsonTest {
         assertThat(run.current().kind()).isEqualTo(StepKind.REPROTECT);
         assertThat(StepKind.of("resume-replication")).isEqualTo(StepKind.REPROTECT);
         assertThat(run.current().status()).isEqualTo(StepState.RUNNING);
+        assertThat(written().lastRun().outcome()).isEqualTo(RunOutcome.COMPLETED);
     }
 
     @Test

@@ -117,11 +117,11 @@ class StateStoreLeadershipTest {
     void aRestartedInstanceResumesFromTheTopicInTheMiddleOfARunbook() throws Exception {
         StateStore a = store("instance-a");
         await().atMost(Duration.ofSeconds(40)).until(a::isLeader);
-        Run run = new Run("failover-2-abc", RunKind.FAILOVER, "home", "offsite", 2, Instant.now(), Instant.now(),
-                "test", "test", false, 3, List.of(StepProgress.pending(1, StepKind.RECORD),
+        Run run = Run.begin("failover-2-abc", RunStart.failover("home", "offsite", Instant.now(), "test", "test"), 2,
+                Instant.now(), List.of(StepProgress.pending(1, StepKind.RECORD),
                 StepProgress.pending(2, StepKind.FENCE_LOST), StepProgress.pending(3, StepKind.DRAIN)
-                        .attempt(Instant.now(), Map.of("DRAIN home-to-offsite-db", "failover-2-abc/3/1/drain/x"), null)),
-                null, null, null, null, null, null, null);
+                        .attempt(Instant.now(), Map.of("DRAIN home-to-offsite-db", "failover-2-abc/3/1/drain/x"), null)))
+                .withCurrentStep(3);
         DrState midway = state("home", 2).withRun(run).withPhase(FailoverPhase.FAILING_OVER, "failing over");
         DrState written = a.write(midway, List.of());
         a.close();
