@@ -2,6 +2,7 @@ package io.lifeboat.failover.runbook;
 
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.PromotionResult;
@@ -306,19 +307,21 @@ public final class RunbookEngine {
                 + step.name() + ": " + run.decisionReason();
         switch (kind) {
             case FENCE_LOST, FENCE_ACTIVE -> out.add(command(cx, run, step, attempt, CommandName.FENCE, run.fromSite(),
-                    because, Map.of("newActive", run.toSite())));
+                    because, CommandParameters.fence(run.toSite(), false)));
             case DRAIN -> p.databaseLinks().forEach(link -> out.add(command(cx, run, step, attempt, CommandName.DRAIN,
-                    link, because, Map.of())));
+                    link, because, CommandParameters.none())));
             case PROMOTE -> p.databaseLinks().forEach(link -> out.add(command(cx, run, step, attempt,
                     CommandName.PROMOTE, link, because, run.outageSince() == null
-                            ? Map.of("site", run.toSite(), "planned", "true")
-                            : Map.of("site", run.toSite(), "sourceLostAt", run.outageSince().toString()))));
+                            ? CommandParameters.plannedPromote(run.toSite())
+                            : CommandParameters.promote(run.toSite(), run.outageSince()))));
             case REVERSE, REPROTECT -> {
+                // REVERSE hands the links to the DR site's writes; REPROTECT, after the switchover, back to home's.
+                String newSource = kind == StepKind.REVERSE ? run.fromSite() : run.toSite();
                 p.databaseLinks().forEach(link -> out.add(command(cx, run, step, attempt, CommandName.REVERSE, link,
-                        because, Map.of("source", kind == StepKind.REVERSE ? run.fromSite() : run.toSite()))));
+                        because, CommandParameters.reverse(newSource, false))));
                 if (kind == StepKind.REVERSE) {
                     p.fileLinks().forEach(link -> out.add(command(cx, run, step, attempt, CommandName.RECONCILE, link,
-                            because, Map.of())));
+                            because, CommandParameters.none())));
                 }
             }
             default -> {
@@ -328,7 +331,7 @@ public final class RunbookEngine {
     }
 
     private static CommandIssued command(Context cx, Run run, StepProgress step, int attempt, CommandName name,
-            String target, String because, Map<String, String> parameters) {
+            String target, String because, CommandParameters parameters) {
         String attemptId = step.operatorRetries() == 0 ? Integer.toString(attempt) : "r" + step.operatorRetries() + "." + attempt;
         String id = run.runId() + "/" + step.number() + "/" + attemptId + "/" + name.name().toLowerCase() + "/" + target;
         return new CommandIssued(id, name, run.epoch(), target, cx.self(), because, parameters, cx.now());

@@ -56,7 +56,7 @@ class RunbookEngineTest {
                 CommandName.PROMOTE);
         assertThat(driver.issued).allSatisfy(c -> assertThat(c.epoch()).isEqualTo(2));
         assertThat(driver.issued.get(0).target()).isEqualTo("home");
-        assertThat(driver.issued.get(2).parameters()).containsKey("sourceLostAt");
+        assertThat(driver.issued.get(2).parameters().sourceLostAt()).isNotNull();
         assertThat(driver.dnsSwitches).containsExactly("offsite");
         assertThat(driver.dnsEpochs).containsExactly(2L);
         assertThat(steps()).filteredOn(st -> st.status() == StepStatus.COMPLETED).extracting(FailoverStep::name)

@@ -2,6 +2,7 @@ package io.lifeboat.failover.state;
 
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.FailoverPhase;
 import io.lifeboat.events.FailoverState;
@@ -57,7 +58,7 @@ class StateStoreLeadershipTest {
     }
 
     private static CommandIssued fence(String id, long epoch) {
-        return new CommandIssued(id, CommandName.FENCE, epoch, "home", "test", "test", Map.of(), Instant.now());
+        return new CommandIssued(id, CommandName.FENCE, epoch, "home", "test", "test", CommandParameters.none(), Instant.now());
     }
 
     private long leaders() {
