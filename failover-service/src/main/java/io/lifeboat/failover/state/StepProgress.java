@@ -16,8 +16,8 @@ import java.util.Map;
  * @param operatorRetries how often an operator gave the step a fresh set of attempts (part of the command ids)
  * @param approval  whether the step holds the switchover for a person
  */
-public record StepProgress(int number, @JsonProperty("name") StepKind kind, StepState status, int attempts, Instant startedAt,
-        Instant attemptStartedAt, Long durationMs, String reason, Map<String, String> commands,
+public record StepProgress(int number, @JsonProperty("name") StepKind kind, StepState status, int attempts,
+        Instant startedAt, Instant attemptStartedAt, Long durationMs, String reason, Map<String, String> commands,
         Map<String, String> results, int operatorRetries, SwitchoverApproval approval) {
 
     /** The words a hold was recorded with in {@code results} before {@code approval} existed. */
