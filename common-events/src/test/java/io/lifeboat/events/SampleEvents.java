@@ -71,7 +71,9 @@ public final class SampleEvents {
         put(EventTypes.COMMAND_ISSUED, new CommandIssued("c-20250314-0001", CommandName.PROMOTE, 7,
                 "home-to-offsite-db", "failover-service/failover-service-5d8b7c-9wz4n",
                 "home is DOWN (3/3 observers in 2 locations); standby lag 180 ms within the allowed 5 s",
-                Map.of("sourceLostAt", "2025-03-14T09:26:47.400Z"), T));
+                // Every field set, though no one command uses them all: the sample shows the whole shape.
+                new CommandParameters(Instant.parse("2025-03-14T09:26:47.400Z"), true, "offsite", true, "offsite", true,
+                        "offsite"), T));
 
         put(EventTypes.COMMAND_FINISHED, new CommandFinished("c-20250314-0001", CommandName.PROMOTE, 7,
                 "home-to-offsite-db", CommandOutcome.DONE, "promoted at 0/1A2B3C4; 14 sequences moved past the data",

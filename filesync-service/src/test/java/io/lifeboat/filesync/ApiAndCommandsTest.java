@@ -4,6 +4,7 @@ import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.epoch.CommandAdmission;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -82,7 +82,7 @@ class ApiAndCommandsTest {
         String id = UUID.randomUUID().toString();
         try (TopicReader events = new TopicReader(SharedServers.kafka().bootstrapServers(), "lifeboat.events")) {
             publisher.publishAndAwait(EventTypes.COMMAND_ISSUED, new CommandIssued(id, CommandName.RECONCILE, epoch,
-                    "home-to-offsite-files", "test", "test of the epoch", Map.of(), Instant.now()));
+                    "home-to-offsite-files", "test", "test of the epoch", CommandParameters.none(), Instant.now()));
             return (CommandFinished) events.awaitEvent(e -> e.type() == EventTypes.COMMAND_FINISHED
                     && ((CommandFinished) e.payload()).commandId().equals(id), within).payload();
         }

@@ -3,6 +3,7 @@ package io.lifeboat.replication;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.json.EventJson;
@@ -30,11 +31,11 @@ public record Commands(Map<String, String> kafka, String target) {
         this(Map.of("bootstrap.servers", bootstrap), target);
     }
 
-    CommandFinished run(CommandName name, long epoch, Map<String, String> parameters) throws Exception {
+    CommandFinished run(CommandName name, long epoch, CommandParameters parameters) throws Exception {
         return run(name, epoch, parameters, Duration.ofSeconds(120));
     }
 
-    CommandFinished run(CommandName name, long epoch, Map<String, String> parameters, Duration within)
+    CommandFinished run(CommandName name, long epoch, CommandParameters parameters, Duration within)
             throws Exception {
         FailoverStates.raiseTo(kafka, epoch); // failover-service's leader holds the epoch before it commands
         String id = UUID.randomUUID().toString();
@@ -60,7 +61,7 @@ public record Commands(Map<String, String> kafka, String target) {
     /** A harmless RESUME of a running link (refused: not PAUSED), repeated until one is answered. */
     void probe(long epoch) {
         await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
-                assertThat(run(CommandName.RESUME, epoch, Map.of(), Duration.ofSeconds(5)).outcome())
+                assertThat(run(CommandName.RESUME, epoch, CommandParameters.none(), Duration.ofSeconds(5)).outcome())
                         .isEqualTo(CommandOutcome.REFUSED));
     }
 

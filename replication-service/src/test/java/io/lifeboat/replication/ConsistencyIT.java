@@ -2,6 +2,7 @@ package io.lifeboat.replication;
 
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.Event;
 import io.lifeboat.events.EventTypes;
@@ -188,7 +189,7 @@ class ConsistencyIT {
         });
     }
 
-    private static CommandFinished command(CommandName name, Map<String, String> parameters) throws Exception {
+    private static CommandFinished command(CommandName name, CommandParameters parameters) throws Exception {
         return new Commands(kafka.bootstrapServers(), "shop").run(name, ++epoch, parameters, Duration.ofSeconds(180));
     }
 
@@ -335,7 +336,7 @@ class ConsistencyIT {
         // The restarted service's command consumer starts at the topic's end once it has its partition: wait for
         // an answer to a harmless command first, so that PROMOTE is not sent before it listens.
         new Commands(kafka.bootstrapServers(), "shop").probe(epoch);
-        CommandFinished promoted = command(CommandName.PROMOTE, Map.of("sourceLostAt", Instant.now().toString()));
+        CommandFinished promoted = command(CommandName.PROMOTE, CommandParameters.promote(null, Instant.now()));
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
         List<String> violations = checker.finish();
         assertThat(violations).isEmpty();
@@ -365,11 +366,11 @@ class ConsistencyIT {
     @Test
     @Order(5)
     void reverseIsRefusedUntilTheOldSourcesStrandedChangesCanBeKeptThenKeepsThem() throws Exception {
-        CommandFinished refused = command(CommandName.REVERSE, Map.of());
+        CommandFinished refused = command(CommandName.REVERSE, CommandParameters.none());
         assertThat(refused.outcome()).as(refused.reason()).isEqualTo(CommandOutcome.REFUSED);
         assertThat(refused.reason()).contains("REVERSE refused").contains("force=true");
         home.start(); // crash recovery after the power cut
-        CommandFinished reversed = command(CommandName.REVERSE, Map.of());
+        CommandFinished reversed = command(CommandName.REVERSE, CommandParameters.none());
         assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
         long stranded = Long.parseLong(reversed.details().get("strandedChanges"));
         assertThat(stranded).as("what home wrote after the last applied transaction").isGreaterThan(0);
@@ -440,7 +441,7 @@ class ConsistencyIT {
     @Test
     @Order(7)
     void aGapInTheChangeTopicStopsTheLinkLoudlyAndAResyncRepairsIt() throws Exception {
-        assertThat(command(CommandName.PAUSE, Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(command(CommandName.PAUSE, CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
         try (Connection o = offsite(); Statement s = o.createStatement()) {
             s.execute("INSERT INTO shop.reviews SELECT g, g, 1 FROM generate_series(1000, 1099) g");
         }
@@ -457,7 +458,7 @@ class ConsistencyIT {
                     .all().get();
         }
         try (TopicReader alerts = new TopicReader(kafka.bootstrapServers(), "lifeboat.alerts")) {
-            assertThat(command(CommandName.RESUME, Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+            assertThat(command(CommandName.RESUME, CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
             Event<?> gap = alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
                     && ((io.lifeboat.events.AlertRaised) e.payload()).kind().equals("CHANGE_STREAM_GAP"), SOON);
             assertThat(((io.lifeboat.events.AlertRaised) gap.payload()).labels()).containsEntry("topic",

@@ -2,6 +2,7 @@ package io.lifeboat.replication;
 
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
@@ -82,7 +83,7 @@ class FailbackBenchmarkIT {
                 service.awaitReady(Duration.ofSeconds(120));
                 new Commands(kafka.bootstrapServers(), "bydiff").probe(++epoch);
                 for (String link : LINKS) {
-                    ok(kafka, link, CommandName.PROMOTE, Map.of("sourceLostAt", Instant.now().toString()));
+                    ok(kafka, link, CommandName.PROMOTE, CommandParameters.promote(null, Instant.now()));
                 }
                 long disasterWrites = 0;
                 for (String link : LINKS) { // the promoted site writes for the disaster's length (half per link)
@@ -98,13 +99,13 @@ class FailbackBenchmarkIT {
                     if (full) {
                         sql(offsite, link, "SELECT pg_drop_replication_slot('lifeboat_" + link + "')");
                     }
-                    ok(kafka, link, CommandName.REVERSE, Map.of());
+                    ok(kafka, link, CommandName.REVERSE, CommandParameters.none());
                     awaitConsistent(service, link);
-                    ok(kafka, link, CommandName.PROMOTE, Map.of("planned", "true"));
+                    ok(kafka, link, CommandName.PROMOTE, CommandParameters.plannedPromote(null));
                     if (full) {
                         sql(home, link, "SELECT pg_drop_replication_slot('lifeboat_" + link + "')");
                     }
-                    ok(kafka, link, CommandName.REVERSE, Map.of());
+                    ok(kafka, link, CommandName.REVERSE, CommandParameters.none());
                     awaitConsistent(service, link);
                     seconds[i] = Duration.between(start, Instant.now()).toMillis() / 1000.0;
                 }
@@ -148,7 +149,7 @@ class FailbackBenchmarkIT {
         return rows.get();
     }
 
-    private static void ok(KafkaBroker kafka, String link, CommandName name, Map<String, String> parameters)
+    private static void ok(KafkaBroker kafka, String link, CommandName name, CommandParameters parameters)
             throws Exception {
         CommandFinished done = new Commands(kafka.bootstrapServers(), link).run(name, ++epoch, parameters,
                 Duration.ofMinutes(20));

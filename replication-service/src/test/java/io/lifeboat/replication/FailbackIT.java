@@ -2,6 +2,7 @@ package io.lifeboat.replication;
 
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.ReplicationLag;
@@ -154,7 +155,7 @@ class FailbackIT {
         service.start();
         service.awaitReady(Duration.ofSeconds(60));
         new Commands(kafka.bootstrapServers(), "shop").probe(++epoch); // its command consumer is assigned again
-        CommandFinished promoted = command(CommandName.PROMOTE, Map.of("sourceLostAt", Instant.now().toString()));
+        CommandFinished promoted = command(CommandName.PROMOTE, CommandParameters.promote(null, Instant.now()));
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(promoted.details().get("promotionSlot")).contains("created");
 
@@ -185,7 +186,7 @@ class FailbackIT {
         historyRows = ROWS - 5 + 10;
 
         home.start(); // crash recovery; its row counters start from zero
-        CommandFinished reversed = command(CommandName.REVERSE, Map.of());
+        CommandFinished reversed = command(CommandName.REVERSE, CommandParameters.none());
         assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(reversed.details().get("failback")).startsWith("by difference");
         assertThat(reversed.details().get("tablesCopiedWhole")).as("a TRUNCATE among the stranded changes")
@@ -207,10 +208,10 @@ class FailbackIT {
     @Test
     @Order(2)
     void theWayHomeAgainProtectsTheOtherSiteWithoutASecondCopy() throws Exception {
-        CommandFinished promoted = command(CommandName.PROMOTE, Map.of("planned", "true"));
+        CommandFinished promoted = command(CommandName.PROMOTE, CommandParameters.plannedPromote(null));
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
         long before = rowsWritten(offsite, "shop.history");
-        CommandFinished reversed = command(CommandName.REVERSE, Map.of());
+        CommandFinished reversed = command(CommandName.REVERSE, CommandParameters.none());
         assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(reversed.details().get("failback")).startsWith("by difference");
         assertThat(reversed.details().get("keysRepaired")).isEqualTo("0");
@@ -301,7 +302,7 @@ class FailbackIT {
                 .baseUri(service.url()).get("/links/shop").then().extract().jsonPath().getString("consistency.state")));
     }
 
-    private static CommandFinished command(CommandName name, Map<String, String> parameters) throws Exception {
+    private static CommandFinished command(CommandName name, CommandParameters parameters) throws Exception {
         return new Commands(kafka.bootstrapServers(), "shop").run(name, ++epoch, parameters, Duration.ofSeconds(180));
     }
 }

@@ -2,6 +2,7 @@ package io.lifeboat.replication;
 
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.loopback.testing.OnFailure;
 import io.lifeboat.loopback.testing.WorkDir;
@@ -180,9 +181,9 @@ class RecoveryIT {
         Commands commands = new Commands(kafka.bootstrapServers(), "main");
         // The command consumer starts at the topic's end once it is assigned: probe until it answers.
         commands.probe(3);
-        assertThat(commands.run(CommandName.DRAIN, 5, Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
-        assertThat(commands.run(CommandName.PROMOTE, 5, Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
-        CommandFinished reversed = commands.run(CommandName.REVERSE, 6, Map.of());
+        assertThat(commands.run(CommandName.DRAIN, 5, CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(commands.run(CommandName.PROMOTE, 5, CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
+        CommandFinished reversed = commands.run(CommandName.REVERSE, 6, CommandParameters.none());
         assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(reversed.details()).containsEntry("source", "offsite").containsEntry("target", "home");
         awaitEqual(Duration.ofSeconds(60));
@@ -203,7 +204,7 @@ class RecoveryIT {
             assertThat(r.getInt(1)).isEqualTo(1);
         }
         commands.probe(6);
-        CommandFinished old = commands.run(CommandName.PAUSE, 5, Map.of());
+        CommandFinished old = commands.run(CommandName.PAUSE, 5, CommandParameters.none());
         assertThat(old.outcome()).isEqualTo(CommandOutcome.REFUSED);
         assertThat(old.reason()).isEqualTo("refused PAUSE: epoch 5 is older than 6");
         given().baseUri(service.url()).get("/links/main").then().statusCode(200)

@@ -5,6 +5,7 @@ import io.lifeboat.events.AlertResolved;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.Event;
 import io.lifeboat.events.EventTypes;
@@ -246,9 +247,9 @@ class ReplicationLinkTest {
 
     /** Failback's switchover: the active site fenced, then a planned PROMOTE, done with nothing lost. */
     private void fenceThenPromotePlanned(long epoch, String activeSite) {
-        CommandFinished fenced = command(CommandName.FENCE, epoch, activeSite, Map.of());
+        CommandFinished fenced = command(CommandName.FENCE, epoch, activeSite, CommandParameters.none());
         assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
-        CommandFinished promoted = command(CommandName.PROMOTE, epoch, "it", Map.of("planned", "true"));
+        CommandFinished promoted = command(CommandName.PROMOTE, epoch, "it", CommandParameters.plannedPromote(null));
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(promoted.details()).containsEntry("dataLossWindowMs", "0").doesNotContainKey("sourceLostAt");
         assertThat(promoted.promotion().planned()).isTrue();
@@ -261,13 +262,13 @@ class ReplicationLinkTest {
     }
 
     /** A command at {@code epoch}, which failover-service's leader (a stand-in here) holds first. */
-    private CommandFinished command(CommandName name, long epoch, String target, Map<String, String> parameters) {
+    private CommandFinished command(CommandName name, long epoch, String target, CommandParameters parameters) {
         FailoverStates.raiseTo(bootstrap, epoch);
         return issue(name, epoch, target, parameters);
     }
 
     /** A command as it is sent, whether or not any leader holds its epoch. */
-    private CommandFinished issue(CommandName name, long epoch, String target, Map<String, String> parameters) {
+    private CommandFinished issue(CommandName name, long epoch, String target, CommandParameters parameters) {
         String id = UUID.randomUUID().toString();
         try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
             publisher.publishAndAwait(EventTypes.COMMAND_ISSUED, new CommandIssued(id, name, epoch, target, "test",
@@ -343,20 +344,20 @@ class ReplicationLinkTest {
     @Test
     @Order(9)
     void pausesAndResumesAndRefusesOlderEpochsAndDeadLettersMalformedCommands() throws Exception {
-        assertThat(command(CommandName.PAUSE, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(command(CommandName.PAUSE, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
         given().get("/links/it").then().body("state", equalTo("PAUSED"));
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('while paused')");
         await().atMost(SOON).untilAsserted(() -> given().get("/links/it").then().body("pendingEvents", greaterThan(0)));
-        CommandFinished refused = command(CommandName.RESUME, 3, "it", Map.of());
+        CommandFinished refused = command(CommandName.RESUME, 3, "it", CommandParameters.none());
         assertThat(refused.outcome()).isEqualTo(CommandOutcome.REFUSED);
         assertThat(refused.reason()).isEqualTo("refused RESUME: epoch 3 is older than 4");
-        assertThat(command(CommandName.RESUME, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(command(CommandName.RESUME, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
         awaitEqual();
 
         // A command from nowhere: an epoch no leader published. Refused, alerted, and not kept: a real command at
         // the epoch failover-service holds still runs after it (the old fence stored the huge epoch and refused it).
         try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
-            CommandFinished forged = issue(CommandName.PAUSE, 1_000_000_000L, "it", Map.of());
+            CommandFinished forged = issue(CommandName.PAUSE, 1_000_000_000L, "it", CommandParameters.none());
             assertThat(forged.outcome()).isEqualTo(CommandOutcome.REFUSED);
             assertThat(forged.reason()).isEqualTo("refused PAUSE: epoch 1000000000 is newer than any failover-service"
                     + " published (it holds 4): not issued by its leader");
@@ -365,8 +366,8 @@ class ReplicationLinkTest {
             assertThat(alert.labels()).containsEntry("epoch", "1000000000").containsEntry("target", "it");
         }
         given().get("/links/it").then().body("state", equalTo("STREAMING"));
-        assertThat(command(CommandName.PAUSE, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
-        assertThat(command(CommandName.RESUME, 4, "it", Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(command(CommandName.PAUSE, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(command(CommandName.RESUME, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
 
         try (TopicReader dlq = new TopicReader(bootstrap, "lifeboat.dlq");
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
@@ -380,7 +381,7 @@ class ReplicationLinkTest {
     @Test
     @Order(10)
     void drainFencePromoteThenReverseWithStrandedChangesQuarantined() throws Exception {
-        CommandFinished drained = command(CommandName.DRAIN, 5, "it", Map.of());
+        CommandFinished drained = command(CommandName.DRAIN, 5, "it", CommandParameters.none());
         assertThat(drained.outcome()).as(drained.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(drained.details()).containsKey("appliedPosition");
         awaitEqual();
@@ -390,13 +391,13 @@ class ReplicationLinkTest {
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('stranded 1'), ('stranded 2')",
                 "UPDATE demo.arrays SET capacity_gb = 1 WHERE id = 1");
 
-        CommandFinished fenced = command(CommandName.FENCE, 5, "home", Map.of());
+        CommandFinished fenced = command(CommandName.FENCE, 5, "home", CommandParameters.none());
         assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
         assertThatThrownBy(() -> exec(home(), "INSERT INTO demo.arrays (id) VALUES (424242)"))
                 .hasMessageContaining("refuses writes");
 
         CommandFinished promoted = command(CommandName.PROMOTE, 5, "it",
-                Map.of("sourceLostAt", Instant.now().toString()));
+                CommandParameters.promote(null, Instant.now()));
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(promoted.details()).containsKeys("appliedPosition", "dataLossWindowMs", "sequencesAdvanced");
         // The same figures, typed, as failover-service reads them.
@@ -408,7 +409,7 @@ class ReplicationLinkTest {
         // The promoted site takes writes, and a serial id from its sequence does not collide with replicated rows.
         exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('first write at offsite')");
 
-        CommandFinished reversed = command(CommandName.REVERSE, 6, "it", Map.of());
+        CommandFinished reversed = command(CommandName.REVERSE, 6, "it", CommandParameters.none());
         assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(reversed.details()).containsEntry("strandedChanges", "3")
                 .containsEntry("stranded.demo.customers", "2").containsEntry("stranded.demo.arrays", "1");
@@ -447,7 +448,7 @@ class ReplicationLinkTest {
     @Test
     @Order(12)
     void aRefusedPlannedPromotionSucceedsWhenRetriedOnceTheSourceAnswersAgain() throws Exception {
-        CommandFinished reversed = command(CommandName.REVERSE, 8, "it", Map.of());
+        CommandFinished reversed = command(CommandName.REVERSE, 8, "it", CommandParameters.none());
         assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
         awaitEqual();
         await().atMost(SOON).untilAsserted(() -> given().get("/links/it").then().body("sourceSite", equalTo("home"))
@@ -457,7 +458,7 @@ class ReplicationLinkTest {
         PostgresServer homeServer = SharedServers.postgres("home");
         homeServer.stop();
         try {
-            CommandFinished refused = command(CommandName.PROMOTE, 8, "it", Map.of("planned", "true"));
+            CommandFinished refused = command(CommandName.PROMOTE, 8, "it", CommandParameters.plannedPromote(null));
             assertThat(refused.outcome()).as(refused.reason()).isEqualTo(CommandOutcome.REFUSED);
             assertThat(refused.reason()).contains("planned promotion refused").contains("source unreachable");
             given().get("/links/it").then().body("state", equalTo("DRAINED"))
@@ -465,7 +466,7 @@ class ReplicationLinkTest {
 
             // Retried while home is still down: refused again with the reason, without waiting out drain-timeout.
             Instant retried = Instant.now();
-            CommandFinished again = command(CommandName.PROMOTE, 8, "it", Map.of("planned", "true"));
+            CommandFinished again = command(CommandName.PROMOTE, 8, "it", CommandParameters.plannedPromote(null));
             assertThat(again.outcome()).as(again.reason()).isEqualTo(CommandOutcome.REFUSED);
             assertThat(again.reason()).contains("source unreachable");
             assertThat(Duration.between(retried, Instant.now())).isLessThan(Duration.ofSeconds(60));

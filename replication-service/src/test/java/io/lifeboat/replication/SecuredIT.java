@@ -1,6 +1,7 @@
 package io.lifeboat.replication;
 
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.loopback.testing.WorkDir;
 import io.lifeboat.loopback.FreePorts;
@@ -147,9 +148,9 @@ class SecuredIT {
 
         Commands commands = new Commands(kafka.adminSettings(), "main");
         commands.probe(1);
-        assertThat(commands.run(CommandName.PAUSE, 1, Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(commands.run(CommandName.PAUSE, 1, CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
         assertThat(records("lifeboat.replication.state")).as("the link state store wrote the pause").isPositive();
-        assertThat(commands.run(CommandName.RESUME, 1, Map.of()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(commands.run(CommandName.RESUME, 1, CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
         try (Connection h = home.connect(DATABASE)) {
             DemoSchema.insertRows(h, 2000, 20);
         }

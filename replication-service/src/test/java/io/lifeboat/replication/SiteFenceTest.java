@@ -4,6 +4,7 @@ import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.fence.SiteRole;
@@ -30,7 +31,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -97,7 +97,7 @@ class SiteFenceTest {
         String id = UUID.randomUUID().toString();
         try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
             publisher.publishAndAwait(EventTypes.COMMAND_ISSUED, new CommandIssued(id, name, epoch, target, "test",
-                    "test of " + name, Map.of(), Instant.now()));
+                    "test of " + name, CommandParameters.none(), Instant.now()));
             return (CommandFinished) events.awaitEvent(e -> e.type() == EventTypes.COMMAND_FINISHED
                     && ((CommandFinished) e.payload()).commandId().equals(id), Duration.ofSeconds(120)).payload();
         }

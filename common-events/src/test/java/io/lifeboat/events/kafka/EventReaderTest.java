@@ -1,5 +1,7 @@
 package io.lifeboat.events.kafka;
 
+import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.Event;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.ServiceStarted;
@@ -77,6 +79,38 @@ class EventReaderTest {
         badTime.remove(CloudEventHeaders.TIME);
         badTime.add(CloudEventHeaders.TIME, "yesterday".getBytes(StandardCharsets.UTF_8));
         assertReason(badTime, started(), "not an RFC 3339 time");
+    }
+
+    /** Producers before CommandParameters wrote every parameter as a string: their commands still read, typed. */
+    @Test
+    void readsACommandWhoseParametersAreTheStringsOfAnEarlierProducer() throws Exception {
+        assertThat(command("{\"site\":\"home\",\"planned\":\"true\"}"))
+                .isEqualTo(CommandParameters.plannedPromote("home"));
+        assertThat(command("{\"site\":\"offsite\",\"sourceLostAt\":\"2026-11-25T01:02:00.500Z\"}"))
+                .isEqualTo(CommandParameters.promote("offsite", Instant.parse("2026-11-25T01:02:00.500Z")));
+        assertThat(command("{\"source\":\"home\",\"force\":\"true\"}")).isEqualTo(CommandParameters.reverse("home", true));
+        assertThat(command("{\"source\":\"home\",\"force\":\"false\"}").force()).isFalse();
+        assertThat(command("{\"newActive\":\"offsite\",\"onReturn\":\"true\"}"))
+                .isEqualTo(CommandParameters.fence("offsite", true));
+        assertThat(command("{}")).isEqualTo(CommandParameters.none());
+        assertThat(command(null)).isEqualTo(CommandParameters.none());
+    }
+
+    @Test
+    void writesTypedCommandParametersLeavingOutWhatACommandDoesNotUse() throws Exception {
+        assertThat(EventJson.mapper().writeValueAsString(CommandParameters.plannedPromote("home")))
+                .isEqualTo("{\"planned\":true,\"site\":\"home\"}");
+        assertThat(EventJson.mapper().writeValueAsString(CommandParameters.reverse("home", false)))
+                .isEqualTo("{\"source\":\"home\"}");
+        assertThat(EventJson.mapper().writeValueAsString(CommandParameters.none())).isEqualTo("{}");
+    }
+
+    private CommandParameters command(String parameters) throws UnreadableEvent {
+        String json = "{\"commandId\":\"c-1\",\"command\":\"PROMOTE\",\"epoch\":2,\"target\":\"link\","
+                + "\"issuedBy\":\"failover\",\"reason\":\"test\",\"issuedAt\":\"2026-11-25T01:02:03Z\""
+                + (parameters == null ? "" : ",\"parameters\":" + parameters) + "}";
+        Event<?> event = reader.read(headers("lifeboat.command.issued.v1"), json.getBytes(StandardCharsets.UTF_8));
+        return ((CommandIssued) event.payload()).parameters();
     }
 
     private void assertReason(RecordHeaders headers, byte[] value, String reason) {

@@ -5,7 +5,8 @@ import io.lifeboat.events.SiteVerdictChanged;
 import io.lifeboat.events.Verdict;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Run;
-import io.lifeboat.failover.state.RunKind;
+import io.lifeboat.failover.state.RunStart;
+import io.lifeboat.failover.state.StepKind;
 import io.lifeboat.failover.state.StepProgress;
 import io.lifeboat.failover.state.SwitchoverApproval;
 
@@ -47,9 +48,9 @@ final class AutomaticReverse {
         String why = "automatic reverse: " + home + " UP for " + Words.duration(up)
                 + " (failback.automatic-reverse); the switchover waits for an operator's approval";
         b.decision("FAIL_BACK", why, home, v.transitionId(), cx.self());
-        Runbooks.start(b, cx, RunKind.FAILBACK, s.activeSite(), home, null, why, cx.self(), false);
+        Runbooks.start(b, cx, RunStart.failback(s.activeSite(), home, why, cx.self()));
         Run run = b.state().run();
-        StepProgress catchUp = run.steps().stream().filter(st -> st.name().equals(StepKind.CATCH_UP.label()))
+        StepProgress catchUp = run.steps().stream().filter(st -> st.kind() == StepKind.CATCH_UP)
                 .findFirst().orElseThrow();
         b.state(b.state().withRun(run.withStep(
                 catchUp.withApproval(SwitchoverApproval.AWAITING, FailoverRules.AWAITS_APPROVAL))));

@@ -7,6 +7,8 @@ import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.PendingDecision;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
+import io.lifeboat.failover.state.RunOutcome;
+import io.lifeboat.failover.state.RunStart;
 import io.lifeboat.failover.state.StepProgress;
 import io.lifeboat.failover.state.SwitchoverApproval;
 
@@ -168,7 +170,7 @@ public final class FailoverRules {
         }
         String why = "failover: " + down + ", " + standby + " UP, lag " + Words.millis(lag.maxLagMs());
         b.decision("FAIL_OVER", why, site, pending.transitionId(), cx.self());
-        Runbooks.start(b, cx, RunKind.FAILOVER, s.activeSite(), standby, pending.outageSince(), why, cx.self(), false);
+        Runbooks.start(b, cx, RunStart.failover(s.activeSite(), standby, pending.outageSince(), why, cx.self()));
         return b.reason(why);
     }
 
@@ -235,8 +237,8 @@ public final class FailoverRules {
         if (pending != null && pending.awaitingApproval()) {
             b.resolve(APPROVAL_NEEDED, pending.siteId(), why);
         }
-        Runbooks.start(b, cx, RunKind.FAILOVER, from, to, pending == null ? null : pending.outageSince(), why, actor,
-                force);
+        Runbooks.start(b, cx, RunStart.failover(from, to, pending == null ? null : pending.outageSince(), why, actor)
+                .forcedIf(force));
         return b.reason(why).build();
     }
 
@@ -273,7 +275,8 @@ public final class FailoverRules {
                 + passed(inconsistent));
         b.decision("APPROVED", why, pending.siteId(), pending.transitionId(), actor);
         b.resolve(APPROVAL_NEEDED, pending.siteId(), why);
-        Runbooks.start(b, cx, RunKind.FAILOVER, s.activeSite(), s.standbySite(), pending.outageSince(), why, actor, true);
+        Runbooks.start(b, cx, RunStart.failover(s.activeSite(), s.standbySite(), pending.outageSince(), why, actor)
+                .forcedIf(true));
         return b.reason(why).build();
     }
 
@@ -297,7 +300,7 @@ public final class FailoverRules {
             String why = "aborted by " + actor + " at step " + run.currentStep() + " " + run.current().name() + ": "
                     + reason + "; steps done are not undone (" + String.join(", ", done) + "); " + s.activeSite()
                     + " is active";
-            b.state(s.withRunFinished(run.finished(cx.now(), "ABORTED", null, null))
+            b.state(s.withRunFinished(run.finished(cx.now(), RunOutcome.ABORTED, null, null))
                     .withPhase(s.restingPhase(home), why));
             b.operator(actor, role, "abort", run.runId(), reason, "runbook stopped");
             b.decision("ABORTED", why, run.fromSite(), null, actor);
@@ -329,7 +332,7 @@ public final class FailoverRules {
                 + (homeProblem == null ? "" : " (forced past: " + homeProblem + ")");
         b.operator(actor, role, "failback", s.stateId(), reason, "failback to " + home + " started");
         b.decision("FAIL_BACK", why, home, null, actor);
-        Runbooks.start(b, cx, RunKind.FAILBACK, s.activeSite(), home, null, why, actor, force);
+        Runbooks.start(b, cx, RunStart.failback(s.activeSite(), home, why, actor).forcedIf(force));
         return b.reason(why).build();
     }
 

@@ -2,6 +2,7 @@ package io.lifeboat.failover.decision;
 
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.EventTypes;
@@ -15,7 +16,6 @@ import io.lifeboat.failover.state.RunKind;
 import io.lifeboat.failover.state.UnfencedLoss;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -123,7 +123,7 @@ public final class FenceOnReturn {
         int attempt = loss.attempts() + 1;
         String id = "fence-on-return/" + loss.runId() + "/" + attempt + "/fence/" + loss.siteId();
         CommandIssued fence = new CommandIssued(id, CommandName.FENCE, s.epoch(), loss.siteId(), cx.self(),
-                "fence on return: " + loss.reason(), Map.of("newActive", s.activeSite(), "onReturn", "true"),
+                "fence on return: " + loss.reason(), CommandParameters.fence(s.activeSite(), true),
                 cx.now());
         b.state(s.withUnfenced(loss.attempting(id, cx.now())));
         b.send(new Outgoing<>(EventTypes.COMMAND_ISSUED, fence));

@@ -5,10 +5,11 @@ import io.lifeboat.events.StepStatus;
 import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
+import io.lifeboat.failover.state.RunStart;
+import io.lifeboat.failover.state.StepKind;
 import io.lifeboat.failover.state.StepProgress;
 import io.lifeboat.failover.state.StepState;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class Runbooks {
     /** Failback: reverse, catch up, then a planned switchover with zero loss, and replication home → standby again. */
     public static final List<StepKind> FAILBACK = List.of(StepKind.RECORD, StepKind.REVERSE, StepKind.CATCH_UP,
             StepKind.FENCE_ACTIVE, StepKind.DRAIN, StepKind.PROMOTE, StepKind.SWITCH_DNS, StepKind.VERIFY_DNS,
-            StepKind.RESUME, StepKind.DONE);
+            StepKind.REPROTECT, StepKind.DONE);
 
     private Runbooks() {
     }
@@ -33,24 +34,20 @@ public final class Runbooks {
         return kind == RunKind.FAILOVER ? FAILOVER : FAILBACK;
     }
 
-    /**
-     * Starts a run in {@code b}: the epoch goes up by one, the pending decision is consumed, step 1 is done at once.
-     *
-     * @param outageSince when the lost site started failing (failover), or null
-     */
-    public static void start(Transition.Builder b, Context cx, RunKind kind, String from, String to,
-            Instant outageSince, String why, String decidedBy, boolean forced) {
+    /** Starts a run in {@code b}: the epoch goes up by one, the pending decision is consumed, step 1 is done at once. */
+    public static void start(Transition.Builder b, Context cx, RunStart start) {
         DrState s = b.state();
+        RunKind kind = start.kind();
+        String why = start.why();
         long newEpoch = s.epoch() + 1;
         List<StepProgress> steps = new ArrayList<>();
         List<StepKind> kinds = steps(kind);
         for (int i = 0; i < kinds.size(); i++) {
-            steps.add(StepProgress.pending(i + 1, kinds.get(i).label()));
+            steps.add(StepProgress.pending(i + 1, kinds.get(i)));
         }
         String runId = kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + newEpoch + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
-        Run run = new Run(runId, kind, from, to, newEpoch, cx.now(), outageSince, why, decidedBy, forced, 1, steps,
-                null, null, null, null, null, null, null);
+        Run run = Run.begin(runId, start, newEpoch, cx.now(), steps);
         String recorded = "decision recorded (" + why + "); epoch " + s.epoch() + " → " + newEpoch;
         StepProgress first = run.step(1).attempt(cx.now(), Map.of(), null);
         b.state(s.withEpoch(newEpoch, cx.now()).withPending(null).withRun(run)
@@ -68,7 +65,7 @@ public final class Runbooks {
         Run run = b.state().run();
         StepProgress skipped = run.current().finish(StepState.SKIPPED, cx.now(), why, Map.of());
         b.step(run, skipped, StepStatus.SKIPPED, skipped.durationMs(), why);
-        moveOn(b, run.withStep(skipped), StepKind.of(skipped.name()));
+        moveOn(b, run.withStep(skipped), skipped.kind());
     }
 
     /** A step ended (done or skipped): on to the next; the roles move with PROMOTE. */

@@ -104,7 +104,7 @@ public class FailoverMetrics {
             }
             if (run.outcome() != null && firstSight(run.runId()) && count) {
                 Counter.builder("lifeboat.failover.runs").description("Runbooks finished, by kind and outcome")
-                        .tags("run_kind", run.kind().name(), "outcome", run.outcome()).register(meters).increment();
+                        .tags("run_kind", run.kind().name(), "outcome", run.outcome().name()).register(meters).increment();
             }
         }
     }

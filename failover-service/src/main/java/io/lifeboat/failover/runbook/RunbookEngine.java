@@ -2,6 +2,7 @@ package io.lifeboat.failover.runbook;
 
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.PromotionResult;
@@ -16,7 +17,7 @@ import io.lifeboat.failover.decision.FenceOnReturn;
 import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Policy;
 import io.lifeboat.failover.decision.Runbooks;
-import io.lifeboat.failover.decision.StepKind;
+import io.lifeboat.failover.state.StepKind;
 import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.decision.Words;
 import io.lifeboat.failover.dns.DnsSwitcher;
@@ -26,6 +27,7 @@ import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Outgoing;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
+import io.lifeboat.failover.state.RunOutcome;
 import io.lifeboat.failover.state.StepProgress;
 import io.lifeboat.failover.state.StepState;
 import io.lifeboat.failover.state.UnfencedLoss;
@@ -64,7 +66,7 @@ public final class RunbookEngine {
         }
         Run run = s.run();
         StepProgress step = run.current();
-        StepKind kind = StepKind.of(step.name());
+        StepKind kind = step.kind();
         Transition.Builder b = Transition.from(s, cx);
         return switch (step.status()) {
             case PENDING -> startAttempt(b, cx, run, step, kind, null).build();
@@ -124,7 +126,7 @@ public final class RunbookEngine {
             case VERIFY_DNS -> {
                 Verification v = dns.verify(targets.apply(run.toSite()), p.dnsTimeout());
                 if (v.verified()) {
-                    // Users reach the new site from here on: what comes after (resuming replication) is not downtime.
+                    // Users reach the new site from here on: what comes after (reprotecting home) is not downtime.
                     return complete(b, cx, run.measuredAt(cx.now()), step, v.summary(), v.answers());
                 }
                 return attemptFailed(b, cx, run, step, "DNS not verified: " + v.summary());
@@ -237,7 +239,7 @@ public final class RunbookEngine {
         if (step.attempts() < max) {
             String retrying = "attempt " + step.attempts() + " of " + max + " failed: " + why + "; retrying";
             b.step(run, step, StepStatus.FAILED, Duration.between(step.attemptStartedAt(), cx.now()).toMillis(), retrying);
-            return startAttempt(b, cx, run, step, StepKind.of(step.name()), retrying);
+            return startAttempt(b, cx, run, step, step.kind(), retrying);
         }
         return stuck(b, cx, run, step, "STUCK at step " + step.number() + " " + step.name() + " after " + max
                 + " attempts: " + why, why);
@@ -257,7 +259,7 @@ public final class RunbookEngine {
             Map<String, String> results) {
         StepProgress done = step.finish(StepState.COMPLETED, cx.now(), why, results);
         b.step(run, done, StepStatus.COMPLETED, done.durationMs(), why);
-        Runbooks.moveOn(b, run.withStep(done), StepKind.of(step.name()));
+        Runbooks.moveOn(b, run.withStep(done), step.kind());
         return b.reason("step " + step.number() + " " + step.name() + " completed: " + why).unsettled();
     }
 
@@ -286,7 +288,7 @@ public final class RunbookEngine {
                 : Words.millis(run.dataLossWindowMs()));
         results.put("dataLossWindowMs", run.dataLossWindowMs() == null ? "unknown" : Long.toString(run.dataLossWindowMs()));
         StepProgress done = step.finish(StepState.COMPLETED, cx.now(), why.toString(), results);
-        Run finished = run.withStep(done).finished(cx.now(), "COMPLETED", recovery, writesUnavailable);
+        Run finished = run.withStep(done).finished(cx.now(), RunOutcome.COMPLETED, recovery, writesUnavailable);
         b.step(finished, done, StepStatus.COMPLETED, done.durationMs(), why.toString());
         DrState s = b.state().withRunFinished(finished);
         if (run.kind() == RunKind.FAILOVER) {
@@ -305,19 +307,21 @@ public final class RunbookEngine {
                 + step.name() + ": " + run.decisionReason();
         switch (kind) {
             case FENCE_LOST, FENCE_ACTIVE -> out.add(command(cx, run, step, attempt, CommandName.FENCE, run.fromSite(),
-                    because, Map.of("newActive", run.toSite())));
+                    because, CommandParameters.fence(run.toSite(), false)));
             case DRAIN -> p.databaseLinks().forEach(link -> out.add(command(cx, run, step, attempt, CommandName.DRAIN,
-                    link, because, Map.of())));
+                    link, because, CommandParameters.none())));
             case PROMOTE -> p.databaseLinks().forEach(link -> out.add(command(cx, run, step, attempt,
                     CommandName.PROMOTE, link, because, run.outageSince() == null
-                            ? Map.of("site", run.toSite(), "planned", "true")
-                            : Map.of("site", run.toSite(), "sourceLostAt", run.outageSince().toString()))));
-            case REVERSE, RESUME -> {
+                            ? CommandParameters.plannedPromote(run.toSite())
+                            : CommandParameters.promote(run.toSite(), run.outageSince()))));
+            case REVERSE, REPROTECT -> {
+                // REVERSE hands the links to the DR site's writes; REPROTECT, after the switchover, back to home's.
+                String newSource = kind == StepKind.REVERSE ? run.fromSite() : run.toSite();
                 p.databaseLinks().forEach(link -> out.add(command(cx, run, step, attempt, CommandName.REVERSE, link,
-                        because, Map.of("source", kind == StepKind.REVERSE ? run.fromSite() : run.toSite()))));
+                        because, CommandParameters.reverse(newSource, false))));
                 if (kind == StepKind.REVERSE) {
                     p.fileLinks().forEach(link -> out.add(command(cx, run, step, attempt, CommandName.RECONCILE, link,
-                            because, Map.of())));
+                            because, CommandParameters.none())));
                 }
             }
             default -> {
@@ -327,7 +331,7 @@ public final class RunbookEngine {
     }
 
     private static CommandIssued command(Context cx, Run run, StepProgress step, int attempt, CommandName name,
-            String target, String because, Map<String, String> parameters) {
+            String target, String because, CommandParameters parameters) {
         String attemptId = step.operatorRetries() == 0 ? Integer.toString(attempt) : "r" + step.operatorRetries() + "." + attempt;
         String id = run.runId() + "/" + step.number() + "/" + attemptId + "/" + name.name().toLowerCase() + "/" + target;
         return new CommandIssued(id, name, run.epoch(), target, cx.self(), because, parameters, cx.now());
@@ -337,7 +341,7 @@ public final class RunbookEngine {
         return switch (kind) {
             case FENCE_LOST -> p.fenceTimeout();
             case DRAIN, PROMOTE -> p.drainTimeout();
-            case REVERSE, RESUME -> p.reverseTimeout();
+            case REVERSE, REPROTECT -> p.reverseTimeout();
             case CATCH_UP -> p.catchUpTimeout();
             case SWITCH_DNS, VERIFY_DNS -> p.dnsTimeout();
             default -> p.stepTimeout();

@@ -14,10 +14,16 @@ import java.util.List;
 public record Run(String runId, RunKind kind, String fromSite, String toSite, long epoch, Instant startedAt,
         Instant outageSince, String decisionReason, String decidedBy, boolean forced, int currentStep,
         List<StepProgress> steps, Long dataLossWindowMs, String appliedPosition, Instant writesStoppedAt,
-        Instant finishedAt, String outcome, Long recoveryTimeMs, Long writesUnavailableMs) {
+        Instant finishedAt, RunOutcome outcome, Long recoveryTimeMs, Long writesUnavailableMs) {
 
     public Run {
         steps = steps == null ? List.of() : List.copyOf(steps);
+    }
+
+    /** A run just started at step 1 of {@code steps}: nothing measured, nothing finished yet. */
+    public static Run begin(String runId, RunStart start, long epoch, Instant startedAt, List<StepProgress> steps) {
+        return new Run(runId, start.kind(), start.fromSite(), start.toSite(), epoch, startedAt, start.outageSince(),
+                start.why(), start.decidedBy(), start.forced(), 1, steps, null, null, null, null, null, null, null);
     }
 
     public StepProgress current() {
@@ -71,7 +77,7 @@ public record Run(String runId, RunKind kind, String fromSite, String toSite, lo
                 writesUnavailableMs);
     }
 
-    public Run finished(Instant at, String how, Long recoveryMs, Long writesUnavailableMsValue) {
+    public Run finished(Instant at, RunOutcome how, Long recoveryMs, Long writesUnavailableMsValue) {
         return new Run(runId, kind, fromSite, toSite, epoch, startedAt, outageSince, decisionReason, decidedBy, forced,
                 currentStep, steps, dataLossWindowMs, appliedPosition, writesStoppedAt, at, how, recoveryMs,
                 writesUnavailableMsValue);

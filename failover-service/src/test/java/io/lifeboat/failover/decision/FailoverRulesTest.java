@@ -8,6 +8,7 @@ import io.lifeboat.events.FailoverPhase;
 import io.lifeboat.events.SiteVerdictChanged;
 import io.lifeboat.events.Verdict;
 import io.lifeboat.failover.state.DrState;
+import io.lifeboat.failover.state.RunOutcome;
 import io.lifeboat.failover.state.Outgoing;
 import io.lifeboat.failover.state.RunKind;
 import org.junit.jupiter.api.Nested;
@@ -339,7 +340,7 @@ class FailoverRulesTest {
             DrState running = FailoverRules.approve(awaiting(), healthy(NOW), "alice", "operator", "go", at(NOW)).next();
             Transition t = FailoverRules.abort(running, "bob", "operator", "changed my mind", at(NOW));
             assertThat(t.next().run()).isNull();
-            assertThat(t.next().lastRun().outcome()).isEqualTo("ABORTED");
+            assertThat(t.next().lastRun().outcome()).isEqualTo(RunOutcome.ABORTED);
             assertThat(t.next().phase()).isEqualTo(FailoverPhase.NORMAL);
             assertThat(t.reason()).contains("steps done are not undone");
         }

@@ -149,7 +149,7 @@ class FenceOnReturnPropertiesTest {
                 assertThat(c.command()).isEqualTo(CommandName.FENCE);
                 assertThat(c.target()).isEqualTo("home");
                 assertThat(c.epoch()).isEqualTo(w.state.epoch());
-                assertThat(c.parameters()).containsEntry("newActive", "offsite");
+                assertThat(c.parameters().newActive()).isEqualTo("offsite");
             });
             assertThat(w.fences).extracting(CommandIssued::commandId).doesNotHaveDuplicates();
             // While not fenced, a FENCE is always under way or due within the fence timeout.

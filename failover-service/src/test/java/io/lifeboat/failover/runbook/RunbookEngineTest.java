@@ -15,6 +15,7 @@ import io.lifeboat.failover.decision.FailoverRules;
 import io.lifeboat.failover.decision.Observations;
 import io.lifeboat.failover.decision.Transition;
 import io.lifeboat.failover.state.DrState;
+import io.lifeboat.failover.state.RunOutcome;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -47,7 +48,7 @@ class RunbookEngineTest {
         assertThat(s.standbySite()).isEqualTo("home");
         assertThat(s.epoch()).isEqualTo(2);
         assertThat(s.run()).isNull();
-        assertThat(s.lastRun().outcome()).isEqualTo("COMPLETED");
+        assertThat(s.lastRun().outcome()).isEqualTo(RunOutcome.COMPLETED);
         assertThat(s.lastRun().dataLossWindowMs()).isEqualTo(400);
         assertThat(s.lastRun().recoveryTimeMs()).isEqualTo(8500); // failing since NOW-7.5 s, verified at NOW+1 s
         assertThat(s.lastFailoverAt()).isEqualTo(NOW.plusSeconds(1));
@@ -55,7 +56,7 @@ class RunbookEngineTest {
                 CommandName.PROMOTE);
         assertThat(driver.issued).allSatisfy(c -> assertThat(c.epoch()).isEqualTo(2));
         assertThat(driver.issued.get(0).target()).isEqualTo("home");
-        assertThat(driver.issued.get(2).parameters()).containsKey("sourceLostAt");
+        assertThat(driver.issued.get(2).parameters().sourceLostAt()).isNotNull();
         assertThat(driver.dnsSwitches).containsExactly("offsite");
         assertThat(driver.dnsEpochs).containsExactly(2L);
         assertThat(steps()).filteredOn(st -> st.status() == StepStatus.COMPLETED).extracting(FailoverStep::name)
@@ -184,7 +185,7 @@ class RunbookEngineTest {
         driver.answer = c -> c.command() == CommandName.REVERSE && ++reverses[0] == 2 ? null : CommandOutcome.DONE;
 
         DrState resuming = driver.run(failingBack, caughtUp, at(later));
-        assertThat(resuming.run().current().name()).isEqualTo("resume-replication");
+        assertThat(resuming.run().current().name()).isEqualTo("reprotect");
         CommandIssued reverse = driver.issued.get(driver.issued.size() - 1);
         driver.replies.put(reverse.commandId(), new CommandFinished(reverse.commandId(), reverse.command(), reverse.epoch(),
                 reverse.target(), CommandOutcome.DONE, "resynced", "test", java.util.Map.of(), later.plusSeconds(40)));

@@ -2,6 +2,7 @@ package io.lifeboat.failover.state;
 
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.FailoverPhase;
 import io.lifeboat.events.FailoverState;
@@ -57,7 +58,7 @@ class StateStoreLeadershipTest {
     }
 
     private static CommandIssued fence(String id, long epoch) {
-        return new CommandIssued(id, CommandName.FENCE, epoch, "home", "test", "test", Map.of(), Instant.now());
+        return new CommandIssued(id, CommandName.FENCE, epoch, "home", "test", "test", CommandParameters.none(), Instant.now());
     }
 
     private long leaders() {
@@ -117,11 +118,11 @@ class StateStoreLeadershipTest {
     void aRestartedInstanceResumesFromTheTopicInTheMiddleOfARunbook() throws Exception {
         StateStore a = store("instance-a");
         await().atMost(Duration.ofSeconds(40)).until(a::isLeader);
-        Run run = new Run("failover-2-abc", RunKind.FAILOVER, "home", "offsite", 2, Instant.now(), Instant.now(),
-                "test", "test", false, 3, List.of(StepProgress.pending(1, "record-decision"),
-                StepProgress.pending(2, "fence-old-active"), StepProgress.pending(3, "drain")
-                        .attempt(Instant.now(), Map.of("DRAIN home-to-offsite-db", "failover-2-abc/3/1/drain/x"), null)),
-                null, null, null, null, null, null, null);
+        Run run = Run.begin("failover-2-abc", RunStart.failover("home", "offsite", Instant.now(), "test", "test"), 2,
+                Instant.now(), List.of(StepProgress.pending(1, StepKind.RECORD),
+                StepProgress.pending(2, StepKind.FENCE_LOST), StepProgress.pending(3, StepKind.DRAIN)
+                        .attempt(Instant.now(), Map.of("DRAIN home-to-offsite-db", "failover-2-abc/3/1/drain/x"), null)))
+                .withCurrentStep(3);
         DrState midway = state("home", 2).withRun(run).withPhase(FailoverPhase.FAILING_OVER, "failing over");
         DrState written = a.write(midway, List.of());
         a.close();

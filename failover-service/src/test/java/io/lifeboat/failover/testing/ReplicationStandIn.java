@@ -141,7 +141,7 @@ public final class ReplicationStandIn implements AutoCloseable {
             return;
         }
         if (outcome == CommandOutcome.DONE && command.command() == CommandName.REVERSE) {
-            String parameterSource = command.parameters() == null ? null : command.parameters().get("source");
+            String parameterSource = command.parameters().source();
             if (parameterSource != null && !parameterSource.equals(source)) {
                 String old = source;
                 source = target;
@@ -152,7 +152,7 @@ public final class ReplicationStandIn implements AutoCloseable {
     }
 
     private void finish(CommandIssued command, CommandOutcome outcome, String reason) {
-        boolean unplanned = command.parameters() != null && command.parameters().containsKey("sourceLostAt");
+        boolean unplanned = command.parameters().sourceLostAt() != null;
         io.lifeboat.events.PromotionResult promoted = command.command() == CommandName.PROMOTE
                 && outcome == CommandOutcome.DONE ? new io.lifeboat.events.PromotionResult(command.target(), !unplanned,
                         "0/1A2B3C4", null, unplanned ? 250L : 0L, null, 0, false) : null;

@@ -3,6 +3,7 @@ package io.lifeboat.replication.command;
 import io.lifeboat.events.CommandFinished;
 import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
 import io.lifeboat.events.PromotionResult;
 import io.lifeboat.events.EventTypes;
@@ -116,14 +117,14 @@ public class CommandHandler {
     private Done run(CommandIssued command, List<ReplicationLink> concerned) throws Exception {
         ReplicationLink link = concerned.get(0);
         String why = command.reason() == null ? command.command() + " by " + command.issuedBy() : command.reason();
-        Map<String, String> parameters = command.parameters() == null ? Map.of() : command.parameters();
+        CommandParameters parameters = command.parameters();
         boolean ofSite = command.command() == CommandName.FENCE || command.command() == CommandName.UNFENCE;
         if (!ofSite && link.refusedToRun() != null) {
             throw new ReplicationLink.Refused("link " + link.id() + " " + link.refusedToRun());
         }
         if (command.command() == CommandName.PROMOTE) {
-            LinkCommands.Promoted promoted = link.commands().promote(parameters.get("sourceLostAt"),
-                    Boolean.parseBoolean(parameters.get("planned")), why);
+            LinkCommands.Promoted promoted = link.commands().promote(parameters.sourceLostAt(),
+                    Boolean.TRUE.equals(parameters.planned()), why);
             return new Done(promoted.details(), promoted.result());
         }
         return Done.of(switch (command.command()) {
@@ -134,8 +135,8 @@ public class CommandHandler {
                     command.epoch(), why);
             case UNFENCE -> SiteFence.unfence(command.target(), concerned, links.applicationRoles(command.target()),
                     command.epoch(), why);
-            case REVERSE -> link.commands().reverse(command.epoch(), parameters.get("source"),
-                    Boolean.parseBoolean(parameters.get("force")), why);
+            case REVERSE -> link.commands().reverse(command.epoch(), parameters.source(),
+                    Boolean.TRUE.equals(parameters.force()), why);
             case PROMOTE, RECONCILE -> throw new IllegalStateException("not run here: " + command.command());
         });
     }

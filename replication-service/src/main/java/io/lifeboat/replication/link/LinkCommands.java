@@ -131,12 +131,12 @@ public final class LinkCommands {
 
     /**
      * Drain, keep a transaction whose END never came in the quarantine, move sequences past the data, lift the
-     * guard. {@code sourceLostAt} (ISO instant) gives the data-loss window: the source's commit time of the last
+     * guard. {@code sourceLostAt} (null: now) gives the data-loss window: the source's commit time of the last
      * applied change against it. A {@code planned} promotion (a switchover with the source fenced and answering)
      * loses nothing or does not happen: its window is 0 when the drain captured the source's WAL up to where it
      * stood, and it is refused otherwise.
      */
-    public synchronized Promoted promote(String sourceLostAt, boolean planned, String why) throws Exception {
+    public synchronized Promoted promote(Instant sourceLostAt, boolean planned, String why) throws Exception {
         LinkDefinition d = link.definition;
         if (link.state() == LinkState.PROMOTED) {
             // A retry of a PROMOTE whose answer was lost: the same outcome again, not a refusal that strands a runbook.
@@ -189,7 +189,7 @@ public final class LinkCommands {
         }
         ApplierStatus s = link.applier.status();
         long lastCommit = ReplicationLink.lastAppliedCommit(s);
-        Instant lost = sourceLostAt == null || sourceLostAt.isBlank() ? Instant.now() : Instant.parse(sourceLostAt);
+        Instant lost = sourceLostAt == null ? Instant.now() : sourceLostAt;
         details.put("guardLifted", Integer.toString(tables.size()));
         details.put("consistency", s.consistency().state().name());
         Long loss = planned ? Long.valueOf(0) : lastCommit <= 0 ? null : Math.max(0, lost.toEpochMilli() - lastCommit);
