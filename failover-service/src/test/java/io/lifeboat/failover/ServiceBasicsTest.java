@@ -12,20 +12,11 @@ import java.util.Set;
 @WithTestResource(KafkaResource.class)
 class ServiceBasicsTest extends ServiceBasicsContract {
 
-    @Override
-    protected String serviceName() {
-        return "failover-service";
-    }
-
-    @Override
-    protected List<String> apiPaths() {
-        return List.of("/state", "/history", "/failover", "/approve", "/abort", "/failback", "/steps/{n}/retry",
-                "/steps/{n}/skip", "/pause", "/resume");
-    }
-
-    @Override
-    protected Set<String> operatorOperations() {
-        return Set.of("POST /failover", "POST /approve", "POST /abort", "POST /failback", "POST /steps/{n}/retry",
-                "POST /steps/{n}/skip", "POST /pause", "POST /resume");
+    ServiceBasicsTest() {
+        super("failover-service",
+                List.of("/state", "/history", "/failover", "/approve", "/abort", "/failback", "/steps/{n}/retry",
+                        "/steps/{n}/skip", "/pause", "/resume"),
+                Set.of("POST /failover", "POST /approve", "POST /abort", "POST /failback", "POST /steps/{n}/retry",
+                        "POST /steps/{n}/skip", "POST /pause", "POST /resume"));
     }
 }

@@ -14,18 +14,9 @@ import java.util.Set;
 @WithTestResource(FilesyncStoresResource.class)
 class ServiceBasicsTest extends ServiceBasicsContract {
 
-    @Override
-    protected String serviceName() {
-        return "filesync-service";
-    }
-
-    @Override
-    protected List<String> apiPaths() {
-        return List.of("/links", "/reconcile");
-    }
-
-    @Override
-    protected Set<String> operatorOperations() {
-        return Set.of("POST /reconcile");
+    ServiceBasicsTest() {
+        super("filesync-service",
+                List.of("/links", "/reconcile"),
+                Set.of("POST /reconcile"));
     }
 }

@@ -12,18 +12,9 @@ import java.util.Set;
 @WithTestResource(KafkaResource.class)
 class ServiceBasicsTest extends ServiceBasicsContract {
 
-    @Override
-    protected String serviceName() {
-        return "heartbeat-service";
-    }
-
-    @Override
-    protected List<String> apiPaths() {
-        return List.of("/sites", "/sites/{siteId}", "/observers", "/warden", "/alerts");
-    }
-
-    @Override
-    protected Set<String> operatorOperations() {
-        return Set.of();
+    ServiceBasicsTest() {
+        super("heartbeat-service",
+                List.of("/sites", "/sites/{siteId}", "/observers", "/warden", "/alerts"),
+                Set.of());
     }
 }

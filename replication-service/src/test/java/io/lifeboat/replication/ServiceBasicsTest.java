@@ -12,19 +12,10 @@ import java.util.Set;
 @WithTestResource(KafkaResource.class)
 class ServiceBasicsTest extends ServiceBasicsContract {
 
-    @Override
-    protected String serviceName() {
-        return "replication-service";
-    }
-
-    @Override
-    protected List<String> apiPaths() {
-        return List.of("/links", "/links/{id}", "/links/{id}/compare", "/links/{id}/quarantine", "/links/{id}/resync");
-    }
-
-    @Override
-    protected Set<String> operatorOperations() {
-        return Set.of("POST /links/{id}/compare", "POST /links/{id}/drift/check", "POST /links/{id}/tables/{table}/resume",
-                "POST /links/{id}/resync");
+    ServiceBasicsTest() {
+        super("replication-service",
+                List.of("/links", "/links/{id}", "/links/{id}/compare", "/links/{id}/quarantine", "/links/{id}/resync"),
+                Set.of("POST /links/{id}/compare", "POST /links/{id}/drift/check",
+                        "POST /links/{id}/tables/{table}/resume", "POST /links/{id}/resync"));
     }
 }

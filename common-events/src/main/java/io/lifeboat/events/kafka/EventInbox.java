@@ -1,5 +1,6 @@
 package io.lifeboat.events.kafka;
 
+import io.lifeboat.events.service.LifeboatConfig;
 import io.lifeboat.events.Event;
 import io.lifeboat.events.EventPayload;
 import io.lifeboat.events.EventType;

@@ -1,5 +1,6 @@
 package io.lifeboat.events.kafka;
 
+import io.lifeboat.events.service.LifeboatConfig;
 import io.lifeboat.events.Topic;
 import jakarta.enterprise.context.ApplicationScoped;
 

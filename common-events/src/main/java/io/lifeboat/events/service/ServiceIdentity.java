@@ -1,6 +1,5 @@
 package io.lifeboat.events.service;
 
-import io.lifeboat.events.kafka.LifeboatConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 

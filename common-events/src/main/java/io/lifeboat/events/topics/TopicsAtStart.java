@@ -2,7 +2,7 @@ package io.lifeboat.events.topics;
 
 import io.lifeboat.events.Topic;
 import io.lifeboat.events.kafka.KafkaSettings;
-import io.lifeboat.events.kafka.LifeboatConfig;
+import io.lifeboat.events.service.LifeboatConfig;
 import io.lifeboat.events.kafka.TopicNames;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;

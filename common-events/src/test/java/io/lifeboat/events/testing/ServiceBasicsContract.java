@@ -24,13 +24,31 @@ import static org.hamcrest.Matchers.equalTo;
  */
 public abstract class ServiceBasicsContract {
 
-    protected abstract String serviceName();
+    private final String serviceName;
+    private final List<String> apiPaths;
+    private final Set<String> operatorOperations;
 
-    /** Paths of the service's own REST API that its OpenAPI document must describe. */
-    protected abstract List<String> apiPaths();
+    /**
+     * @param apiPaths           paths of the service's own REST API that its OpenAPI document must describe
+     * @param operatorOperations every operation that needs an operator token, as "METHOD /path" ("POST /reconcile")
+     */
+    protected ServiceBasicsContract(String serviceName, List<String> apiPaths, Set<String> operatorOperations) {
+        this.serviceName = serviceName;
+        this.apiPaths = apiPaths;
+        this.operatorOperations = operatorOperations;
+    }
 
-    /** Every operation that needs an operator token, as "METHOD /path" (e.g. "POST /reconcile"). */
-    protected abstract Set<String> operatorOperations();
+    private String serviceName() {
+        return serviceName;
+    }
+
+    private List<String> apiPaths() {
+        return apiPaths;
+    }
+
+    private Set<String> operatorOperations() {
+        return operatorOperations;
+    }
 
     @Test
     @SuppressWarnings("unchecked")

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * The settings the decision rules and runbooks follow, already checked (see
- * {@link io.lifeboat.failover.config.FailoverSettings}). Pure data: tests build it directly.
+ * {@code config.FailoverSettings}). Pure data: tests build it directly.
  */
 public record Policy(String stateId, String homeSite, String otherSite, Mode mode, Duration grace,
         Duration allowedDataLoss, Duration lagStaleAfter, Duration cooldown, int minObservers, int minLocations,

@@ -109,13 +109,13 @@ public record Transition(DrState next, List<Outgoing<?>> out, String reason, boo
         }
 
         public Builder alert(String kind, Severity severity, String siteId, String why) {
-            out.add(new Outgoing<>(EventTypes.ALERT_RAISED, new AlertRaised(alertId(kind), kind, severity, siteId, why,
+            out.add(new Outgoing<>(EventTypes.ALERT_RAISED, AlertRaised.of(kind, state.stateId(), severity, siteId, why,
                     cx.self(), cx.now(), Map.of("stateId", state.stateId()))));
             return this;
         }
 
         public Builder resolve(String kind, String siteId, String why) {
-            out.add(new Outgoing<>(EventTypes.ALERT_RESOLVED, new AlertResolved(alertId(kind), kind, siteId, why,
+            out.add(new Outgoing<>(EventTypes.ALERT_RESOLVED, AlertResolved.of(kind, state.stateId(), siteId, why,
                     cx.self(), cx.now())));
             return this;
         }
@@ -139,10 +139,6 @@ public record Transition(DrState next, List<Outgoing<?>> out, String reason, boo
         public Builder send(Outgoing<?> event) {
             out.add(event);
             return this;
-        }
-
-        public String alertId(String kind) {
-            return kind.toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ":" + state.stateId();
         }
 
         public Transition build() {

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * A site that failover-service could not fence when it was lost (its FENCE went unanswered), and so may still take
  * writes: kept in the DR state until the site answers again and is fenced, which comes before anything else
- * ({@link io.lifeboat.failover.decision.FenceOnReturn}).
+ * ({@code decision.FenceOnReturn}).
  *
  * @param since            when Lifeboat first tried to fence the site and could not: how long it has been unfenced
  *                         is counted from here

@@ -10,7 +10,7 @@ import io.lifeboat.events.Topic;
 import io.lifeboat.events.kafka.EventInbox;
 import io.lifeboat.events.kafka.EventReader;
 import io.lifeboat.events.kafka.KafkaSettings;
-import io.lifeboat.events.kafka.LifeboatConfig;
+import io.lifeboat.events.service.LifeboatConfig;
 import io.lifeboat.events.kafka.TopicNames;
 import io.lifeboat.events.kafka.UnreadableEvent;
 import io.lifeboat.events.retry.Backoff;

@@ -1,4 +1,4 @@
-package io.lifeboat.events.kafka;
+package io.lifeboat.events.service;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -53,7 +53,7 @@ public interface LifeboatConfig {
 
         /**
          * The contract's topics this service reads or writes, by property ({@code heartbeats}, {@code events}, ...):
-         * created at start when missing ({@link io.lifeboat.events.topics.TopicsAtStart}).
+         * created at start when missing ({@code topics.TopicsAtStart}).
          */
         Optional<java.util.List<String>> used();
 

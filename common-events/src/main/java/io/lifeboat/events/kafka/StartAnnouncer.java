@@ -1,9 +1,9 @@
-package io.lifeboat.events.service;
+package io.lifeboat.events.kafka;
 
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.ServiceStarted;
 import io.lifeboat.events.json.EventSchemas;
-import io.lifeboat.events.kafka.EventPublisher;
+import io.lifeboat.events.service.ServiceIdentity;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
