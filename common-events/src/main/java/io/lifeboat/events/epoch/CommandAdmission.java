@@ -6,6 +6,7 @@ import io.lifeboat.events.Topic;
 import io.lifeboat.events.kafka.AlertPublisher;
 import io.lifeboat.events.kafka.KafkaSettings;
 import io.lifeboat.events.kafka.TopicNames;
+import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.events.service.ServiceIdentity;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
@@ -15,6 +16,8 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * The one way a service decides whether to run a command from {@code lifeboat.commands}: at the epoch
@@ -28,6 +31,8 @@ public class CommandAdmission {
 
     private static final Logger LOG = Logger.getLogger(CommandAdmission.class);
     public static final String ALERT_KIND = "COMMAND_EPOCH_FROM_NOWHERE";
+    /** How long a state may trail the command of its own transaction (the markers' gap is milliseconds). */
+    static final Duration STATE_BEHIND_COMMAND = Duration.ofSeconds(3);
 
     private final FailoverEpoch epochs;
     private final AlertPublisher alerts;
@@ -44,13 +49,34 @@ public class CommandAdmission {
 
     /** @throws IllegalStateException when the held epoch cannot be read now (then the command is neither run nor refused) */
     public EpochAdmission.Decision admit(CommandIssued command) {
-        EpochAdmission.Decision decision = EpochAdmission.admit(command.epoch(), epochs.current());
+        EpochAdmission.Decision decision = settled(command.epoch(), epochs::current, STATE_BEHIND_COMMAND);
         if (decision.verdict() == EpochAdmission.Verdict.FROM_NOWHERE) {
             String reason = command.command() + " " + command.target() + " (command " + command.commandId()
                     + ", issued by '" + command.issuedBy() + "') refused: " + decision.reason();
             LOG.errorf("%s", reason);
             alerts.raise(ALERT_KIND, who, Severity.CRITICAL, null, reason, Map.of("command",
-                    command.command().name(), "target", command.target(), "commandId", command.commandId(), "epoch", Long.toString(command.epoch())));
+                    command.command().name(), "target", command.target(), "commandId", command.commandId(),
+                    "epoch", Long.toString(command.epoch())));
+        }
+        return decision;
+    }
+
+    /**
+     * The verdict on {@code epoch} once the state has caught up with the command. failover-service commits a command
+     * and the state that raised its epoch in one transaction, but the commit's markers reach the two partitions one
+     * after the other: the command can be readable a moment before its state. So a newer epoch is read again, for
+     * at most {@code bound}, before it is called a forgery.
+     */
+    static EpochAdmission.Decision settled(long epoch, Supplier<OptionalLong> held, Duration bound) {
+        EpochAdmission.Decision decision = EpochAdmission.admit(epoch, held.get());
+        long deadline = System.nanoTime() + bound.toNanos();
+        Backoff backoff = new Backoff(Duration.ofMillis(20), Duration.ofMillis(500));
+        while (decision.verdict() == EpochAdmission.Verdict.FROM_NOWHERE && System.nanoTime() < deadline) {
+            if (!backoff.pause()) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            decision = EpochAdmission.admit(epoch, held.get());
         }
         return decision;
     }
