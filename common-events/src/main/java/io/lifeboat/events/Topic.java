@@ -2,7 +2,7 @@ package io.lifeboat.events;
 
 /**
  * The topics of the contract, with their default names. A deployment may rename them through
- * {@code lifeboat.topics.<property>} (see {@link io.lifeboat.events.kafka.TopicNames}).
+ * {@code lifeboat.topics.<property>} (see {@code kafka.TopicNames}).
  */
 public enum Topic {
     HEARTBEATS("heartbeats", "lifeboat.heartbeats"),

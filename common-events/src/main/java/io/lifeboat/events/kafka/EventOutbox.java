@@ -8,15 +8,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The reliable publisher, and its one behaviour when Kafka refuses: an event that reports a condition (a verdict,
  * an alert, a link's state, a mirror's outcome) must not be lost while the broker is away, and must not hold up the
  * thread that found it either. It queues here and one thread ({@code event-outbox}) publishes the queue in order,
- * retrying each event with the shared {@link Backoff} (0.2 s doubling to 10 s) until the broker takes it. What is
+ * up to 100 events in flight at once, retrying what the broker refused with the shared {@link Backoff} (0.2 s
+ * doubling to 10 s) until it takes it (in their order, after those it took). What is
  * lost: the queue if the process dies (a condition is found again from the state after a restart), and events past
  * {@value #CAPACITY} waiting, each dropped with an ERROR line naming it.
  *
@@ -30,6 +36,10 @@ public class EventOutbox {
 
     private static final Logger LOG = Logger.getLogger(EventOutbox.class);
     private static final int CAPACITY = 10_000;
+    /** At most this many events in flight at once (the channel's buffer is larger). */
+    private static final int BATCH = 100;
+    /** As long as the producer's own delivery timeout, past which a send has failed anyway. */
+    private static final Duration AWAIT = Duration.ofSeconds(130);
 
     private record Pending(EventType<?> type, EventPayload payload) {
     }
@@ -59,32 +69,62 @@ public class EventOutbox {
         return queue.size();
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
     private void drain() {
+        List<Pending> batch = new ArrayList<>();
         while (running) {
-            Pending next;
             try {
-                next = queue.poll(1, TimeUnit.SECONDS);
+                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 return;
             }
-            if (next == null) {
-                continue;
+            // What waits is sent together and acknowledged together: one event at a time would bound the rate of
+            // events to one broker round trip each, and a mirror of small files reports hundreds a second.
+            queue.drainTo(batch, BATCH - 1);
+            if (!publish(batch)) {
+                return;
             }
-            Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
-            while (running) {
+            batch.clear();
+        }
+    }
+
+    /** Publishes the batch until the broker has taken all of it; false when told to stop. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private boolean publish(List<Pending> batch) {
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+        List<Pending> unsent = batch;
+        while (running) {
+            List<CompletableFuture<?>> sent = new ArrayList<>(unsent.size());
+            for (Pending p : unsent) {
+                sent.add(publisher.publish((EventType) p.type(), p.payload()).subscribeAsCompletionStage());
+            }
+            List<Pending> failed = new ArrayList<>();
+            String problem = null;
+            for (int i = 0; i < sent.size(); i++) {
                 try {
-                    publisher.publishAndAwait((EventType) next.type(), next.payload());
-                    break;
-                } catch (RuntimeException e) {
-                    LOG.warnf("cannot publish %s about %s yet (%s); retrying in %d ms", next.type().name(),
-                            next.payload().subject(), e.getMessage(), backoff.current().toMillis());
-                    if (!backoff.pause()) {
-                        return;
-                    }
+                    sent.get(i).get(AWAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return false;
+                } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                    failed.add(unsent.get(i)); // in their order: a retry keeps the order of each subject's events
+                    problem = e.getCause() == null ? e.toString() : e.getCause().getMessage();
                 }
             }
+            if (failed.isEmpty()) {
+                return true;
+            }
+            Pending first = failed.get(0);
+            LOG.warnf("cannot publish %d events (first %s about %s) yet (%s); retrying in %d ms", failed.size(),
+                    first.type().name(), first.payload().subject(), problem, backoff.current().toMillis());
+            if (!backoff.pause()) {
+                return false;
+            }
+            unsent = failed;
         }
+        return false;
     }
 
     @PreDestroy

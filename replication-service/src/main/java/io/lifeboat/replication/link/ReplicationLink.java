@@ -134,13 +134,13 @@ public final class ReplicationLink implements AutoCloseable {
         if (DirectionCheck.refused(this)) {
             return;
         }
-        boolean stopped = phase == PersistedLink.Phase.DRAINED || phase == PersistedLink.Phase.PROMOTED;
         if (phase != PersistedLink.Phase.RUNNING) {
             // What a command did before the restart holds: a drained or promoted link does not capture again, a
             // promoted target is not guarded again, a paused link stays paused.
             on(new LinkRules.Input.Restored(phase, env.states().topic() + ": " + phase + ", "
                     + definition.source().site() + " → " + definition.target().site() + ", epoch " + epoch));
         }
+        boolean stopped = captureStopsHere(); // DRAINED or PROMOTED as restored
         topicId = ChangeTopic.ensure(admin, topic, env.replicationFactor());
         boolean prepared = false;
         try {
