@@ -1,6 +1,10 @@
 package io.lifeboat.replication;
 
 import io.lifeboat.events.AlertRaised;
+import io.lifeboat.events.CommandFinished;
+import io.lifeboat.events.CommandName;
+import io.lifeboat.events.CommandOutcome;
+import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.AlertResolved;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.ReplicationLag;
@@ -25,6 +29,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -193,6 +198,52 @@ class ComparisonIT {
             alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RESOLVED
                     && ((AlertResolved) e.payload()).kind().equals("SITES_DIFFER")
                     && ((AlertResolved) e.payload()).resolvedAt().isAfter(repaired), SOON);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aComparisonThePromotionMakesMootStopsAtOnce() throws Exception {
+        // The comparison reads the tables before it at both sites, then blocks on the source's shop.big, held by
+        // this test's lock, until something stops it.
+        try (Connection lock = home.connect("compare"); Statement s = lock.createStatement()) {
+            lock.setAutoCommit(false);
+            s.execute("LOCK TABLE shop.big IN ACCESS EXCLUSIVE MODE");
+            String started = given().baseUri(service.url()).auth().oauth2(LinkEnvironment.OPERATOR)
+                    .post("/links/" + LINK + "/compare").then().statusCode(202).extract().jsonPath()
+                    .getString("startedAt");
+            await().atMost(SOON).pollInterval(Duration.ofMillis(100)).until(() -> comparisonWaitsOnALock(home));
+
+            String kafka = SharedServers.kafka().bootstrapServers();
+            long epoch = io.lifeboat.events.testing.FailoverStates.current(kafka).orElse(0) + 1;
+            CommandFinished promoted = new Commands(kafka, LINK).run(CommandName.PROMOTE, epoch,
+                    CommandParameters.promote(null, Instant.now()), SOON);
+            assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
+            // The tables it had read at the standby were share-locked by it: the promotion ended its session there
+            // rather than wait for the comparison behind the guard's lift.
+            assertThat(promoted.details()).containsEntry("comparisonSessionsEnded", "1");
+
+            // Still under the lock: only the stop can have ended it.
+            JsonPath[] last = new JsonPath[1];
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                last[0] = given().baseUri(service.url()).get("/links/" + LINK + "/compare").then().extract()
+                        .jsonPath().setRootPath("comparisons[0]");
+                return started.equals(last[0].getString("startedAt"))
+                        && !"RUNNING".equals(last[0].getString("outcome"));
+            });
+            assertThat(last[0].getString("outcome")).as(last[0].prettify()).isEqualTo("NOT_COMPARED");
+            assertThat(last[0].getString("reason")).startsWith("stopped: the link became PROMOTED");
+            assertThat(comparisonWaitsOnALock(home)).as("the source's query was cancelled").isFalse();
+            lock.rollback();
+        }
+    }
+
+    private static boolean comparisonWaitsOnALock(PostgresServer site) throws SQLException {
+        try (Connection c = site.connect("compare"); Statement s = c.createStatement();
+             java.sql.ResultSet r = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE application_name"
+                     + " LIKE 'lifeboat-compare-%' AND wait_event_type = 'Lock'")) {
+            r.next();
+            return r.getLong(1) > 0;
         }
     }
 }

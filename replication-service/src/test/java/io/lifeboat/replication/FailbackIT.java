@@ -222,6 +222,10 @@ class FailbackIT {
         await().atMost(SOON).until(() -> "STREAMING".equals(given().baseUri(service.url()).get("/links/shop").then()
                 .extract().jsonPath().getString("state")));
         assertSiteHoldsWhatWasWritten(offsite, 105);
+        // The way home is proven by hashes on its own too (home → offsite, after the second REVERSE).
+        await().atMost(SOON).pollInterval(Duration.ofSeconds(1)).until(() -> given().baseUri(service.url())
+                .get("/links/shop/compare").then().extract().jsonPath().getList("comparisons.findAll { it.outcome =="
+                        + " 'EQUAL' && it.sourceSite == 'home' }").size() > 0);
         await().atMost(SOON).until(() -> rowsWritten(offsite, "shop.history") > before); // the update, counted
         assertThat(rowsWritten(offsite, "shop.history") - before).as("offsite kept its rows: no second copy")
                 .isLessThan(100);

@@ -49,6 +49,8 @@ public class Comparisons {
     private final MeterRegistry meters;
     private final Map<String, Deque<ComparisonResult>> history = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ComparisonResult>> running = new ConcurrentHashMap<>();
+    /** The comparison reading both databases now, per link (to stop one the link's PROMOTE or REVERSE made moot). */
+    private final Map<String, LinkComparison> reading = new ConcurrentHashMap<>();
     private final Map<String, Instant> provenEqual = new ConcurrentHashMap<>();
     /** Links whose difference alert is raised (resolved by the next equal result). */
     private final java.util.Set<String> differing = ConcurrentHashMap.newKeySet();
@@ -81,9 +83,7 @@ public class Comparisons {
         }
         every.ifPresent(d -> threads.scheduleAtFixedRate(this::scheduled, d.toMillis(), d.toMillis(),
                 TimeUnit.MILLISECONDS));
-        // A failback by difference is proven by a comparison as soon as its new standby has caught up.
-        threads.scheduleWithFixedDelay(() -> links.all().stream().filter(ReplicationLink::takeComparisonOwed)
-                .forEach(this::start), 2, 2, TimeUnit.SECONDS);
+        threads.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
         LOG.infof("comparison of the links' databases: %s", every.map(d -> "every " + d).orElse("on request only"));
     }
 
@@ -107,6 +107,32 @@ public class Comparisons {
             throw new IllegalArgumentException("lifeboat.replication.compare-interval: '" + value
                     + "' is neither 'off' nor a positive duration such as 24h", e);
         }
+    }
+
+    /**
+     * Every second: a comparison the link's PROMOTE or REVERSE made moot is stopped (its verdict would be dropped at
+     * its end anyway); a failback by difference is proven by a comparison as soon as its new standby has caught up,
+     * once no other comparison of the link is under way (one still running would take the request and then drop
+     * its own verdict: the failback would never be proven).
+     */
+    private void watch() {
+        for (ReplicationLink link : links.all()) {
+            LinkComparison now = reading.get(link.id());
+            if (now != null) {
+                moot(link.status().state(), link.definition().source().site(), now.sourceSite()).ifPresent(now::stop);
+            } else if (!running.containsKey(link.id()) && link.takeComparisonOwed()) {
+                start(link);
+            }
+        }
+    }
+
+    /** Why a comparison of {@code comparedSource} → its target says nothing of the link as it is now, if it does not. */
+    static Optional<String> moot(LinkState state, String sourceNow, String comparedSource) {
+        if (state == LinkState.PROMOTED || state == LinkState.REVERSING || !sourceNow.equals(comparedSource)) {
+            return Optional.of("stopped: the link became " + state + " (source " + sourceNow + ") during the"
+                    + " comparison, so what was read is no verdict on the link as it is now");
+        }
+        return Optional.empty();
     }
 
     private void scheduled() {
@@ -165,11 +191,18 @@ public class Comparisons {
                             + (status.consistency() == null ? "unknown" : status.consistency().reason()));
         } else {
             LinkComparison.Settings s = LinkComparison.Settings.defaults();
-            result = new LinkComparison(link.id(), d.source(), d.target(), d.schemas(), d::replicates,
-                    new LinkComparison.Settings(config.compareWait(), config.compareKeysReported(),
-                            s.candidateKeys(), s.leafRows(), s.parts())).run();
+            LinkComparison comparison = new LinkComparison(link.id(), d.source(), d.target(), d.schemas(),
+                    d::replicates, new LinkComparison.Settings(config.compareWait(), config.compareKeysReported(),
+                            s.candidateKeys(), s.leafRows(), s.parts()));
+            reading.put(link.id(), comparison);
+            try {
+                result = comparison.run();
+            } finally {
+                reading.remove(link.id());
+            }
             LinkState after = link.status().state();
-            if (!comparable(after) || !link.definition().source().site().equals(d.source().site())) {
+            if (result.outcome() != ComparisonResult.Outcome.NOT_COMPARED && (!comparable(after)
+                    || !link.definition().source().site().equals(d.source().site()))) {
                 // PROMOTE or REVERSE while comparing: what was read is no verdict on the link as it is now
                 result = result.ended(ComparisonResult.Outcome.NOT_COMPARED, "the link became " + after
                         + " during the comparison (" + result.outcome() + " before that)");

@@ -5,9 +5,11 @@ import io.lifeboat.replication.db.PgEndpoint;
 import io.lifeboat.replication.db.TableCatalog;
 import io.lifeboat.replication.db.TableShape;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
@@ -49,6 +52,8 @@ public final class LinkComparison {
     private final List<String> schemas;
     private final Predicate<String> replicated;
     private final Settings settings;
+    private final List<Connection> connections = new CopyOnWriteArrayList<>();
+    private volatile String stoppedBecause;
 
     public LinkComparison(String linkId, PgEndpoint source, PgEndpoint target, List<String> schemas,
             Predicate<String> replicated, Settings settings) {
@@ -60,6 +65,27 @@ public final class LinkComparison {
         this.settings = settings;
     }
 
+    /** The site this comparison reads as the source. */
+    public String sourceSite() {
+        return source.site();
+    }
+
+    /**
+     * Stops the comparison from another thread: the query under way at each side is cancelled and the result is
+     * NOT_COMPARED with {@code why}. For a comparison the link's PROMOTE or REVERSE made moot: reading both
+     * databases to the end would only compete with the switchover for the same CPUs and disks.
+     */
+    public void stop(String why) {
+        stoppedBecause = why;
+        for (Connection c : connections) {
+            try {
+                c.unwrap(PGConnection.class).cancelQuery();
+            } catch (SQLException e) {
+                // Closed already, or the server is gone: the comparison ends at its next step either way.
+            }
+        }
+    }
+
     public ComparisonResult run() {
         Instant started = Instant.now();
         ComparisonResult base = ComparisonResult.running(linkId, source.site(), target.site(), started);
@@ -69,6 +95,8 @@ public final class LinkComparison {
             return t;
         });
         try (Connection s = Recheck.open(source, linkId); Connection t = Recheck.open(target, linkId)) {
+            connections.add(s);
+            connections.add(t);
             s.setAutoCommit(false);
             try (Statement st = s.createStatement()) {
                 st.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -93,6 +121,7 @@ public final class LinkComparison {
             long sourceRows = 0;
             long targetRows = 0;
             for (TableShape shape : sourceTables.values()) {
+                stopIfAsked();
                 TableShape there = targetTables.get(shape.qualified());
                 if (there == null || shape.primaryKey().isEmpty()) {
                     notCompared.add(shape.qualified());
@@ -116,6 +145,7 @@ public final class LinkComparison {
             long firstPass = candidates.values().stream().mapToLong(RangeSearch.Found::count).sum();
             List<ComparisonResult.TableDifference> differences = new ArrayList<>();
             for (Map.Entry<String, RangeSearch.Found<List<String>>> e : candidates.entrySet()) {
+                stopIfAsked();
                 RangeSearch.Found<List<String>> found = e.getValue();
                 List<List<String>> keys = Recheck.differing(sqls.get(e.getKey()), found.keys(), source, target, linkId,
                         settings.standbyWait());
@@ -144,16 +174,43 @@ public final class LinkComparison {
                             .map(d -> d.table() + " (" + d.rows() + " rows)").toList();
             return result.ended(result.outcome(), why + (notCompared.isEmpty() ? "" : "; not compared, only at "
                     + source.site() + " or without a key: " + notCompared));
-        } catch (TimeoutException e) {
-            return base.ended(ComparisonResult.Outcome.NOT_COMPARED, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return base.ended(ComparisonResult.Outcome.FAILED, "interrupted");
         } catch (Exception e) {
-            LOG.warnf("link %s: comparison failed: %s", linkId, e.toString());
-            return base.ended(ComparisonResult.Outcome.FAILED, String.valueOf(e.getMessage()));
+            if (stoppedBecause != null) { // a cancelled query, or the check between tables
+                return base.ended(ComparisonResult.Outcome.NOT_COMPARED, stoppedBecause);
+            }
+            return failed(base, e);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private ComparisonResult failed(ComparisonResult base, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "57P01".equals(sql.getSQLState())) { // admin_shutdown
+                return base.ended(ComparisonResult.Outcome.NOT_COMPARED, "stopped: one of its sessions was ended"
+                        + " (a PROMOTE of the link ends them first, or an operator did)");
+            }
+        }
+        if (e instanceof TimeoutException) {
+            return base.ended(ComparisonResult.Outcome.NOT_COMPARED, e.getMessage());
+        }
+        if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return base.ended(ComparisonResult.Outcome.FAILED, "interrupted");
+        }
+        LOG.warnf("link %s: comparison failed: %s", linkId, e.toString());
+        return base.ended(ComparisonResult.Outcome.FAILED, String.valueOf(e.getMessage()));
+    }
+
+    private void stopIfAsked() throws Stopped {
+        if (stoppedBecause != null) {
+            throw new Stopped();
+        }
+    }
+
+    private static final class Stopped extends Exception {
+        Stopped() {
+            super(null, null, false, false);
         }
     }
 

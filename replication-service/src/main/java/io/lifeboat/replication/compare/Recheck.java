@@ -1,6 +1,7 @@
 package io.lifeboat.replication.compare;
 
 import io.lifeboat.replication.db.SourcePosition;
+import io.lifeboat.replication.db.ComparisonSessions;
 import io.lifeboat.replication.db.PgEndpoint;
 
 import java.sql.Connection;
@@ -115,7 +116,7 @@ final class Recheck {
     }
 
     static Connection open(PgEndpoint endpoint, String linkId) throws SQLException {
-        Connection c = endpoint.connect("lifeboat-compare-" + linkId);
+        Connection c = endpoint.connect(ComparisonSessions.applicationName(linkId));
         try (Statement s = c.createStatement()) {
             for (String setting : TableSql.CANONICAL_TEXT) {
                 s.execute(setting);

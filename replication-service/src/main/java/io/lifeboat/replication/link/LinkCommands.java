@@ -6,6 +6,7 @@ import io.lifeboat.replication.apply.ApplierStatus;
 import io.lifeboat.replication.apply.Drained;
 import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.db.PgEndpoint;
+import io.lifeboat.replication.db.ComparisonSessions;
 import io.lifeboat.replication.db.SiteGuard;
 import io.lifeboat.replication.db.TableCatalog;
 import io.lifeboat.replication.db.TableShape;
@@ -178,6 +179,11 @@ public final class LinkCommands {
             details.put("sequencesAdvanced", Integer.toString(SiteGuard.advanceSequences(c, t.values())));
             return t;
         });
+        // A comparison under way holds a share lock on every table it read: the guard's lift would wait for it.
+        int comparisonsEnded = retryingDeadlocks(c -> ComparisonSessions.end(c, link.id()));
+        if (comparisonsEnded > 0) {
+            details.put("comparisonSessionsEnded", Integer.toString(comparisonsEnded));
+        }
         details.put("promotionSlot", PromotionSlot.create(d, tables.values()));
         // One table per transaction: dropping a guard locks its table, and a transaction that holds one such lock
         // while it waits for the next can deadlock with readers of the standby that hold several.

@@ -45,6 +45,8 @@ public final class ChangeSource implements Runnable, AutoCloseable {
     private long txKey = -1;
     private long lastLsn = -1;
     private int ordinal;
+    /** Between a BEGIN (or a change resumed without it) and its END. */
+    private boolean inTransaction;
 
     private ChangeSource(Builder b) {
         this.linkId = b.linkId;
@@ -74,20 +76,27 @@ public final class ChangeSource implements Runnable, AutoCloseable {
     private void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<Change> out = new ArrayList<>(batch.size());
-        long newestLsn = -1;
+        long passedLsn = -1;
         long newestCommit = -1;
         for (RecordChangeEvent<SourceRecord> event : batch) {
             SourceRecord record = event.record();
             Map<String, ?> offset = record.sourceOffset();
-            if (offset != null && offset.get("lsn") instanceof Number lsn) {
-                newestLsn = Math.max(newestLsn, lsn.longValue());
-            }
+            long lsn = offset != null && offset.get("lsn") instanceof Number n ? n.longValue() : -1;
             if (record.topic().startsWith(HEARTBEAT_TOPIC_PREFIX)) {
+                if (!inTransaction) {
+                    passedLsn = Math.max(passedLsn, lsn);
+                }
                 continue; // carries only an offset: nothing for the applier
             }
             Change change = toChange(record, offset);
             if (change == null) {
                 continue;
+            }
+            // Passed only between transactions: a position inside one (a heartbeat amid its messages reports where
+            // the server read to, past its END) would let a drain stop the capture before that END is produced.
+            inTransaction = change.kind() != Change.Kind.END;
+            if (!inTransaction) {
+                passedLsn = Math.max(passedLsn, lsn);
             }
             if (change.position() != null) {
                 newestCommit = Math.max(newestCommit, change.position().commitMillis());
@@ -110,7 +119,7 @@ public final class ChangeSource implements Runnable, AutoCloseable {
             committer.markProcessed(change);
         }
         committer.markBatchFinished();
-        listener.produced(out.size(), newestLsn, newestCommit, false);
+        listener.produced(out.size(), passedLsn, newestCommit, false);
     }
 
     /** Debezium's transaction id for PostgreSQL, {@code <xid>} or {@code <xid>:<lsn>}; 0 when it is neither. */

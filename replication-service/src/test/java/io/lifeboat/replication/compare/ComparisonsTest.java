@@ -42,4 +42,15 @@ class ComparisonsTest {
         assertThat(Comparisons.alertText(r)).isEqualTo("home and offsite differ at source position 0/3A1B2C8:"
                 + " shop.big: 1 rows, keys {id=123457}; shop.lines: 7 rows, keys {order_id=4} …");
     }
+
+    @Test
+    void aComparisonIsMootOnceTheLinkIsPromotedReversingOrReadsAnotherSource() {
+        for (io.lifeboat.events.LinkState s : io.lifeboat.events.LinkState.values()) {
+            boolean moot = s == io.lifeboat.events.LinkState.PROMOTED || s == io.lifeboat.events.LinkState.REVERSING;
+            assertThat(Comparisons.moot(s, "home", "home")).as(s.name()).isEqualTo(moot ? Optional.of("stopped: the"
+                    + " link became " + s + " (source home) during the comparison, so what was read is no verdict on"
+                    + " the link as it is now") : Optional.empty());
+            assertThat(Comparisons.moot(s, "offsite", "home")).as(s + " from another source").isPresent();
+        }
+    }
 }
