@@ -117,11 +117,17 @@ public class Comparisons {
      */
     private void watch() {
         for (ReplicationLink link : links.all()) {
-            LinkComparison now = reading.get(link.id());
-            if (now != null) {
-                moot(link.status().state(), link.definition().source().site(), now.sourceSite()).ifPresent(now::stop);
-            } else if (!running.containsKey(link.id()) && link.takeComparisonOwed()) {
-                start(link);
+            try {
+                LinkComparison now = reading.get(link.id());
+                if (now != null) {
+                    moot(link.status().state(), link.definition().source().site(), now.sourceSite())
+                            .ifPresent(now::stop);
+                } else if (!running.containsKey(link.id()) && link.takeComparisonOwed()) {
+                    start(link);
+                }
+            } catch (RuntimeException e) {
+                // A periodic task that throws is never run again: this one must outlive any one link's trouble.
+                LOG.warnf("link %s: comparison watch: %s", link.id(), e.toString());
             }
         }
     }
