@@ -73,7 +73,7 @@ public final class ChangeSource implements Runnable, AutoCloseable {
         engine.run();
     }
 
-    private void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
+    void handleBatch(List<RecordChangeEvent<SourceRecord>> batch,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         List<Change> out = new ArrayList<>(batch.size());
         long passedLsn = -1;
