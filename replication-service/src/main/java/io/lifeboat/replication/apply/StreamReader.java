@@ -42,7 +42,7 @@ final class StreamReader {
                 }
                 case "END" -> {
                     long commitLsn = StreamHeaders.number(record.headers(), StreamHeaders.COMMIT_LSN);
-                    return new Read(cursor.end(tx, StreamHeaders.xid(record.headers())), null, commitLsn);
+                    return new Read(cursor.end(tx, StreamHeaders.xid(record.headers()), commitLsn), null, commitLsn);
                 }
                 case "DATA" -> {
                     TransactionCursor.Step step = cursor.data(tx, StreamHeaders.number(record.headers(),

@@ -104,19 +104,29 @@ public record TransactionCursor(long lastEnded, Open open) {
     }
 
     public Step end(long key) {
-        return end(key, 0);
+        return end(key, 0, 0);
     }
 
     /**
-     * @param xid the source transaction id the END carries, 0 when unknown. After a restart that resumed past a
-     *            transaction's last change, its END comes alone under key {@value #UNKNOWN}: the capture saw neither
-     *            its BEGIN nor a change. Every change before it in the partition was read already (Debezium resumes
-     *            after what Kafka took), so the id alone says whether it closes the open transaction.
+     * @param xid       the source transaction id the END carries, 0 when unknown
+     * @param commitLsn the transaction's commit LSN, 0 when unknown
+     *
+     * <p>After a restart that resumed past a transaction's last change, its END comes alone under key
+     * {@value #UNKNOWN}: the capture saw neither its BEGIN nor a change. Debezium resumes from the offset it last
+     * flushed (once a second), which can be well behind what the killed capture had sent: the open transaction may
+     * be the killed capture's unfinished last one, and this END one of a transaction it ended long before. The
+     * commit LSN tells: the open transaction's key is the commit LSN of the transaction before it, so an END
+     * committed at or before that key ended in the stream already. Otherwise the id says whether it closes the
+     * open transaction.
      */
-    public Step end(long key, long xid) {
+    public Step end(long key, long xid, long commitLsn) {
         if (key == UNKNOWN) {
             if (open == null) {
                 return skip("END of a transaction sent again after a restart, nothing open: it is applied already");
+            }
+            if (commitLsn != 0 && !after(commitLsn, open.key)) {
+                return skip("END of transaction " + xid + " committed at " + SourcePosition.lsnText(commitLsn)
+                        + ", sent again after a restart: it ended before open transaction " + open.key + " began");
             }
             if ((xid > 0 && open.xid == xid) || open.changes == 0) {
                 return new Step(Action.COMMIT_POINT, new TransactionCursor(open.key, null), "transaction " + open.key
