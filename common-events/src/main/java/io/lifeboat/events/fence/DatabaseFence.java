@@ -1,5 +1,7 @@
 package io.lifeboat.events.fence;
 
+import io.lifeboat.events.db.BackendSessions;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -104,17 +106,7 @@ public final class DatabaseFence {
     }
 
     private static int endSessions(Connection c, Collection<String> roles) throws SQLException {
-        int ended = 0;
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                + " WHERE usename = ANY (?) AND pid <> pg_backend_pid()")) {
-            s.setArray(1, c.createArrayOf("text", roles.toArray()));
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    ended += rows.getBoolean(1) ? 1 : 0;
-                }
-            }
-        }
-        return ended;
+        return BackendSessions.end(c, "usename = ANY (?)", s -> s.setArray(1, c.createArrayOf("text", roles.toArray())));
     }
 
     private static Boolean canLogin(Connection c, String role) throws SQLException {

@@ -1,8 +1,8 @@
 package io.lifeboat.replication.db;
 
+import io.lifeboat.events.db.BackendSessions;
+
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 
 /**
@@ -29,17 +29,7 @@ public final class ComparisonSessions {
      * @return how many were ended
      */
     public static int end(Connection c, String linkId) throws SQLException {
-        int ended = 0;
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND usename = current_user"
-                + " AND application_name = ?")) {
-            s.setString(1, applicationName(linkId));
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    ended += rows.getBoolean(1) ? 1 : 0;
-                }
-            }
-        }
-        return ended;
+        return BackendSessions.end(c, "datname = current_database() AND usename = current_user"
+                + " AND application_name = ?", s -> s.setString(1, applicationName(linkId)));
     }
 }

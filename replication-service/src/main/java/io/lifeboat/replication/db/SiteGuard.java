@@ -1,5 +1,7 @@
 package io.lifeboat.replication.db;
 
+import io.lifeboat.events.db.BackendSessions;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -81,18 +83,8 @@ public final class SiteGuard {
             // Heartbeats (and a final drain) still need the replication user to write.
             s.execute("ALTER ROLE CURRENT_USER IN DATABASE " + database + " SET default_transaction_read_only = off");
         }
-        int ended = 0;
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                + " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-                + " AND usename <> ALL (?)")) {
-            s.setArray(1, c.createArrayOf("text", lifeboatRoles.toArray()));
-            try (ResultSet rows = s.executeQuery()) {
-                while (rows.next()) {
-                    ended += rows.getBoolean(1) ? 1 : 0;
-                }
-            }
-        }
-        return ended;
+        return BackendSessions.end(c, "datname = current_database() AND backend_type = 'client backend'"
+                + " AND usename <> ALL (?)", s -> s.setArray(1, c.createArrayOf("text", lifeboatRoles.toArray())));
     }
 
     /**
