@@ -201,18 +201,50 @@ class ComparisonIT {
         }
     }
 
+    /**
+     * An operator's UNFENCE of the source while a comparison reads it: the comparison holds the tables it has read,
+     * and the guard's lift would wait for it (here for ever: it is blocked on shop.big by another role's lock).
+     * UNFENCE ends the comparison, and the other role's session in the way after a moment; it does not wait.
+     */
     @Test
     @Order(5)
+    void unfenceOfTheSourceDoesNotWaitForAComparisonReadingIt() throws Exception {
+        String kafka = SharedServers.kafka().bootstrapServers();
+        long epoch = io.lifeboat.events.testing.FailoverStates.current(kafka).orElse(0) + 1;
+        Commands site = new Commands(kafka, "home");
+        CommandFinished fenced = site.run(CommandName.FENCE, epoch, CommandParameters.none(), SOON);
+        assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
+        try (Connection admin = home.connect("compare"); Statement s = admin.createStatement()) {
+            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'lock_holder') THEN"
+                    + " CREATE ROLE lock_holder LOGIN PASSWORD 'lock-holder-password'; END IF; END $$");
+            s.execute("GRANT USAGE ON SCHEMA shop TO lock_holder");
+            s.execute("GRANT SELECT, UPDATE ON shop.big TO lock_holder");
+        }
+        java.util.Properties holder = new java.util.Properties();
+        holder.setProperty("user", "lock_holder");
+        holder.setProperty("password", "lock-holder-password");
+        try (Connection lock = java.sql.DriverManager.getConnection(home.jdbcUrl("compare"), holder);
+             Statement s = lock.createStatement()) {
+            s.execute("SET default_transaction_read_only = off"); // the fenced database's default is read-only
+            String started = comparisonBlockedBy(lock);
+
+            CommandFinished unfenced = site.run(CommandName.UNFENCE, epoch, CommandParameters.none(), SOON);
+            assertThat(unfenced.outcome()).as(unfenced.reason()).isEqualTo(CommandOutcome.DONE);
+            String database = home.host() + ":" + home.port() + "/compare.";
+            assertThat(unfenced.details()).containsEntry(database + "comparisonSessionsEnded", "1")
+                    .containsEntry(database + "lockingSessionsEnded", "1");
+            JsonPath last = awaitEnded(started);
+            assertThat(last.getString("outcome")).as(last.prettify()).isEqualTo("NOT_COMPARED");
+        }
+    }
+
+    @Test
+    @Order(6)
     void aComparisonThePromotionMakesMootStopsAtOnce() throws Exception {
         // The comparison reads the tables before it at both sites, then blocks on the source's shop.big, held by
         // this test's lock, until something stops it.
-        try (Connection lock = home.connect("compare"); Statement s = lock.createStatement()) {
-            lock.setAutoCommit(false);
-            s.execute("LOCK TABLE shop.big IN ACCESS EXCLUSIVE MODE");
-            String started = given().baseUri(service.url()).auth().oauth2(LinkEnvironment.OPERATOR)
-                    .post("/links/" + LINK + "/compare").then().statusCode(202).extract().jsonPath()
-                    .getString("startedAt");
-            await().atMost(SOON).pollInterval(Duration.ofMillis(100)).until(() -> comparisonWaitsOnALock(home));
+        try (Connection lock = home.connect("compare")) {
+            String started = comparisonBlockedBy(lock);
 
             String kafka = SharedServers.kafka().bootstrapServers();
             long epoch = io.lifeboat.events.testing.FailoverStates.current(kafka).orElse(0) + 1;
@@ -224,18 +256,40 @@ class ComparisonIT {
             assertThat(promoted.details()).containsEntry("comparisonSessionsEnded", "1");
 
             // Still under the lock: only the stop can have ended it.
-            JsonPath[] last = new JsonPath[1];
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                last[0] = given().baseUri(service.url()).get("/links/" + LINK + "/compare").then().extract()
-                        .jsonPath().setRootPath("comparisons[0]");
-                return started.equals(last[0].getString("startedAt"))
-                        && !"RUNNING".equals(last[0].getString("outcome"));
-            });
-            assertThat(last[0].getString("outcome")).as(last[0].prettify()).isEqualTo("NOT_COMPARED");
-            assertThat(last[0].getString("reason")).startsWith("stopped: the link became PROMOTED");
+            JsonPath last = awaitEnded(started);
+            assertThat(last.getString("outcome")).as(last.prettify()).isEqualTo("NOT_COMPARED");
+            assertThat(last.getString("reason")).startsWith("stopped: the link became PROMOTED");
             assertThat(comparisonWaitsOnALock(home)).as("the source's query was cancelled").isFalse();
             lock.rollback();
         }
+    }
+
+    /**
+     * Locks shop.big on {@code lock} and starts a comparison: it reads the tables before it at both sites, then waits
+     * at the source for that lock, until something stops it.
+     *
+     * @return when it started
+     */
+    private static String comparisonBlockedBy(Connection lock) throws SQLException {
+        lock.setAutoCommit(false);
+        try (Statement s = lock.createStatement()) {
+            s.execute("LOCK TABLE shop.big IN ACCESS EXCLUSIVE MODE");
+        }
+        String started = given().baseUri(service.url()).auth().oauth2(LinkEnvironment.OPERATOR)
+                .post("/links/" + LINK + "/compare").then().statusCode(202).extract().jsonPath().getString("startedAt");
+        await().atMost(SOON).pollInterval(Duration.ofMillis(100)).until(() -> comparisonWaitsOnALock(home));
+        return started;
+    }
+
+    /** The comparison started at {@code started}, once it is no longer RUNNING. */
+    private static JsonPath awaitEnded(String started) {
+        JsonPath[] last = new JsonPath[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = given().baseUri(service.url()).get("/links/" + LINK + "/compare").then().extract()
+                    .jsonPath().setRootPath("comparisons[0]");
+            return started.equals(last[0].getString("startedAt")) && !"RUNNING".equals(last[0].getString("outcome"));
+        });
+        return last[0];
     }
 
     private static boolean comparisonWaitsOnALock(PostgresServer site) throws SQLException {

@@ -396,10 +396,16 @@ class ReplicationLinkTest {
         assertThatThrownBy(() -> exec(home(), "INSERT INTO demo.arrays (id) VALUES (424242)"))
                 .hasMessageContaining("refuses writes");
 
-        CommandFinished promoted = command(CommandName.PROMOTE, 5, "it",
-                CommandParameters.promote(null, Instant.now()));
+        // A report on the standby holds a replicated table: the promotion ends it rather than wait for it.
+        CommandFinished promoted;
+        try (Connection report = ReportSession.holdingReadLock(SharedServers.postgres("offsite"), database, "demo",
+                "demo.customers")) {
+            promoted = command(CommandName.PROMOTE, 5, "it", CommandParameters.promote(null, Instant.now()));
+            assertThat(ReportSession.alive(report)).as("the report holding a guarded table").isFalse();
+        }
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
-        assertThat(promoted.details()).containsKeys("appliedPosition", "dataLossWindowMs", "sequencesAdvanced");
+        assertThat(promoted.details()).containsKeys("appliedPosition", "dataLossWindowMs", "sequencesAdvanced")
+                .containsEntry("lockingSessionsEnded", "1");
         // The same figures, typed, as failover-service reads them.
         assertThat(promoted.promotion().planned()).isFalse();
         assertThat(promoted.promotion().appliedPosition()).isEqualTo(promoted.details().get("appliedPosition"));

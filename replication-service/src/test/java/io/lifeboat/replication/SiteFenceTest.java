@@ -141,6 +141,10 @@ class SiteFenceTest {
                 open[i] = application(DATABASES.get(i));
                 insert(open[i], "before the fence");
             }
+            // A session idle in its write transaction holds the table against the guard: the FENCE must not wait
+            // for it (it waited for as long as the session liked), and what it wrote must never commit.
+            open[0].setAutoCommit(false);
+            insert(open[0], "uncommitted at the fence");
             CommandFinished fenced = command(CommandName.FENCE, 3, "home");
             fenceEpoch = lastEpoch;
             assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
@@ -169,15 +173,24 @@ class SiteFenceTest {
             }
         }
 
-        CommandFinished unfenced = command(CommandName.UNFENCE, fenceEpoch, "home");
+        // A report reading a table of the fenced site holds it against the guard's lift: UNFENCE ends it, not waits.
+        CommandFinished unfenced;
+        try (Connection report = ReportSession.holdingReadLock(home(), DATABASES.get(1), "demo", "demo.customers")) {
+            unfenced = command(CommandName.UNFENCE, fenceEpoch, "home");
+            assertThat(ReportSession.alive(report)).as("the report holding the guarded table").isFalse();
+        }
         assertThat(unfenced.outcome()).as(unfenced.reason()).isEqualTo(CommandOutcome.DONE);
+        assertThat(unfenced.details()).hasEntrySatisfying(
+                home().host() + ":" + home().port() + "/" + DATABASES.get(1) + ".lockingSessionsEnded",
+                ended -> assertThat(ended).isEqualTo("1"));
         for (String database : DATABASES) {
             try (Connection c = application(database)) {
                 insert(c, "after unfence");
             }
             try (Connection c = home().connect(database); Statement s = c.createStatement();
                  var rows = s.executeQuery("SELECT count(*) FILTER (WHERE name = 'before the fence'),"
-                         + " count(*) FILTER (WHERE name LIKE 'after the fence%' OR name LIKE 'an administrator%'),"
+                         + " count(*) FILTER (WHERE name LIKE 'after the fence%' OR name LIKE 'an administrator%'"
+                         + " OR name = 'uncommitted at the fence'),"
                          + " count(*) FILTER (WHERE name = 'after unfence') FROM demo.customers")) {
                 rows.next();
                 assertThat(List.of(rows.getInt(1), rows.getInt(2), rows.getInt(3))).as(database)

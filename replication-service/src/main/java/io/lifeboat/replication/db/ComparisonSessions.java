@@ -10,7 +10,7 @@ import java.sql.SQLException;
  * snapshot, so it holds a share lock on each table it has read until it ends; a PROMOTE that lifts the standby's
  * guard (DROP TRIGGER takes the table's exclusive lock) would wait behind it for as long as the comparison runs,
  * minutes on a large database. A promotion ends them first: what they would have said is moot once the link is
- * promoted.
+ * promoted. UNFENCE ends those reading the source it unfences, whose guard's lift would wait for them the same way.
  */
 public final class ComparisonSessions {
 

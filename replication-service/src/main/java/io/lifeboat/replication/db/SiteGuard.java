@@ -27,17 +27,24 @@ public final class SiteGuard {
 
     public static void install(Connection c, Collection<TableShape> tables, String why) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS " + LifeboatSchema.SCHEMA);
-            s.execute("CREATE OR REPLACE FUNCTION " + LifeboatSchema.SCHEMA + ".refuse_write() RETURNS trigger"
-                    + " LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'lifeboat: % refuses writes: %',"
-                    + " current_database(), TG_ARGV[0] USING ERRCODE = 'read_only_sql_transaction'; END $$");
-            String reason = why.replace("'", "''");
+            createFunction(s);
             for (TableShape table : tables) {
-                s.execute("CREATE OR REPLACE TRIGGER " + TRIGGER + " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
-                        + table.sqlName() + " FOR EACH STATEMENT EXECUTE FUNCTION " + LifeboatSchema.SCHEMA
-                        + ".refuse_write('" + reason + "')");
+                s.execute(guard(table, why));
             }
         }
+    }
+
+    private static void createFunction(Statement s) throws SQLException {
+        s.execute("CREATE SCHEMA IF NOT EXISTS " + LifeboatSchema.SCHEMA);
+        s.execute("CREATE OR REPLACE FUNCTION " + LifeboatSchema.SCHEMA + ".refuse_write() RETURNS trigger"
+                + " LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'lifeboat: % refuses writes: %',"
+                + " current_database(), TG_ARGV[0] USING ERRCODE = 'read_only_sql_transaction'; END $$");
+    }
+
+    private static String guard(TableShape table, String why) {
+        return "CREATE OR REPLACE TRIGGER " + TRIGGER + " BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON "
+                + table.sqlName() + " FOR EACH STATEMENT EXECUTE FUNCTION " + LifeboatSchema.SCHEMA
+                + ".refuse_write('" + why.replace("'", "''") + "')";
     }
 
     public static void lift(Connection c, Collection<TableShape> tables) throws SQLException {
@@ -45,8 +52,32 @@ public final class SiteGuard {
             for (TableShape table : tables) {
                 s.execute("DROP TRIGGER IF EXISTS " + TRIGGER + " ON " + table.sqlName());
             }
+        }
+        resetReadOnlyDefault(c);
+    }
+
+    private static void resetReadOnlyDefault(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
             s.execute("ALTER DATABASE " + TableShape.quote(c.getCatalog()) + " RESET default_transaction_read_only");
         }
+    }
+
+    /**
+     * The guard lifted as by {@link #lift}, but never waiting long on other people's sessions ({@link TableLocks}):
+     * for PROMOTE and UNFENCE, which a reader of the table must not hold up.
+     *
+     * @param spared the roles Lifeboat's services log in as here
+     * @return how many sessions were ended to lift it
+     */
+    public static int liftNotWaiting(Connection c, Collection<TableShape> tables, Collection<String> spared)
+            throws SQLException {
+        int ended = 0;
+        for (TableShape table : tables) {
+            ended += TableLocks.runNotWaiting(c, table, "DROP TRIGGER IF EXISTS " + TRIGGER + " ON "
+                    + table.sqlName(), spared);
+        }
+        resetReadOnlyDefault(c);
+        return ended;
     }
 
     /** How many of these tables have no guard: each is one a client may already have written to. */
@@ -71,32 +102,50 @@ public final class SiteGuard {
      * session of another role than Lifeboat's ended. Sessions are chosen by role, never by the application name,
      * which any client sets as it likes. (The application roles lose their login in {@code DatabaseFence}.)
      *
+     * <p>In that order: new transactions read-only first, then the sessions ended (their open transactions roll
+     * back and release their locks), then the guard, which no session's lock can hold up for more than
+     * {@link TableLocks#LOCK_WAIT}, and the sessions that came in meanwhile ended too. Guarding first waited behind
+     * every open write transaction, for as long as an idle one liked, while the site went on writing.
+     *
      * @param lifeboatRoles the roles Lifeboat's own services log in as here: their sessions go on
      * @return how many sessions were ended
      */
     public static int fence(Connection c, Collection<TableShape> tables, String why, Collection<String> lifeboatRoles)
             throws SQLException {
-        install(c, tables, why);
         String database = TableShape.quote(c.getCatalog());
         try (Statement s = c.createStatement()) {
             s.execute("ALTER DATABASE " + database + " SET default_transaction_read_only = on");
             // Heartbeats (and a final drain) still need the replication user to write.
             s.execute("ALTER ROLE CURRENT_USER IN DATABASE " + database + " SET default_transaction_read_only = off");
+            createFunction(s);
         }
+        int ended = endOthers(c, lifeboatRoles);
+        for (TableShape table : tables) {
+            ended += TableLocks.runNotWaiting(c, table, guard(table, why), lifeboatRoles);
+        }
+        return ended + endOthers(c, lifeboatRoles);
+    }
+
+    private static int endOthers(Connection c, Collection<String> lifeboatRoles) throws SQLException {
         return BackendSessions.end(c, "datname = current_database() AND backend_type = 'client backend'"
                 + " AND usename <> ALL (?)", s -> s.setArray(1, c.createArrayOf("text", lifeboatRoles.toArray())));
     }
 
     /**
      * UNFENCE's part: the read-only default gone (the database's and the override for the connected role), and the
-     * guard lifted from {@code tables} (those of links the database is the source of; a standby keeps its guard).
+     * guard lifted from {@code tables} (those of links the database is the source of; a standby keeps its guard),
+     * never waiting long on a reader ({@link #liftNotWaiting}).
+     *
+     * @return how many sessions were ended to lift the guard
      */
-    public static void unfence(Connection c, Collection<TableShape> tables) throws SQLException {
-        lift(c, tables);
+    public static int unfence(Connection c, Collection<TableShape> tables, Collection<String> lifeboatRoles)
+            throws SQLException {
+        int ended = liftNotWaiting(c, tables, lifeboatRoles);
         try (Statement s = c.createStatement()) {
             s.execute("ALTER ROLE CURRENT_USER IN DATABASE " + TableShape.quote(c.getCatalog())
                     + " RESET default_transaction_read_only");
         }
+        return ended;
     }
 
     /**

@@ -186,12 +186,17 @@ public final class LinkCommands {
         }
         details.put("promotionSlot", PromotionSlot.create(d, tables.values()));
         // One table per transaction: dropping a guard locks its table, and a transaction that holds one such lock
-        // while it waits for the next can deadlock with readers of the standby that hold several.
+        // while it waits for the next can deadlock with readers of the standby that hold several. A reader that
+        // holds the table longer than a moment (a report) is ended: the promotion does not wait for it.
+        int lockingSessionsEnded = 0;
         for (TableShape table : tables.values()) {
-            retryingDeadlocks(c -> {
-                SiteGuard.lift(c, List.of(table));
-                return null;
-            });
+            lockingSessionsEnded += retryingDeadlocks(c -> SiteGuard.liftNotWaiting(c, List.of(table),
+                    List.of(d.target().user())));
+        }
+        if (lockingSessionsEnded > 0) {
+            details.put("lockingSessionsEnded", Integer.toString(lockingSessionsEnded));
+            LOG.warnf("link %s: %d sessions at %s held a lock on a table the promotion had to unguard; they were"
+                    + " ended", link.id(), lockingSessionsEnded, d.target().site());
         }
         ApplierStatus s = link.applier.status();
         long lastCommit = ReplicationLink.lastAppliedCommit(s);

@@ -2,6 +2,7 @@ package io.lifeboat.replication.link;
 
 import io.lifeboat.events.fence.DatabaseFence;
 import io.lifeboat.events.fence.SiteRole;
+import io.lifeboat.replication.db.ComparisonSessions;
 import io.lifeboat.replication.db.PgEndpoint;
 import io.lifeboat.replication.db.SiteGuard;
 import io.lifeboat.replication.db.TableCatalog;
@@ -22,10 +23,11 @@ import java.util.Set;
  * FENCE and UNFENCE of a site: every database of the site (each database that is the source or the target of one of
  * this service's links there), not the first one found.
  *
- * <p>FENCE, in each database: the read-only guard on every replicated table (which no session can switch off), new
- * transactions read-only by default for all but Lifeboat's roles, the application roles' {@code LOGIN} taken away
- * and their sessions ended ({@link DatabaseFence}), the sessions of every other role but Lifeboat's ended (chosen by
- * role, never by the application name a client sets), and the database's record FENCED at the command's epoch.
+ * <p>FENCE, in each database: the application roles' {@code LOGIN} taken away and their sessions ended
+ * ({@link DatabaseFence}), new transactions read-only by default for all but Lifeboat's roles, the sessions of every
+ * other role but Lifeboat's ended (chosen by role, never by the application name a client sets), the read-only guard
+ * on every replicated table (which no session can switch off, and which no session's lock holds up:
+ * {@link io.lifeboat.replication.db.TableLocks}), and the database's record FENCED at the command's epoch.
  * UNFENCE undoes exactly that: the roles Lifeboat locked can log in again, the read-only default goes, the guard goes
  * from the tables of links the database is the source of (a standby keeps it), and the record says ACTIVE or STANDBY.
  *
@@ -59,10 +61,7 @@ public final class SiteFence {
             long epoch, String why) throws SQLException {
         String reason = site + " fenced by replication-service at epoch " + epoch + " (" + why + ")";
         return eachDatabase(site, links, "fence", (c, onIt, details) -> {
-            Map<String, TableShape> tables = tables(c, onIt);
-            int others = SiteGuard.fence(c, tables.values(), reason, lifeboatRoles(onIt, site));
-            details.put("tablesGuarded", Integer.toString(tables.size()));
-            details.put("otherSessionsEnded", Integer.toString(others));
+            // The application's door first (no new login), then every session but Lifeboat's, then the guard.
             if (roles.isEmpty()) {
                 details.put("applicationRoles", "none configured (lifeboat.replication.sites." + site
                         + ".application-roles): applications can still log in");
@@ -71,6 +70,10 @@ public final class SiteFence {
                 details.put("applicationRolesFenced", String.join(",", DatabaseFence.fencedRoles(c, roles)));
                 details.put("applicationSessionsEnded", Integer.toString(report.sessionsEnded()));
             }
+            Map<String, TableShape> tables = tables(c, onIt);
+            int others = SiteGuard.fence(c, tables.values(), reason, lifeboatRoles(onIt, site));
+            details.put("tablesGuarded", Integer.toString(tables.size()));
+            details.put("otherSessionsEnded", Integer.toString(others));
             SiteRole.write(c, SiteRole.Role.FENCED, epoch, reason);
         });
     }
@@ -83,8 +86,18 @@ public final class SiteFence {
             List<ReplicationLink> readFrom = onIt.stream()
                     .filter(l -> l.definition().source().site().equals(site)).toList();
             Map<String, TableShape> unguard = tables(c, readFrom);
-            SiteGuard.unfence(c, unguard.values());
+            // A comparison reading this source holds its tables (Lifeboat's own role, so TableLocks spares it): the
+            // application waits for UNFENCE, and UNFENCE does not wait for a comparison.
+            int comparisons = 0;
+            for (ReplicationLink link : readFrom) {
+                comparisons += ComparisonSessions.end(c, link.id());
+            }
+            if (comparisons > 0) {
+                details.put("comparisonSessionsEnded", Integer.toString(comparisons));
+            }
+            int ended = SiteGuard.unfence(c, unguard.values(), lifeboatRoles(onIt, site));
             details.put("applicationRolesRestored", String.join(",", restored));
+            details.put("lockingSessionsEnded", Integer.toString(ended));
             details.put("guardLifted", Integer.toString(unguard.size()));
             SiteRole.Role now = readFrom.isEmpty() ? SiteRole.Role.STANDBY : SiteRole.Role.ACTIVE;
             SiteRole.write(c, now, epoch, reason);
