@@ -1,11 +1,14 @@
 package io.lifeboat.replication.source;
 
+import io.lifeboat.events.retry.Backoff;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  * one Debezium read from the slot. A topic with more partitions is refused (it would reorder transactions).
  */
 public final class ChangeTopic {
+
+    /** How long a topic just created may stay unknown to the broker's metadata. */
+    private static final Duration KNOWN_WITHIN = Duration.ofSeconds(30);
 
     private ChangeTopic() {
     }
@@ -43,7 +49,7 @@ public final class ChangeTopic {
                         throw e;
                     }
                 }
-                d = describe(admin, topic);
+                d = describedOnceKnown(admin, topic);
             }
             if (d.partitions().size() != 1) {
                 throw new IllegalStateException("change topic " + topic + " has " + d.partitions().size()
@@ -63,6 +69,26 @@ public final class ChangeTopic {
     public static String idOf(Admin admin, String topic) throws Exception {
         TopicDescription d = describe(admin, topic);
         return d == null ? null : d.topicId().toString();
+    }
+
+    /**
+     * The description of a topic just created. The broker answers a describe from its own metadata, which can be a
+     * moment behind the controller that acknowledged the creation: "unknown topic" right after a creation is that
+     * moment (seen in CI: the service failed to start on it), so the describe is tried again for a while.
+     */
+    private static TopicDescription describedOnceKnown(Admin admin, String topic) throws Exception {
+        Backoff backoff = new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1));
+        Instant deadline = Instant.now().plus(KNOWN_WITHIN);
+        while (true) {
+            TopicDescription d = describe(admin, topic);
+            if (d != null) {
+                return d;
+            }
+            if (Instant.now().isAfter(deadline) || !backoff.pause()) {
+                throw new IllegalStateException("topic " + topic + " was created, but the broker did not know it"
+                        + " within " + KNOWN_WITHIN.toSeconds() + " s");
+            }
+        }
     }
 
     private static TopicDescription describe(Admin admin, String topic) throws Exception {
