@@ -21,6 +21,7 @@ import io.lifeboat.filesync.testing.Stores;
 import io.lifeboat.loopback.KafkaAcls;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.ObjectStore;
+import io.lifeboat.loopback.StartTogether;
 import io.lifeboat.loopback.testing.KafkaRefusals;
 import io.lifeboat.loopback.testing.SecuredKafkaResource;
 import org.apache.kafka.clients.admin.Admin;
@@ -53,7 +54,10 @@ class SecuredKafkaIT {
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = KafkaBroker.secured(workDir.resolve("kafka")).start();
+        kafka = KafkaBroker.secured(workDir.resolve("kafka"));
+        home = new ObjectStore("home", workDir.resolve("home"));
+        offsite = new ObjectStore("offsite", workDir.resolve("offsite"));
+        StartTogether.run(Map.of("kafka", kafka::start, "home", home::start, "offsite", offsite::start));
         for (String topic : SecuredKafkaResource.CONTRACT_TOPICS) {
             kafka.createTopic(topic, 1, false);
         }
@@ -63,8 +67,6 @@ class SecuredKafkaIT {
         Map<String, String> env = new HashMap<>();
         kafka.addUser("filesync-service", KafkaAcls.shipped("filesync-service")).forEach((key, value) ->
                 env.put("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
-        home = new ObjectStore("home", workDir.resolve("home")).start();
-        offsite = new ObjectStore("offsite", workDir.resolve("offsite")).start();
         home.createBucket(BUCKET);
         offsite.createBucket(BUCKET);
         homeS3 = Stores.client(home);

@@ -13,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -84,20 +82,23 @@ public final class TwoSiteWorld implements AutoCloseable {
     public static TwoSiteWorld start(Path workDir, String database, ZoneSpec zone, boolean securedKafka,
             Map<String, String> brokerOverrides) {
         TwoSiteWorld world = new TwoSiteWorld(workDir, database, zone, securedKafka, brokerOverrides);
-        List<CompletableFuture<Void>> starts = new ArrayList<>();
-        starts.add(world.timed("kafka", () -> world.kafka.start()));
+        Map<String, Runnable> starts = new LinkedHashMap<>();
+        starts.put("kafka", () -> world.kafka.start());
         for (Site site : world.sites.values()) {
-            starts.add(world.timed(site.id() + "-postgres", () -> {
+            starts.put(site.id() + "-postgres", () -> {
                 site.postgres().start();
                 site.postgres().createDatabase(database);
-            }));
-            starts.add(world.timed(site.id() + "-s3", () -> site.objectStore().start()));
+            });
+            starts.put(site.id() + "-s3", () -> site.objectStore().start());
         }
-        starts.add(world.timed("dns", () -> world.dns.start()));
+        starts.put("dns", () -> world.dns.start());
         try {
-            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException e) {
-            RuntimeException failure = e.getCause() instanceof RuntimeException r ? r : e;
+            StartTogether.run(starts, (what, nanos) -> {
+                synchronized (world.startupTimes) {
+                    world.startupTimes.put(what, Duration.ofNanos(nanos));
+                }
+            });
+        } catch (RuntimeException failure) {
             try {
                 world.close();
             } catch (RuntimeException stopFailure) {
@@ -106,17 +107,6 @@ public final class TwoSiteWorld implements AutoCloseable {
             throw failure;
         }
         return world;
-    }
-
-    private CompletableFuture<Void> timed(String what, Runnable start) {
-        // A thread per server rather than the common pool, which may have a single worker on a 2-core machine.
-        return CompletableFuture.runAsync(() -> {
-            long begin = System.nanoTime();
-            start.run();
-            synchronized (startupTimes) {
-                startupTimes.put(what, Duration.ofNanos(System.nanoTime() - begin));
-            }
-        }, task -> new Thread(task, "start-" + what).start());
     }
 
     public KafkaBroker kafka() {

@@ -14,6 +14,7 @@ import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
+import io.lifeboat.loopback.StartTogether;
 import io.lifeboat.replication.consistency.Shop;
 import io.lifeboat.replication.consistency.ShopWriter;
 import io.lifeboat.replication.consistency.StandbyChecker;
@@ -71,9 +72,10 @@ class ConsistencyIT {
     @BeforeAll
     static void servers() throws Exception {
         workDir = WorkDir.create("consistency-it-");
-        kafka = new KafkaBroker(workDir.resolve("kafka")).start();
-        home = new PostgresServer("home", workDir.resolve("home")).start();
-        offsite = new PostgresServer("offsite", workDir.resolve("offsite")).start();
+        kafka = new KafkaBroker(workDir.resolve("kafka"));
+        home = new PostgresServer("home", workDir.resolve("home"));
+        offsite = new PostgresServer("offsite", workDir.resolve("offsite"));
+        StartTogether.run(Map.of("kafka", kafka::start, "home", home::start, "offsite", offsite::start));
         for (PostgresServer pg : List.of(home, offsite)) {
             pg.createDatabase(DATABASE);
             try (Connection c = pg.connect(DATABASE); Statement s = c.createStatement()) {

@@ -13,6 +13,7 @@ import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
+import io.lifeboat.loopback.StartTogether;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -66,9 +67,10 @@ class FailbackIT {
     @BeforeAll
     static void servers() throws Exception {
         workDir = WorkDir.create("failback-it-");
-        kafka = new KafkaBroker(workDir.resolve("kafka")).start();
-        home = new PostgresServer("home", workDir.resolve("home")).start();
-        offsite = new PostgresServer("offsite", workDir.resolve("offsite")).start();
+        kafka = new KafkaBroker(workDir.resolve("kafka"));
+        home = new PostgresServer("home", workDir.resolve("home"));
+        offsite = new PostgresServer("offsite", workDir.resolve("offsite"));
+        StartTogether.run(Map.of("kafka", kafka::start, "home", home::start, "offsite", offsite::start));
         for (PostgresServer pg : List.of(home, offsite)) {
             pg.createDatabase(DATABASE);
             try (Connection c = pg.connect(DATABASE); Statement s = c.createStatement()) {

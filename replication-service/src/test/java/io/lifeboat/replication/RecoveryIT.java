@@ -10,6 +10,7 @@ import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
+import io.lifeboat.loopback.StartTogether;
 import io.lifeboat.loopback.testing.SharedServers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,8 +59,9 @@ class RecoveryIT {
     static void servers() throws Exception {
         workDir = WorkDir.create("recovery-it-");
         // Both of these are taken down by this test, so they are its own, not the shared ones.
-        kafka = new KafkaBroker(workDir.resolve("kafka")).start();
-        offsite = new PostgresServer("offsite", workDir.resolve("offsite")).start();
+        kafka = new KafkaBroker(workDir.resolve("kafka"));
+        offsite = new PostgresServer("offsite", workDir.resolve("offsite"));
+        StartTogether.run(Map.of("kafka", kafka::start, "offsite", offsite::start));
         offsite.createDatabase(DATABASE);
         PostgresServer home = SharedServers.postgres("home");
         home.createDatabase(DATABASE);

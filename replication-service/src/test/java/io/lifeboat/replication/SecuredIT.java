@@ -10,6 +10,7 @@ import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.LoopbackCa;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
+import io.lifeboat.loopback.StartTogether;
 import io.lifeboat.loopback.testing.KafkaRefusals;
 import io.lifeboat.loopback.testing.SecuredKafkaResource;
 import org.apache.kafka.clients.admin.Admin;
@@ -70,12 +71,13 @@ class SecuredIT {
         workDir = WorkDir.create("secured-it-");
         LoopbackCa ca = LoopbackCa.in(workDir.resolve("ca"));
         otherCa = LoopbackCa.in(workDir.resolve("other-ca"));
-        kafka = KafkaBroker.secured(workDir.resolve("kafka")).start();
+        kafka = KafkaBroker.secured(workDir.resolve("kafka"));
+        home = new PostgresServer("home", workDir.resolve("home")).withTls(ca);
+        offsite = new PostgresServer("offsite", workDir.resolve("offsite")).withTls(ca);
+        StartTogether.run(Map.of("kafka", kafka::start, "home", home::start, "offsite", offsite::start));
         for (String topic : SecuredKafkaResource.CONTRACT_TOPICS) {
             kafka.createTopic(topic, 1, false);
         }
-        home = new PostgresServer("home", workDir.resolve("home")).withTls(ca).start();
-        offsite = new PostgresServer("offsite", workDir.resolve("offsite")).withTls(ca).start();
         for (String database : List.of(DATABASE, WRONG_CA_DATABASE)) {
             home.createDatabase(database);
             offsite.createDatabase(database);

@@ -10,6 +10,7 @@ import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.NetworkCut;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
+import io.lifeboat.loopback.StartTogether;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -67,13 +68,14 @@ class WardenCutOffIT {
     static void world() throws Exception {
         workDir = WorkDir.create("warden-it-");
         // This test cuts the broker off from one process: its own broker, its own database.
-        kafka = new KafkaBroker(workDir.resolve("kafka")).start();
+        kafka = new KafkaBroker(workDir.resolve("kafka"));
+        home = new PostgresServer("home", workDir.resolve("home"));
+        StartTogether.run(Map.of("kafka", kafka::start, "home", home::start));
         for (String topic : List.of("lifeboat.heartbeats", "lifeboat.alerts", "lifeboat.events", "lifeboat.outages")) {
             kafka.createTopic(topic, 1, false);
         }
         kafka.createTopic("lifeboat.site-leases", 1, true);
         kafka.createTopic("lifeboat.failover.state", 1, true);
-        home = new PostgresServer("home", workDir.resolve("home")).start();
         home.createDatabase(DATABASE);
         try (Connection c = home.connect(DATABASE); Statement s = c.createStatement()) {
             // The application's own role, and Lifeboat's fence role with only the rights a fence needs.
