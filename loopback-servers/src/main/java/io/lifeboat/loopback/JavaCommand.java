@@ -28,6 +28,7 @@ final class JavaCommand {
                            List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(testOptions());
         command.addAll(jvmOptions);
         command.add("-Dlog4j2.configurationFile=" + log4jConfig);
         command.add("-cp");
@@ -36,6 +37,19 @@ final class JavaCommand {
         command.addAll(args);
         return command;
     }
+
+    /**
+     * The options the build gives every JVM its tests start ({@value #TEST_OPTIONS}, from the Maven property
+     * {@code tests.jvm.options}): the tests' servers and services start many short-lived JVMs on a small machine,
+     * and the C1 compiler alone ({@code -XX:TieredStopAtLevel=1}) halves the CPU they spend. Empty outside the
+     * tests (the sandbox, {@code ./lifeboat bench}): what is measured runs as deployed.
+     */
+    static List<String> testOptions() {
+        String options = System.getProperty(TEST_OPTIONS, "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
+    static final String TEST_OPTIONS = "loopback.test-jvm-options";
 
     /** A log4j2 configuration sending everything at {@code level} and above to one file, appending across restarts. */
     static String log4jToFile(Path logFile, String level) {

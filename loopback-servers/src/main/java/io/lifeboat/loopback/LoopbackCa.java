@@ -146,6 +146,7 @@ public final class LoopbackCa {
     private void keytool(Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        JavaCommand.testOptions().forEach(option -> command.add("-J" + option));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().put("CA_PASS", caPassword);

@@ -69,6 +69,7 @@ public final class ServiceProcess extends ChildServer {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JavaCommand.testOptions());
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());
