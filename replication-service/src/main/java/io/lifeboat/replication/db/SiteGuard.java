@@ -56,15 +56,17 @@ public final class SiteGuard {
         resetReadOnlyDefault(c);
     }
 
-    private static void resetReadOnlyDefault(Connection c) throws SQLException {
+    /** New transactions in the connected database read-write by default again (FENCE's default undone). */
+    public static void resetReadOnlyDefault(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("ALTER DATABASE " + TableShape.quote(c.getCatalog()) + " RESET default_transaction_read_only");
         }
     }
 
     /**
-     * The guard lifted as by {@link #lift}, but never waiting long on other people's sessions ({@link TableLocks}):
-     * for PROMOTE and UNFENCE, which a reader of the table must not hold up.
+     * The guard dropped from {@code tables}, never waiting long on other people's sessions ({@link TableLocks}): for
+     * PROMOTE and UNFENCE, which a reader of the table must not hold up. Unlike {@link #lift}, the database's
+     * read-only default is left to the caller ({@link #resetReadOnlyDefault}), once for all tables.
      *
      * @param spared the roles Lifeboat's services log in as here
      * @return how many sessions were ended to lift it
@@ -76,7 +78,6 @@ public final class SiteGuard {
             ended += TableLocks.runNotWaiting(c, table, "DROP TRIGGER IF EXISTS " + TRIGGER + " ON "
                     + table.sqlName(), spared);
         }
-        resetReadOnlyDefault(c);
         return ended;
     }
 
@@ -141,6 +142,7 @@ public final class SiteGuard {
     public static int unfence(Connection c, Collection<TableShape> tables, Collection<String> lifeboatRoles)
             throws SQLException {
         int ended = liftNotWaiting(c, tables, lifeboatRoles);
+        resetReadOnlyDefault(c);
         try (Statement s = c.createStatement()) {
             s.execute("ALTER ROLE CURRENT_USER IN DATABASE " + TableShape.quote(c.getCatalog())
                     + " RESET default_transaction_read_only");

@@ -193,6 +193,10 @@ public final class LinkCommands {
             lockingSessionsEnded += retryingDeadlocks(c -> SiteGuard.liftNotWaiting(c, List.of(table),
                     List.of(d.target().user())));
         }
+        retryingDeadlocks(c -> {
+            SiteGuard.resetReadOnlyDefault(c);
+            return null;
+        });
         if (lockingSessionsEnded > 0) {
             details.put("lockingSessionsEnded", Integer.toString(lockingSessionsEnded));
             LOG.warnf("link %s: %d sessions at %s held a lock on a table the promotion had to unguard; they were"
