@@ -214,16 +214,8 @@ class ComparisonIT {
         Commands site = new Commands(kafka, "home");
         CommandFinished fenced = site.run(CommandName.FENCE, epoch, CommandParameters.none(), SOON);
         assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
-        try (Connection admin = home.connect("compare"); Statement s = admin.createStatement()) {
-            s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'lock_holder') THEN"
-                    + " CREATE ROLE lock_holder LOGIN PASSWORD 'lock-holder-password'; END IF; END $$");
-            s.execute("GRANT USAGE ON SCHEMA shop TO lock_holder");
-            s.execute("GRANT SELECT, UPDATE ON shop.big TO lock_holder");
-        }
-        java.util.Properties holder = new java.util.Properties();
-        holder.setProperty("user", "lock_holder");
-        holder.setProperty("password", "lock-holder-password");
-        try (Connection lock = java.sql.DriverManager.getConnection(home.jdbcUrl("compare"), holder);
+        try (Connection lock = ReportSession.asOwnRole(home, "compare", "lock_holder", "shop",
+                "SELECT, UPDATE ON shop.big");
              Statement s = lock.createStatement()) {
             s.execute("SET default_transaction_read_only = off"); // the fenced database's default is read-only
             String started = comparisonBlockedBy(lock);
