@@ -74,11 +74,13 @@ final class SplitBrainDrill {
             long refusedBeforeReturn = job.failures();
             assertThat(refusedBeforeReturn).as("the job kept trying while cut off").isGreaterThan(refusedAtFence);
             assertThat(SandboxTest.post(control + "/sites/home/restore").body()).contains("reconnected");
+            Instant restoredAt = Instant.now();
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                 JsonNode state = drill.state();
                 assertThat(state.path("unfenced").isMissingNode() || state.path("unfenced").isNull()).isTrue();
                 assertThat(fencedOnReturnSince(drill, cutAt)).as("home fenced on its return").isEqualTo(1);
             });
+            Instant fencedOnReturnAt = Instant.now();
             await().atMost(Duration.ofSeconds(30)).until(() -> job.failures() >= refusedBeforeReturn + 10);
             assertThat(drill.rows("HOME")).as("home takes no row after its return").isEqualTo(homeAtPromotion);
 
@@ -90,9 +92,16 @@ final class SplitBrainDrill {
             known.addAll(drill.ledger(null, null));
             LedgerCheck.Result atHome = LedgerCheck.check(jobLedger.entries(null, null), known, homeAtPromotion);
             assertThat(atHome.ok()).as("home against the writers' ledgers: " + atHome).isTrue();
+            StringBuilder steps = new StringBuilder(); // where the time from the cut to DR went, for the log
+            atPromotion.path("lastRun").path("steps").forEach(step -> steps.append(String.format(" %s at +%.1f s (%d ms);",
+                    step.path("name").asText(), Duration.between(cutAt, Instant.parse(step.path("startedAt")
+                            .asText(cutAt.toString()))).toMillis() / 1000.0, step.path("durationMs").asLong(-1))));
+            System.out.printf("SandboxTest: the failover's steps after the cut:%s%n", steps);
             System.out.printf("SandboxTest: home cut off; its warden fenced it, the job was refused %d times, and home"
-                    + " holds %d rows, none after the promotion began at %s%n", job.failures(), homeAtPromotion.size(),
-                    promotionBegan);
+                    + " holds %d rows, none after the promotion began at %s (%.1f s after the cut); fenced on its"
+                    + " return within %.1f s of the restore%n", job.failures(), homeAtPromotion.size(), promotionBegan,
+                    Duration.between(cutAt, promotionBegan).toMillis() / 1000.0,
+                    Duration.between(restoredAt, fencedOnReturnAt).toMillis() / 1000.0);
         }
     }
 
