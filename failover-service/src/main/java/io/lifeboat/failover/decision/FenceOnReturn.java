@@ -22,8 +22,9 @@ import java.util.function.Function;
  * A site lost unfenced is fenced the moment it answers again, before anything else: pure, like the other rules.
  *
  * <p>While the DR state holds an {@link UnfencedLoss}, a FENCE to that site is always under way or about to be: one
- * goes out at once when its verdict turns UP or DEGRADED (it answers again), and otherwise again every
- * {@code fence-timeout}, since a site can answer replication-service before its observers say so. The control loop
+ * at a time; after a failed one, the next goes out at once when its verdict turns UP or DEGRADED (it answers again),
+ * and otherwise {@code fence-timeout} after the last, since a site can answer replication-service before its
+ * observers say so. One left unanswered is sent again after {@value #UNANSWERED_AFTER} fence timeouts. The control loop
  * asks this rule first in every cycle, before the decision rules and the runbook engine, and a failback is refused
  * until the site is fenced. A DONE answer clears the record, goes into the history and raises
  * {@value #FENCED_ALERT}, which says how long the site was unfenced.
@@ -34,6 +35,9 @@ public final class FenceOnReturn {
     public static final String UNFENCED_ALERT = "SITE_UNFENCED";
     /** Raised when a site lost unfenced was fenced on its return: how long it could take writes. */
     public static final String FENCED_ALERT = "SITE_FENCED_ON_RETURN";
+
+    /** How many fence timeouts a FENCE may stay unanswered before another is sent (a command lost on the way). */
+    static final int UNANSWERED_AFTER = 6;
 
     private FenceOnReturn() {
     }
@@ -81,9 +85,17 @@ public final class FenceOnReturn {
                 b.state(s).reason(why);
             }
         }
-        String answers = answering(obs, loss);
-        boolean due = loss.attemptStartedAt() == null
-                || !Duration.between(loss.attemptStartedAt(), cx.now()).minus(cx.policy().fenceTimeout()).isNegative();
+        // One FENCE at a time: replication-service runs commands one after the other, and FENCEs sent every fence
+        // timeout while one waited unanswered (behind a long DRAIN) piled up, each a connect timeout, before the
+        // failover's own PROMOTE (25 s in the sandbox's split-brain drill). An answer (DONE or FAILED) lets the
+        // next go at once when the site answers; one unanswered for UNANSWERED_AFTER timeouts is sent again.
+        boolean underWay = loss.commandId() != null;
+        Duration timeout = cx.policy().fenceTimeout();
+        Duration sinceAttempt = loss.attemptStartedAt() == null ? null
+                : Duration.between(loss.attemptStartedAt(), cx.now());
+        String answers = underWay ? null : answering(obs, loss);
+        boolean due = sinceAttempt == null || !underWay && !sinceAttempt.minus(timeout).isNegative()
+                || !sinceAttempt.minus(timeout.multipliedBy(UNANSWERED_AFTER)).isNegative();
         if (answers != null || due) {
             String why = (answers != null ? site + " answers again (" + answers + ")"
                     : site + " still not fenced, trying again every " + Words.duration(cx.policy().fenceTimeout()))
