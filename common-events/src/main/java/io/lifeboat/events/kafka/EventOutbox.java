@@ -9,22 +9,26 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The reliable publisher, and its one behaviour when Kafka refuses: an event that reports a condition (a verdict,
  * an alert, a link's state, a mirror's outcome) must not be lost while the broker is away, and must not hold up the
  * thread that found it either. It queues here and one thread ({@code event-outbox}) publishes the queue in order,
  * up to 100 events in flight at once, retrying what the broker refused with the shared {@link Backoff} (0.2 s
- * doubling to 10 s) until it takes it (in their order, after those it took). What is
- * lost: the queue if the process dies (a condition is found again from the state after a restart), and events past
- * {@value #CAPACITY} waiting, each dropped with an ERROR line naming it.
+ * doubling to 10 s) until it takes it, in their order, after those it took, each key's later events sent again
+ * behind it ({@link #toRetry}). What is lost: the queue if the process dies (a condition is found again from the state after a restart), and events past
+ * {@value #CAPACITY} waiting, each dropped with an ERROR line naming it, and an event the broker can never take (too
+ * large, not serialisable), dropped the same way rather than holding up the queue for ever.
  *
  * <p>Not here: a measurement that the next one replaces (heartbeats, lag samples) goes through
  * {@link EventPublisher#publish} and is dropped when it fails; an answer whose sender must know it arrived (a
@@ -101,7 +105,7 @@ public class EventOutbox {
             for (Pending p : unsent) {
                 sent.add(publisher.publish((EventType) p.type(), p.payload()).subscribeAsCompletionStage());
             }
-            List<Pending> failed = new ArrayList<>();
+            boolean[] refused = new boolean[sent.size()];
             String problem = null;
             for (int i = 0; i < sent.size(); i++) {
                 try {
@@ -109,10 +113,18 @@ public class EventOutbox {
                 } catch (InterruptedException e) {
                     return false;
                 } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                    failed.add(unsent.get(i)); // in their order: a retry keeps the order of each subject's events
-                    problem = e.getCause() == null ? e.toString() : e.getCause().getMessage();
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
+                    if (neverTaken(cause)) {
+                        // Retried, it would be refused for ever and hold up every event behind it.
+                        LOG.errorf("dropped %s about %s: the broker will never take it (%s)",
+                                unsent.get(i).type().name(), unsent.get(i).payload().subject(), cause.toString());
+                    } else {
+                        refused[i] = true;
+                        problem = cause.getMessage();
+                    }
                 }
             }
+            List<Pending> failed = toRetry(unsent, refused, p -> p.type().topic() + "/" + p.payload().subject());
             if (failed.isEmpty()) {
                 return true;
             }
@@ -123,6 +135,36 @@ public class EventOutbox {
                 return false;
             }
             unsent = failed;
+        }
+        return false;
+    }
+
+    /**
+     * What to send again after a batch the broker took in part: every refused event, and with it every later event of
+     * the same topic and key, taken or not. The broker may take an event after refusing an earlier one of the same
+     * key; sent again behind the retried one, it is again the last of its key, so a reader that keeps the latest
+     * (a compacted topic, a state table) ends where the service did. Pure; order kept.
+     */
+    static <T> List<T> toRetry(List<T> batch, boolean[] refused, Function<T, String> orderKey) {
+        List<T> retry = new ArrayList<>();
+        Set<String> behindARefusal = new HashSet<>();
+        for (int i = 0; i < batch.size(); i++) {
+            String key = orderKey.apply(batch.get(i));
+            if (refused[i] || behindARefusal.contains(key)) {
+                retry.add(batch.get(i));
+                behindARefusal.add(key);
+            }
+        }
+        return retry;
+    }
+
+    /** A refusal that no retry will change: the event could not be serialised, or is larger than the broker takes. */
+    private static boolean neverTaken(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IllegalArgumentException
+                    || t instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                return true;
+            }
         }
         return false;
     }
