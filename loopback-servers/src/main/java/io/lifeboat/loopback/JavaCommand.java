@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  */
 final class JavaCommand {
 
+    static final String TEST_OPTIONS = "loopback.test-jvm-options";
+
     private JavaCommand() {
     }
 
@@ -48,8 +50,6 @@ final class JavaCommand {
         String options = System.getProperty(TEST_OPTIONS, "").trim();
         return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
-
-    static final String TEST_OPTIONS = "loopback.test-jvm-options";
 
     /** A log4j2 configuration sending everything at {@code level} and above to one file, appending across restarts. */
     static String log4jToFile(Path logFile, String level) {

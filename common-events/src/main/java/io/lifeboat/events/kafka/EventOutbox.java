@@ -26,9 +26,10 @@ import java.util.function.Function;
  * thread that found it either. It queues here and one thread ({@code event-outbox}) publishes the queue in order,
  * up to 100 events in flight at once, retrying what the broker refused with the shared {@link Backoff} (0.2 s
  * doubling to 10 s) until it takes it, in their order, after those it took, each key's later events sent again
- * behind it ({@link #toRetry}). What is lost: the queue if the process dies (a condition is found again from the state after a restart), and events past
- * {@value #CAPACITY} waiting, each dropped with an ERROR line naming it, and an event the broker can never take (too
- * large, not serialisable), dropped the same way rather than holding up the queue for ever.
+ * behind it ({@link #toRetry}). What is lost: the queue if the process dies (a condition is found again from the
+ * state after a restart), events past {@value #CAPACITY} waiting, each dropped with an ERROR line naming it, and an
+ * event the broker can never take (too large, not serialisable), dropped the same way rather than holding up the
+ * queue for ever.
  *
  * <p>Not here: a measurement that the next one replaces (heartbeats, lag samples) goes through
  * {@link EventPublisher#publish} and is dropped when it fails; an answer whose sender must know it arrived (a
