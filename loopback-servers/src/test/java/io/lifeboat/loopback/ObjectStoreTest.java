@@ -87,6 +87,26 @@ class ObjectStoreTest {
         }
     }
 
+    /** filesync-service writes conditionally (If-None-Match: *, If-Match: ETag), as AWS S3 and MinIO take them. */
+    @Test
+    void refusesAConditionalPutWhoseConditionNoLongerHolds() {
+        try (S3Client s3 = client(store.secretKey())) {
+            store.createBucket("conditional");
+            String first = s3.putObject(b -> b.bucket("conditional").key("k").ifNoneMatch("*"),
+                    RequestBody.fromString("first")).eTag();
+            assertThatThrownBy(() -> s3.putObject(b -> b.bucket("conditional").key("k").ifNoneMatch("*"),
+                    RequestBody.fromString("second"))).isInstanceOfSatisfying(S3Exception.class,
+                    e -> assertThat(e.statusCode()).isEqualTo(412));
+            String replaced = s3.putObject(b -> b.bucket("conditional").key("k").ifMatch(first),
+                    RequestBody.fromString("replaced")).eTag();
+            assertThatThrownBy(() -> s3.putObject(b -> b.bucket("conditional").key("k").ifMatch(first),
+                    RequestBody.fromString("stale"))).isInstanceOfSatisfying(S3Exception.class,
+                    e -> assertThat(e.statusCode()).isEqualTo(412));
+            assertThat(s3.getObjectAsBytes(b -> b.bucket("conditional").key("k")).asUtf8String()).isEqualTo("replaced");
+            assertThat(replaced).isNotEqualTo(first);
+        }
+    }
+
     @Test
     void keepsObjectsAcrossStopKillAndStartOnTheSamePort() {
         store.createBucket("restart");

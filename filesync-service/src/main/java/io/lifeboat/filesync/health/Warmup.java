@@ -13,6 +13,8 @@ import io.lifeboat.filesync.config.FilesyncConfig;
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.Sites;
 import io.lifeboat.filesync.store.s3.Listed;
+import io.lifeboat.filesync.store.s3.S3Failure;
+import io.lifeboat.filesync.store.s3.WriteCondition;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -100,6 +102,7 @@ public class Warmup implements HealthCheck {
                 });
                 bucket.head(probeKey);
             }
+            checkConditionalWrites(bucket);
         } catch (RuntimeException e) {
             LOG.debugf("warm-up of %s skipped: %s", bucket, e.getMessage());
         } finally {
@@ -108,6 +111,30 @@ public class Warmup implements HealthCheck {
             } catch (RuntimeException e) {
                 LOG.debugf("warm-up key %s at %s not removed: %s", probeKey, bucket, e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Every copy is written on a condition ({@link WriteCondition}): a store that ignores them leaves a window in
+     * which a file written at that site while a copy of the same key is on its way is overwritten. Said once, at
+     * start, by writing the probe key again "only if absent".
+     */
+    private void checkConditionalWrites(SiteBucket bucket) {
+        String key = probeKey + "-conditional";
+        try {
+            bucket.put(key, Map.of("lifeboat-purpose", "warm-up"), "application/octet-stream", null,
+                    0, java.io.InputStream.nullInputStream());
+            bucket.put(key, Map.of("lifeboat-purpose", "warm-up"), "application/octet-stream", null,
+                    0, java.io.InputStream.nullInputStream(), WriteCondition.absent());
+            LOG.warnf("the store of %s ignores conditional writes (If-None-Match): a file written there while a"
+                    + " mirror copy of the same key is on its way can be overwritten by the copy. AWS S3, MinIO and"
+                    + " Ceph take them", bucket);
+        } catch (S3Failure refused) {
+            if (!refused.targetChanged()) {
+                LOG.debugf("conditional writes at %s not checked: %s", bucket, refused.getMessage());
+            }
+        } finally {
+            bucket.delete(key);
         }
     }
 

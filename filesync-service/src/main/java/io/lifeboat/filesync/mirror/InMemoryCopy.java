@@ -14,6 +14,7 @@ import java.util.concurrent.Semaphore;
 
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.StoredObject;
+import io.lifeboat.filesync.store.s3.WriteCondition;
 
 /**
  * A small file read whole into memory while hashed, then sent: up to 2 MiB with its Content-MD5 (the store refuses a
@@ -34,18 +35,20 @@ final class InMemoryCopy {
     }
 
     /** Copies the file if it is small enough and the buffer has room for it now; empty (nothing read) if not. */
-    Optional<Copied> copyIfRoom(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey) {
+    Optional<Copied> copyIfRoom(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey,
+            WriteCondition condition) {
         if (source.size() > inMemoryLimit || !memory.tryAcquire((int) source.size())) {
             return Optional.empty();
         }
         try {
-            return Optional.of(copy(raw, from, source, to, toKey));
+            return Optional.of(copy(raw, from, source, to, toKey, condition));
         } finally {
             memory.release((int) source.size());
         }
     }
 
-    private Copied copy(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey) {
+    private Copied copy(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey,
+            WriteCondition condition) {
         int size = (int) source.size();
         byte[] content = new byte[size];
         String sha256;
@@ -71,7 +74,8 @@ final class InMemoryCopy {
         byte[] md5 = size <= MD5_LIMIT ? md5(content) : null;
         Map<String, String> metadata = Upload.metadata(source, sha256);
         String etag = to.put(toKey, metadata, Upload.contentType(source),
-                md5 == null ? null : Base64.getEncoder().encodeToString(md5), size, new ByteArrayInputStream(content));
+                md5 == null ? null : Base64.getEncoder().encodeToString(md5), size, new ByteArrayInputStream(content),
+                condition);
         if (md5 == null || !etag.equalsIgnoreCase(HexFormat.of().formatHex(md5))) {
             // Larger, or a store whose ETag is not the content's MD5 (encryption, some gateways): check by a HEAD.
             Upload.verify(to, toKey, size, sha256);

@@ -9,6 +9,8 @@ import io.lifeboat.filesync.store.BucketLink;
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.StoredObject;
 import io.lifeboat.filesync.store.s3.ObjectStream;
+import io.lifeboat.filesync.store.s3.S3Failure;
+import io.lifeboat.filesync.store.s3.WriteCondition;
 
 /**
  * Mirrors one key over one link from what both stores hold now (never from what an event said): the shell around
@@ -23,6 +25,9 @@ public final class MirrorWorker {
 
     /** The default of {@code lifeboat.filesync.mirror.memory-buffer}. */
     public static final long DEFAULT_MEMORY_BUFFER = 16 * 1024 * 1024;
+
+    /** How many looks at both stores one mirroring takes at most before it fails (and is retried later). */
+    static final int LOOKS = 3;
 
     private final MirrorRules rules;
     private final ObjectCopier copier;
@@ -41,7 +46,28 @@ public final class MirrorWorker {
         return rules;
     }
 
+    /**
+     * Mirrors the key, deciding again (up to {@link #LOOKS} looks in all) when the target refused a write because a
+     * version was written there after the look the copy was decided on: every write at the target is conditional on
+     * what that look found ({@link WriteCondition}), so no version written at the target in the meantime is
+     * overwritten, nor its arrival later taken for an echo of this copy.
+     */
     public MirrorOutcome mirror(BucketLink link, String key) {
+        for (int look = 1; ; look++) {
+            try {
+                MirrorOutcome outcome = mirrorOnce(link, key);
+                return look == 1 ? outcome : new MirrorOutcome(outcome.kind(), outcome.reason() + " (decided at look "
+                        + look + ": " + link.targetSite() + " changed while it was copied)", outcome.size(),
+                        outcome.bytes(), outcome.sha256(), outcome.originSite());
+            } catch (S3Failure refused) {
+                if (!refused.targetChanged() || look == LOOKS) {
+                    throw refused;
+                }
+            }
+        }
+    }
+
+    private MirrorOutcome mirrorOnce(BucketLink link, String key) {
         SiteBucket from = link.source();
         SiteBucket to = link.target();
         Optional<String> excluded = from.whyNotMirrored(key).or(() -> to.whyNotMirrored(key));
@@ -72,13 +98,17 @@ public final class MirrorWorker {
         SiteBucket to = link.target();
         long bytes = 0;
         switch (decision.action()) {
-            case REPLACE -> bytes = copier.copy(from, facts.source().get(), decision.sha256(), to, key).bytes();
+            // Over the version the decision saw, and no other.
+            case REPLACE -> bytes = copier.copy(from, facts.source().get(), decision.sha256(), to, key,
+                    WriteCondition.unchanged(facts.target().get().etag())).bytes();
             case CONFLICT_SOURCE_WINS -> {
                 copier.copy(to, facts.target().get(), to, decision.keptAs());
-                bytes = copier.copy(from, facts.source().get(), decision.sha256(), to, key).bytes();
+                bytes = copier.copy(from, facts.source().get(), decision.sha256(), to, key,
+                        WriteCondition.unchanged(facts.target().get().etag())).bytes();
             }
-            case CONFLICT_SOURCE_LOSES ->
-                    bytes = copier.copy(from, facts.source().get(), decision.sha256(), to, decision.keptAs()).bytes();
+            // The kept version's key is a name of Lifeboat's own that both links compute alike, for the same content.
+            case CONFLICT_SOURCE_LOSES -> bytes = copier.copy(from, facts.source().get(), decision.sha256(), to,
+                    decision.keptAs(), WriteCondition.NONE).bytes();
             case COPY -> throw new IllegalStateException("a copy to an empty target is made from the opened source");
             default -> {
                 // nothing to write
@@ -106,7 +136,7 @@ public final class MirrorWorker {
                 return outcome(decision, facts, decision.sha256(), 0, decision.reason());
             }
             StoredObject source = facts.source().get();
-            Copied copied = copier.copyOpened(in, from, source, link.target(), key);
+            Copied copied = copier.copyOpened(in, from, source, link.target(), key, WriteCondition.absent());
             readThrough = true;
             return outcome(decision, facts, copied.sha256(), copied.bytes(), decision.reason() + " ("
                     + source.size() + " bytes, SHA-256 " + abbreviated(copied.sha256()) + ")");

@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.StoredObject;
+import io.lifeboat.filesync.store.s3.WriteCondition;
 
 /**
  * Carries out a copy {@link MirrorRules} decided, by the strategy that fits the file and what is free now. The SHA-256
@@ -42,35 +43,43 @@ final class ObjectCopier {
         this.throughScratchKey = new ScratchKeyCopy(upload);
     }
 
-    /** Copies a file whose content {@code in} (the source's answer to a GET) is bringing, by the fitting strategy. */
-    Copied copyOpened(InputStream in, SiteBucket from, StoredObject source, SiteBucket to, String key) {
-        Optional<Copied> copied = inMemory.copyIfRoom(in, from, source, to, key);
+    /**
+     * Copies a file whose content {@code in} (the source's answer to a GET) is bringing, by the fitting strategy,
+     * written only if {@code condition} still holds at the target key.
+     */
+    Copied copyOpened(InputStream in, SiteBucket from, StoredObject source, SiteBucket to, String key,
+            WriteCondition condition) {
+        Optional<Copied> copied = inMemory.copyIfRoom(in, from, source, to, key, condition);
         if (copied.isPresent()) {
             return copied.get();
         }
         if (source.sha256().isPresent()) {
             // Its checksum is known: one pass, checked as it goes.
-            return upload.stream(in, from, source, source.sha256().get(), to, key);
+            return upload.stream(in, from, source, source.sha256().get(), to, key, condition);
         }
-        copied = spooled.copyIfRoom(in, from, source, to, key);
+        copied = spooled.copyIfRoom(in, from, source, to, key, condition);
         if (copied.isPresent()) {
             return copied.get();
         }
         if (ScratchKeyCopy.takes(source)) {
-            return throughScratchKey.copy(in, from, source, to, key);
+            return throughScratchKey.copy(in, from, source, to, key, condition);
         }
         // Over what one server-side copy takes: this read hashes it, a second one (same version) copies it.
-        return copy(from, source, hashOf(in, from, source), to, key);
+        return copy(from, source, hashOf(in, from, source), to, key, condition);
     }
 
-    /** Copies one version of an object (read again by its ETag), hashing it first if it carries no checksum. */
+    /**
+     * Copies one version of an object (read again by its ETag), hashing it first if it carries no checksum, over
+     * whatever {@code toKey} holds (a conflict's kept version: a name of Lifeboat's own).
+     */
     Copied copy(SiteBucket from, StoredObject source, SiteBucket to, String toKey) {
-        return copy(from, source, source.sha256().orElseGet(() -> hash(from, source)), to, toKey);
+        return copy(from, source, source.sha256().orElseGet(() -> hash(from, source)), to, toKey, WriteCondition.NONE);
     }
 
-    Copied copy(SiteBucket from, StoredObject source, String sha256, SiteBucket to, String toKey) {
+    Copied copy(SiteBucket from, StoredObject source, String sha256, SiteBucket to, String toKey,
+            WriteCondition condition) {
         try (InputStream raw = from.open(source.key(), source.etag())) {
-            return upload.stream(raw, from, source, sha256, to, toKey);
+            return upload.stream(raw, from, source, sha256, to, toKey, condition);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + from.siteId() + ":" + source.key() + " failed: "
                     + e.getMessage(), e);

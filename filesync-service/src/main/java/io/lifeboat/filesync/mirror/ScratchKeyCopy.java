@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.StoredObject;
+import io.lifeboat.filesync.store.s3.WriteCondition;
 
 /**
  * A native file too large for memory and for the spool, read once: its metadata must carry its SHA-256, and the
@@ -32,12 +33,13 @@ final class ScratchKeyCopy {
         return source.size() <= COPY_OBJECT_LIMIT;
     }
 
-    Copied copy(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey) {
+    Copied copy(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey,
+            WriteCondition condition) {
         String scratch = SiteBucket.SCRATCH_PREFIX + UUID.randomUUID();
         try {
             String sha256;
             try (VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), null)) {
-                upload.write(in, source, to, scratch, Map.of());
+                upload.write(in, source, to, scratch, Map.of(), WriteCondition.NONE);
                 if (in.read() >= 0) {
                     throw new IOException("source is longer than the " + source.size() + " bytes it announced");
                 }
@@ -46,7 +48,7 @@ final class ScratchKeyCopy {
                 throw new UncheckedIOException("copying " + from.siteId() + ":" + source.key() + " to " + to.siteId()
                         + ":" + scratch + " failed: " + e.getMessage(), e);
             }
-            to.copyWithin(scratch, toKey, Upload.metadata(source, sha256), Upload.contentType(source));
+            to.copyWithin(scratch, toKey, Upload.metadata(source, sha256), Upload.contentType(source), condition);
             Upload.verify(to, toKey, source.size(), sha256);
             return new Copied(sha256, source.size());
         } finally {

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.StoredObject;
+import io.lifeboat.filesync.store.s3.WriteCondition;
 
 /**
  * A native file too large for memory, read once from the source into the {@link Spool} while hashed, then uploaded
@@ -27,12 +28,13 @@ final class SpooledCopy {
     }
 
     /** Copies the file if the spool has room for it now; empty (nothing read) if not. */
-    Optional<Copied> copyIfRoom(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey) {
-        return spool.reserve(source.size()).map(spooled -> copy(raw, from, source, to, toKey, spooled));
+    Optional<Copied> copyIfRoom(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey,
+            WriteCondition condition) {
+        return spool.reserve(source.size()).map(spooled -> copy(raw, from, source, to, toKey, condition, spooled));
     }
 
     private Copied copy(InputStream raw, SiteBucket from, StoredObject source, SiteBucket to, String toKey,
-            Spool.SpooledFile spooled) {
+            WriteCondition condition, Spool.SpooledFile spooled) {
         try (spooled) {
             VerifyingInputStream in = new VerifyingInputStream(raw, source.size(), null);
             VerifyingInputStream.Fingerprint written = VerifyingInputStream.crc32cFingerprint();
@@ -43,7 +45,7 @@ final class SpooledCopy {
                 out.write(buffer, 0, n);
             }
             return upload.send(new VerifyingInputStream(spooled.reader(), source.size(), written.hex().get(),
-                    VerifyingInputStream.crc32cFingerprint()), from, source, in.hex(), to, toKey);
+                    VerifyingInputStream.crc32cFingerprint()), from, source, in.hex(), to, toKey, condition);
         } catch (IOException e) {
             throw new UncheckedIOException("spooling " + from.siteId() + ":" + source.key() + " failed: "
                     + e.getMessage(), e);

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import io.lifeboat.filesync.store.LifeboatMetadata;
 import io.lifeboat.filesync.store.SiteBucket;
 import io.lifeboat.filesync.store.StoredObject;
+import io.lifeboat.filesync.store.s3.WriteCondition;
 
 /**
  * How every copy strategy ends: the content written under a key of the target, in one PUT or in parts, with
@@ -29,16 +30,17 @@ final class Upload {
     }
 
     /** Streams {@code raw} (the source's content) to the target, checking size and SHA-256 before the last byte. */
-    Copied stream(InputStream raw, SiteBucket from, StoredObject source, String sha256, SiteBucket to, String toKey) {
-        return send(new VerifyingInputStream(raw, source.size(), sha256), from, source, sha256, to, toKey);
+    Copied stream(InputStream raw, SiteBucket from, StoredObject source, String sha256, SiteBucket to, String toKey,
+            WriteCondition condition) {
+        return send(new VerifyingInputStream(raw, source.size(), sha256), from, source, sha256, to, toKey, condition);
     }
 
     /** Sends content that {@code in} checks as it goes, in one PUT or in parts; then verifies what the target holds. */
     Copied send(VerifyingInputStream checked, SiteBucket from, StoredObject source, String sha256, SiteBucket to,
-            String toKey) {
+            String toKey, WriteCondition condition) {
         try (VerifyingInputStream in = checked) {
             // The verifying stream checks size and SHA-256 with the last byte, before a multipart upload is completed.
-            write(in, source, to, toKey, metadata(source, sha256));
+            write(in, source, to, toKey, metadata(source, sha256), condition);
         } catch (IOException e) {
             throw new UncheckedIOException("copying " + from.siteId() + ":" + source.key() + " to " + to.siteId()
                     + ":" + toKey + " failed: " + e.getMessage(), e);
@@ -48,11 +50,12 @@ final class Upload {
     }
 
     /** Writes the source's size in bytes of {@code in} under the key: one PUT up to the threshold, else in parts. */
-    void write(InputStream in, StoredObject source, SiteBucket to, String toKey, Map<String, String> metadata) {
+    void write(InputStream in, StoredObject source, SiteBucket to, String toKey, Map<String, String> metadata,
+            WriteCondition condition) {
         if (source.size() <= multipartThreshold) {
-            to.put(toKey, metadata, contentType(source), null, source.size(), in);
+            to.put(toKey, metadata, contentType(source), null, source.size(), in, condition);
         } else {
-            to.putInParts(toKey, metadata, contentType(source), source.size(), partSize, in);
+            to.putInParts(toKey, metadata, contentType(source), source.size(), partSize, in, condition);
         }
     }
 

@@ -14,6 +14,7 @@ import io.lifeboat.filesync.store.s3.ObjectInfo;
 import io.lifeboat.filesync.store.s3.ObjectStream;
 import io.lifeboat.filesync.store.s3.S3Failure;
 import io.lifeboat.filesync.store.s3.S3Http;
+import io.lifeboat.filesync.store.s3.WriteCondition;
 
 /**
  * One site's bucket, through the plain S3 API, and which of its keys Lifeboat mirrors: the only way to a store (nothing
@@ -145,17 +146,25 @@ public final class SiteBucket implements AutoCloseable {
      */
     public String put(String key, Map<String, String> metadata, String contentType, String contentMd5, long size,
             InputStream content) {
-        return s3.put(bucket, key, metadata, contentType, contentMd5, size, content);
+        return put(key, metadata, contentType, contentMd5, size, content, WriteCondition.NONE);
+    }
+
+    /** The same, written only if {@code condition} still holds at the key ({@link S3Failure#targetChanged} if not). */
+    public String put(String key, Map<String, String> metadata, String contentType, String contentMd5, long size,
+            InputStream content, WriteCondition condition) {
+        return s3.put(bucket, key, metadata, contentType, contentMd5, size, content, condition);
     }
 
     /**
      * Writes {@code size} bytes of {@code content} under the key in parts of {@code partSize}, one part read at a time
      * so that memory does not grow with the file. The key shows nothing until the upload is completed; on any failure
-     * it is aborted, so nothing half-written is ever visible.
+     * it is aborted, so nothing half-written is ever visible. The condition goes with the creation and the completion
+     * (AWS S3 checks it at the completion) and is checked by a HEAD just before the completion too, for stores that
+     * do not check it on multipart uploads (S3Proxy): there, a window of one request remains.
      */
     public void putInParts(String key, Map<String, String> metadata, String contentType, long size, long partSize,
-            InputStream content) {
-        String uploadId = s3.createMultipartUpload(bucket, key, metadata, contentType);
+            InputStream content, WriteCondition condition) {
+        String uploadId = s3.createMultipartUpload(bucket, key, metadata, contentType, condition);
         boolean completed = false;
         try {
             List<String> partEtags = new ArrayList<>();
@@ -166,7 +175,8 @@ public final class SiteBucket implements AutoCloseable {
                         new BoundedInputStream(content, length)));
                 remaining -= length;
             }
-            s3.completeMultipartUpload(bucket, key, uploadId, partEtags);
+            stillHolds(condition, key, "completing the upload of");
+            s3.completeMultipartUpload(bucket, key, uploadId, partEtags, condition);
             completed = true;
         } finally {
             if (!completed) {
@@ -183,9 +193,27 @@ public final class SiteBucket implements AutoCloseable {
         }
     }
 
-    /** The store copies one of its keys to another itself (CopyObject), the metadata replaced by {@code metadata}. */
-    public void copyWithin(String fromKey, String toKey, Map<String, String> metadata, String contentType) {
-        s3.copy(bucket, fromKey, toKey, metadata, contentType);
+    /**
+     * The store copies one of its keys to another itself (CopyObject), the metadata replaced by {@code metadata}, only
+     * if {@code condition} holds at {@code toKey}. Checked by a HEAD just before, and sent with the copy too: stores
+     * that take conditions on CopyObject close the window between the two; one that ignores them there (S3Proxy)
+     * leaves a window of one request.
+     */
+    public void copyWithin(String fromKey, String toKey, Map<String, String> metadata, String contentType,
+            WriteCondition condition) {
+        stillHolds(condition, toKey, "copy to");
+        s3.copy(bucket, fromKey, toKey, metadata, contentType, condition);
+    }
+
+    /** Refuses as the store would (412) when the condition no longer holds at the key, by a HEAD. */
+    private void stillHolds(WriteCondition condition, String key, String what) {
+        if (condition.header() != null) {
+            Optional<String> now = head(key).map(StoredObject::etag);
+            if (!condition.heldBy(now)) {
+                throw new S3Failure(what + " " + siteId + ":" + key, 412, "PreconditionFailed", "to be written "
+                        + condition.words() + ", but it holds " + now.map(e -> "ETag " + e).orElse("nothing"));
+            }
+        }
     }
 
     /** Whether the store answers at all (any answer, even an error about the bucket, means it is up). */

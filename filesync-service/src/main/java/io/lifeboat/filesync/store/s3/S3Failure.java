@@ -21,4 +21,13 @@ public final class S3Failure extends RuntimeException {
     public String code() {
         return code;
     }
+
+    /**
+     * Whether a conditional write was refused because the key changed since the writer looked ({@link WriteCondition}):
+     * 412 {@code PreconditionFailed}, also as an error inside a 200 answer, or AWS's 409
+     * {@code ConditionalRequestConflict} for two conditional writes of one key at once.
+     */
+    public boolean targetChanged() {
+        return status == 412 || "PreconditionFailed".equals(code) || "ConditionalRequestConflict".equals(code);
+    }
 }

@@ -123,13 +123,15 @@ public final class S3Http {
     }
 
     /**
-     * Uploads exactly {@code length} bytes of {@code body} in one request; returns the ETag the store answers.
+     * Uploads exactly {@code length} bytes of {@code body} in one request, only if {@code condition} still holds at
+     * the key ({@link S3Failure#targetChanged} if not); returns the ETag the store answers.
      *
      * @param contentMd5 base64 MD5 of the body for the store to check, or null
      */
     public String put(String bucket, String key, Map<String, String> metadata, String contentType, String contentMd5,
-            long length, InputStream body) {
+            long length, InputStream body, WriteCondition condition) {
         Map<String, String> signed = S3Messages.metadataHeaders(metadata);
+        condition.addTo(signed);
         if (contentMd5 != null) {
             signed.put("Content-MD5", contentMd5);
         }
@@ -144,8 +146,12 @@ public final class S3Http {
         }
     }
 
-    public String createMultipartUpload(String bucket, String key, Map<String, String> metadata, String contentType) {
-        Request request = new Request("POST", bucket, key, Map.of("uploads", ""), S3Messages.metadataHeaders(metadata),
+    /** With the condition the completion repeats: AWS S3 checks it at the completion, some stores at the creation. */
+    public String createMultipartUpload(String bucket, String key, Map<String, String> metadata, String contentType,
+            WriteCondition condition) {
+        Map<String, String> signed = S3Messages.metadataHeaders(metadata);
+        condition.addTo(signed);
+        Request request = new Request("POST", bucket, key, Map.of("uploads", ""), signed,
                 Map.of("Content-Type", contentType));
         String answer = call(request, null);
         Matcher id = UPLOAD_ID.matcher(answer);
@@ -171,14 +177,17 @@ public final class S3Http {
     }
 
     /** Completes a multipart upload from its parts' ETags, in part order (part 1 first). */
-    public void completeMultipartUpload(String bucket, String key, String uploadId, List<String> partEtags) {
+    public void completeMultipartUpload(String bucket, String key, String uploadId, List<String> partEtags,
+            WriteCondition condition) {
         StringBuilder xmlBody = new StringBuilder("<CompleteMultipartUpload>");
         for (int i = 0; i < partEtags.size(); i++) {
             xmlBody.append("<Part><PartNumber>").append(i + 1).append("</PartNumber><ETag>\"")
                     .append(S3Messages.escape(partEtags.get(i))).append("\"</ETag></Part>");
         }
         xmlBody.append("</CompleteMultipartUpload>");
-        Request request = new Request("POST", bucket, key, Map.of("uploadId", uploadId), new HashMap<>(),
+        Map<String, String> signed = new HashMap<>();
+        condition.addTo(signed);
+        Request request = new Request("POST", bucket, key, Map.of("uploadId", uploadId), signed,
                 Map.of("Content-Type", "application/xml"));
         // A failure can come as "200 OK" with an <Error> body (the store answers before it has finished).
         String answer = call(request, xmlBody.toString().getBytes(StandardCharsets.UTF_8));
@@ -191,8 +200,10 @@ public final class S3Http {
      * Server-side copy of an object within the store (CopyObject, up to 5 GiB) under a new key, with the given metadata
      * in place of the source's ({@code x-amz-metadata-directive: REPLACE}). The new key appears whole or not at all.
      */
-    public void copy(String bucket, String fromKey, String toKey, Map<String, String> metadata, String contentType) {
+    public void copy(String bucket, String fromKey, String toKey, Map<String, String> metadata, String contentType,
+            WriteCondition condition) {
         Map<String, String> signed = S3Messages.metadataHeaders(metadata);
+        condition.addTo(signed);
         signed.put("x-amz-copy-source", "/" + SigV4.encode(bucket, true) + "/" + SigV4.encode(fromKey, false));
         signed.put("x-amz-metadata-directive", "REPLACE");
         Request request = new Request("PUT", bucket, toKey, Map.of(), signed, Map.of("Content-Type", contentType));

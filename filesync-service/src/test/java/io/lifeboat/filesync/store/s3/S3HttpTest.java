@@ -58,7 +58,7 @@ class S3HttpTest {
             byte[] body = key.endsWith("empty") ? new byte[0] : content;
             String md5 = Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest(body));
             String etag = s3.put(BUCKET, key, Map.of("lifeboat-origin-site", "home", "lifeboat-sha256", "abc"),
-                    "text/csv; charset=UTF-8", md5, body.length, new ByteArrayInputStream(body));
+                    "text/csv; charset=UTF-8", md5, body.length, new ByteArrayInputStream(body), WriteCondition.NONE);
 
             assertThat(etag).isEqualTo(java.util.HexFormat.of().formatHex(MessageDigest.getInstance("MD5")
                     .digest(body)));
@@ -95,12 +95,13 @@ class S3HttpTest {
         byte[] part1 = content(5 * 1024 * 1024, 2);
         byte[] part2 = content(1234, 3);
         String key = prefix + "parts/big file.bin";
-        String uploadId = s3.createMultipartUpload(BUCKET, key, Map.of("lifeboat-sha256", "def"), "application/zip");
+        String uploadId = s3.createMultipartUpload(BUCKET, key, Map.of("lifeboat-sha256", "def"), "application/zip",
+                WriteCondition.NONE);
         List<String> etags = new ArrayList<>();
         etags.add(s3.uploadPart(BUCKET, key, uploadId, 1, part1.length, new ByteArrayInputStream(part1)));
         etags.add(s3.uploadPart(BUCKET, key, uploadId, 2, part2.length, new ByteArrayInputStream(part2)));
         assertThat(s3.head(BUCKET, key)).isEmpty(); // invisible until completed
-        s3.completeMultipartUpload(BUCKET, key, uploadId, etags);
+        s3.completeMultipartUpload(BUCKET, key, uploadId, etags, WriteCondition.NONE);
 
         ObjectInfo head = s3.head(BUCKET, key).orElseThrow();
         assertThat(head.size()).isEqualTo(part1.length + part2.length);
@@ -111,7 +112,8 @@ class S3HttpTest {
         }
 
         String abandoned = prefix + "parts/abandoned.bin";
-        String other = s3.createMultipartUpload(BUCKET, abandoned, Map.of(), "application/octet-stream");
+        String other = s3.createMultipartUpload(BUCKET, abandoned, Map.of(), "application/octet-stream",
+                WriteCondition.NONE);
         s3.uploadPart(BUCKET, abandoned, other, 1, part2.length, new ByteArrayInputStream(part2));
         s3.abortMultipartUpload(BUCKET, abandoned, other);
         assertThat(s3.head(BUCKET, abandoned)).isEmpty();
@@ -141,7 +143,7 @@ class S3HttpTest {
     void aWrongSecretIsRefusedAndAMissingBucketStillAnswers() {
         S3Http wrong = client("not-the-secret");
         assertThatThrownBy(() -> wrong.put(BUCKET, prefix + "x", Map.of(), "text/plain", null, 1,
-                new ByteArrayInputStream(new byte[] {1})))
+                new ByteArrayInputStream(new byte[] {1}), WriteCondition.NONE))
                 .isInstanceOf(S3Failure.class).satisfies(e -> assertThat(((S3Failure) e).status()).isEqualTo(403));
         assertThat(s3.headBucket(BUCKET)).isEqualTo(200);
         assertThat(s3.headBucket("no-such-bucket-" + UUID.randomUUID())).isEqualTo(404);

@@ -68,7 +68,7 @@ class S3TlsTest {
         S3Http s3 = client(Optional.of(ca.certificate()));
         byte[] body = "over TLS\n".getBytes(StandardCharsets.UTF_8);
         s3.put(BUCKET, "tls/report.csv", Map.of("lifeboat-origin-site", "home"), "text/csv", null, body.length,
-                new ByteArrayInputStream(body));
+                new ByteArrayInputStream(body), WriteCondition.NONE);
         assertThat(s3.head(BUCKET, "tls/report.csv").orElseThrow().size()).isEqualTo(body.length);
         try (ObjectStream in = s3.get(BUCKET, "tls/report.csv", null).orElseThrow()) {
             assertThat(in.readAllBytes()).isEqualTo(body);
@@ -102,7 +102,7 @@ class S3TlsTest {
         assertThat(headBucket(withoutToken)).as("the same request with static credentials").isEqualTo(200);
         assertThat(headBucket(headers)).as("S3Proxy refuses x-amz-security-token: it received it").isEqualTo(501);
         assertThatThrownBy(() -> client(Optional.of(ca.certificate()), Optional.of(TOKEN)).put(BUCKET, "t", Map.of(),
-                "text/plain", null, 0, new ByteArrayInputStream(new byte[0])))
+                "text/plain", null, 0, new ByteArrayInputStream(new byte[0]), WriteCondition.NONE))
                 .hasMessageContaining("501").hasMessageContaining("not implemented");
     }
 
