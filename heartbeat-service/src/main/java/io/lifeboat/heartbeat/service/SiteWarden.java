@@ -1,5 +1,6 @@
 package io.lifeboat.heartbeat.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.lifeboat.events.retry.Backoff;
 import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.FailoverState;
@@ -44,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,6 +77,7 @@ public class SiteWarden {
     private final ConcurrentLinkedQueue<WardenInput> inbox = new ConcurrentLinkedQueue<>();
     private volatile WardenState state;
     private volatile String lastReason = "not started";
+    private volatile String startingFor = "starting";
     private Map<String, Object> kafka;
     private String stateTopic;
     private ScheduledExecutorService ticks;
@@ -103,14 +106,17 @@ public class SiteWarden {
                 settings.databases(), settings.applicationRoles(), KafkaSettings.masked(kafka));
     }
 
-    /** The longest a starting warden waits for Kafka's first answer before its lease counts anyway. */
-    static final Duration FIRST_ANSWER_ALLOWANCE = Duration.ofSeconds(30);
+    /** The longest a starting warden waits for Kafka to take its first renewal before its lease counts anyway. */
+    static final Duration FIRST_RENEWAL_ALLOWANCE = Duration.ofSeconds(30);
 
     /**
-     * The lease starts once the service has started and Kafka has answered the warden once (the lease topic's
-     * metadata), or {@link #FIRST_ANSWER_ALLOWANCE} after the start at the latest: a slow boot or a slow first TLS
-     * and SASL handshake must not fence a healthy site, and a warden that starts cut off still fences. (A warden
-     * that is not running guards nothing: see the README's timing argument.)
+     * The lease starts once the service has started and Kafka has acknowledged the warden's first renewal (counted
+     * from that renewal's sending), or {@link #FIRST_RENEWAL_ALLOWANCE} after the start at the latest: a slow boot,
+     * a slow first TLS and SASL handshake with the lease partition's leader, or a Write ACL the platform's user
+     * operator has not applied yet must not fence a healthy site, and a warden that starts cut off still fences.
+     * (Kafka's answer to a metadata request is not enough: the renewal goes over another connection, to the
+     * partition's leader, and needs another right. A warden that is not running guards nothing: see the README's
+     * timing argument.)
      */
     void start(@Observes StartupEvent started) {
         if (!enabled) {
@@ -125,19 +131,36 @@ public class SiteWarden {
     }
 
     private void guard() {
-        long deadline = System.nanoTime() + FIRST_ANSWER_ALLOWANCE.toNanos();
-        String waited = "Kafka answered";
-        // An answer that is a refusal (authorisation) comes at once: pause between asks rather than spin.
+        long deadline = System.nanoTime() + FIRST_RENEWAL_ALLOWANCE.toNanos();
+        long leaseFrom = -1;
+        String waited = null;
+        int tries = 0;
+        // A refusal (authorisation) comes at once: pause between tries rather than spin.
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(2));
-        while (running) {
+        while (running && leaseFrom < 0) {
+            long sent = System.nanoTime();
+            tries++;
             try {
-                producer.partitionsFor(settings.leaseTopic());
-                break;
-            } catch (RuntimeException notYet) {
+                producer.send(lease("STARTING")).get();
+                leaseFrom = sent;
+                waited = "Kafka took its first renewal" + (tries > 1 ? " at try " + tries : "");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception notYet) {
+                String why = notYet instanceof ExecutionException && notYet.getCause() != null
+                        ? notYet.getCause().toString() : notYet.toString();
                 if (System.nanoTime() > deadline) {
-                    waited = "no answer from Kafka within " + FIRST_ANSWER_ALLOWANCE.toSeconds() + " s ("
-                            + notYet.getMessage() + ")";
+                    leaseFrom = System.nanoTime();
+                    waited = "Kafka took no renewal within " + FIRST_RENEWAL_ALLOWANCE.toSeconds() + " s, "
+                            + tries + " tries (last: " + why + ")";
                     break;
+                }
+                startingFor = "starting: Kafka has not taken the first renewal yet (" + tries + " tries, last: "
+                        + why + ")";
+                if (tries == 1) {
+                    LOG.warnf("site warden of %s: %s; its lease counts once one is taken, or %d s after the start",
+                            site, startingFor, FIRST_RENEWAL_ALLOWANCE.toSeconds());
                 }
                 if (!backoff.pause()) {
                     return;
@@ -148,9 +171,10 @@ public class SiteWarden {
             return;
         }
         LOG.infof("site warden of %s: guarding from now on (%s)", site, waited);
-        state = WardenState.start(System.nanoTime());
+        state = WardenState.start(leaseFrom);
         ticks.scheduleWithFixedDelay(this::tick, 0, WardenSettings.TICK.toMillis(), TimeUnit.MILLISECONDS);
-        ticks.scheduleWithFixedDelay(this::renew, 0, settings.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(this::renew, settings.renewEvery().toMillis(), settings.renewEvery().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     public Status status() {
@@ -159,7 +183,7 @@ public class SiteWarden {
         }
         WardenState s = state;
         if (s == null) {
-            return new Status(true, site, null, null, -1, null, null, 0, "starting");
+            return new Status(true, site, null, null, -1, null, null, 0, startingFor);
         }
         return new Status(true, site, s.standing().name(), s.activeSite(), s.epoch(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.renewedAt()), s.cause(), s.fenceAttempts(),
@@ -233,14 +257,8 @@ public class SiteWarden {
 
     private void renew() {
         long sent = System.nanoTime();
-        Map<String, Object> lease = new LinkedHashMap<>();
-        lease.put("site", site);
-        lease.put("warden", self);
-        lease.put("standing", state.standing().name());
-        lease.put("sentAt", Instant.now().toString());
         try {
-            byte[] value = EventJson.mapper().writeValueAsBytes(lease);
-            producer.send(new ProducerRecord<>(settings.leaseTopic(), site, value), (metadata, failed) -> {
+            producer.send(lease(state.standing().name()), (metadata, failed) -> {
                 if (failed == null) {
                     inbox.add(new WardenInput.Renewed(sent, System.nanoTime()));
                 } else {
@@ -249,6 +267,20 @@ public class SiteWarden {
             });
         } catch (Exception e) {
             LOG.debugf("lease renewal not sent: %s", e.getMessage());
+        }
+    }
+
+    /** This site's lease record, as the warden stands. */
+    private ProducerRecord<String, byte[]> lease(String standing) {
+        Map<String, Object> lease = new LinkedHashMap<>();
+        lease.put("site", site);
+        lease.put("warden", self);
+        lease.put("standing", standing);
+        lease.put("sentAt", Instant.now().toString());
+        try {
+            return new ProducerRecord<>(settings.leaseTopic(), site, EventJson.mapper().writeValueAsBytes(lease));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the lease record cannot be written as JSON", e);
         }
     }
 

@@ -1,41 +1,30 @@
 package io.lifeboat.heartbeat.warden;
 
 import io.lifeboat.events.AlertRaised;
-import io.lifeboat.events.json.EventJson;
 import io.lifeboat.events.testing.TopicReader;
 import io.lifeboat.heartbeat.config.WardenSettings;
-import io.lifeboat.loopback.testing.WorkDir;
-import io.lifeboat.loopback.FreePorts;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.NetworkCut;
-import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.ServiceProcess;
-import io.lifeboat.loopback.StartTogether;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import static io.lifeboat.heartbeat.warden.WardenWorld.APP;
+import static io.lifeboat.heartbeat.warden.WardenWorld.APP_PASSWORD;
+import static io.lifeboat.heartbeat.warden.WardenWorld.DATABASE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -49,66 +38,21 @@ import static org.awaitility.Awaitility.await;
  */
 class WardenCutOffIT {
 
-    private static final String DATABASE = "portal";
-    private static final String APP = "app";
-    private static final String APP_PASSWORD = "app-pw";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     /** As the shipped defaults: the longer of (down-after 3 - 1) x interval 2 s and failover's grace 5 s. */
     private static final Duration PROMOTION_GRACE = WardenSettings.promotionGrace(3, Duration.ofSeconds(2),
             Duration.ofSeconds(5));
 
-    private static Path workDir;
-    private static KafkaBroker kafka;
-    private static PostgresServer home;
-    private static ServiceProcess warden;
+    private static WardenWorld world;
     private static NetworkCut cut;
     private static AppWriter writer;
 
     @BeforeAll
     static void world() throws Exception {
-        workDir = WorkDir.create("warden-it-");
         // This test cuts the broker off from one process: its own broker, its own database.
-        kafka = new KafkaBroker(workDir.resolve("kafka"));
-        home = new PostgresServer("home", workDir.resolve("home"));
-        StartTogether.run(Map.of("kafka", kafka::start, "home", home::start));
-        for (String topic : List.of("lifeboat.heartbeats", "lifeboat.alerts", "lifeboat.events", "lifeboat.outages")) {
-            kafka.createTopic(topic, 1, false);
-        }
-        kafka.createTopic("lifeboat.site-leases", 1, true);
-        kafka.createTopic("lifeboat.failover.state", 1, true);
-        home.createDatabase(DATABASE);
-        try (Connection c = home.connect(DATABASE); Statement s = c.createStatement()) {
-            // The application's own role, and Lifeboat's fence role with only the rights a fence needs.
-            s.execute("CREATE ROLE " + APP + " LOGIN PASSWORD '" + APP_PASSWORD + "'");
-            s.execute("CREATE ROLE lifeboat_fence LOGIN PASSWORD 'fence-pw' CREATEROLE");
-            s.execute("GRANT " + APP + " TO lifeboat_fence WITH ADMIN OPTION");
-            s.execute("GRANT pg_signal_backend TO lifeboat_fence");
-            s.execute("GRANT CREATE ON DATABASE " + DATABASE + " TO lifeboat_fence");
-            s.execute("CREATE TABLE public.orders (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
-            s.execute("GRANT SELECT, INSERT ON public.orders TO " + APP);
-        }
-        // failover-service's DR state: home active at epoch 1.
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers",
-                kafka.bootstrapServers()), new StringSerializer(), new StringSerializer())) {
-            p.send(new ProducerRecord<>("lifeboat.failover.state", "lifeboat", EventJson.mapper().writeValueAsString(
-                    Map.of("stateId", "lifeboat", "activeSite", "home", "standbySite", "offsite", "epoch", 1,
-                            "phase", "NORMAL", "currentStep", 0, "reason", "initial state", "updatedAt",
-                            Instant.now().toString()))))
-                    .get();
-        }
+        world = WardenWorld.start("warden-it", KafkaBroker::new);
         cut = new NetworkCut("warden");
-        warden = new ServiceProcess("heartbeat-warden", Path.of(System.getProperty("lifeboat.service.jar")),
-                FreePorts.next(), Map.of(
-                        "LIFEBOAT_SITE", "home",
-                        "LIFEBOAT_INSTANCE_ID", "warden-home",
-                        "LIFEBOAT_HEARTBEAT_LOCATION", "home",
-                        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                        "LIFEBOAT_WARDEN_ENABLED", "true",
-                        "LIFEBOAT_WARDEN_APPLICATION_ROLES", APP,
-                        "LIFEBOAT_WARDEN_DATABASES_PORTAL_URL", home.jdbcUrl(DATABASE),
-                        "LIFEBOAT_WARDEN_DATABASES_PORTAL_USER", "lifeboat_fence",
-                        "LIFEBOAT_WARDEN_DATABASES_PORTAL_PASSWORD", "fence-pw"),
-                List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"), workDir);
+        ServiceProcess warden = world.warden(world.kafka.clientSettings("lifeboat"),
+                List.of("-Xmx128m", "-XX:TieredStopAtLevel=1"));
         warden.start();
         // Into its own cgroup before it opens a socket: the cut then matches its traffic and no one else's.
         cut.adopt(warden.pid().orElseThrow());
@@ -117,38 +61,22 @@ class WardenCutOffIT {
 
     @AfterAll
     static void cleanUp() throws Exception {
-        try {
-            if (writer != null) {
-                writer.stopAndJoin();
-            }
-            if (warden != null) {
-                warden.stop();
-            }
-        } finally {
-            try {
-                if (cut != null) {
-                    cut.close();
-                }
-            } finally {
-                if (kafka != null) {
-                    kafka.close();
-                }
-                if (home != null) {
-                    home.close();
-                }
-                WorkDir.remove(workDir);
-            }
+        if (writer != null) {
+            writer.stopAndJoin();
+        }
+        if (world != null) {
+            world.close(cut);
         }
     }
 
     @Test
     void homeCutOffFromKafkaFencesItsOwnDatabaseBeforeOffsiteCouldBePromoted() throws Exception {
-        await().atMost(Duration.ofSeconds(30)).until(() -> "HOLDING".equals(status().get("standing")));
-        writer = new AppWriter(home.jdbcUrl(DATABASE));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "HOLDING".equals(world.status().get("standing")));
+        writer = new AppWriter(world.home.jdbcUrl(DATABASE));
         writer.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> writer.committed().size() >= 50);
 
-        cut.dropFromAdoptedTo(kafka.port());
+        cut.dropFromAdoptedTo(world.kafka.port());
         long cutAt = System.nanoTime();
 
         await().atMost(PROMOTION_GRACE.plusSeconds(20)).until(() -> writer.firstRefusal() > 0);
@@ -161,12 +89,12 @@ class WardenCutOffIT {
         assertThat(fencedAfter).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
 
         // The writer is refused once the roles are locked; the warden reports FENCED once every database is done.
-        await().atMost(Duration.ofSeconds(10)).until(() -> "FENCED".equals(status().get("standing")));
-        Map<String, Object> fenced = status();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "FENCED".equals(world.status().get("standing")));
+        Map<String, Object> fenced = world.status();
         assertThat((String) fenced.get("cause")).contains("lease of home not renewed");
 
         // The application cannot come back: a new login is refused, and nothing more is committed.
-        assertThatThrownBy(() -> DriverManager.getConnection(home.jdbcUrl(DATABASE), APP, APP_PASSWORD).close())
+        assertThatThrownBy(() -> DriverManager.getConnection(world.home.jdbcUrl(DATABASE), APP, APP_PASSWORD).close())
                 .isInstanceOf(SQLException.class).hasMessageContaining("not permitted to log in");
         int committedAtFence = writer.committed().size();
         await().atMost(Duration.ofSeconds(10)).until(() -> writer.refusals() >= 10);
@@ -174,7 +102,7 @@ class WardenCutOffIT {
 
         // The database holds what the writer committed and at most the one row whose COMMIT got no answer.
         Set<Long> rows = new HashSet<>();
-        try (Connection c = home.connect(DATABASE); Statement s = c.createStatement();
+        try (Connection c = world.home.connect(DATABASE); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT id FROM public.orders")) {
             while (r.next()) {
                 rows.add(r.getLong(1));
@@ -184,7 +112,7 @@ class WardenCutOffIT {
         Set<Long> unaccounted = new HashSet<>(rows);
         unaccounted.removeAll(writer.committed());
         assertThat(unaccounted).isSubsetOf(writer.inDoubt());
-        try (Connection c = home.connect(DATABASE); Statement s = c.createStatement();
+        try (Connection c = world.home.connect(DATABASE); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT reason FROM lifeboat_site.fenced_role WHERE role_name = 'app'")) {
             assertThat(r.next()).isTrue();
             assertThat(r.getString(1)).startsWith("site warden: lease of home not renewed");
@@ -192,22 +120,14 @@ class WardenCutOffIT {
 
         // Kafka back: the alert that was waiting goes out, saying how long it took.
         cut.heal();
-        try (TopicReader alerts = new TopicReader(kafka.bootstrapServers(), "lifeboat.alerts")) {
+        try (TopicReader alerts = new TopicReader(world.kafka.bootstrapServers(), "lifeboat.alerts")) {
             AlertRaised alert = (AlertRaised) alerts.awaitEvent(e -> e.payload() instanceof AlertRaised a
                     && a.kind().equals(WardenRules.SELF_FENCED), Duration.ofSeconds(60)).payload();
             assertThat(alert.siteId()).isEqualTo("home");
             assertThat(alert.reason()).contains("home fenced itself").contains("roles locked now: app");
         }
         // Renewals again, but the warden does not unfence: failback does.
-        assertThat(status().get("standing")).isEqualTo("FENCED");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> status() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(warden.url() + "/warden"))
-                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).isEqualTo(200);
-        return EventJson.mapper().readValue(r.body(), Map.class);
+        assertThat(world.status().get("standing")).isEqualTo("FENCED");
     }
 
     /** Writes as the application's role, one row per transaction, and keeps trying (reconnecting) when refused. */
