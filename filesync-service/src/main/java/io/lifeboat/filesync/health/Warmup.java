@@ -117,15 +117,12 @@ public class Warmup implements HealthCheck {
     /**
      * Every copy is written on a condition ({@link WriteCondition}): a store that ignores them leaves a window in
      * which a file written at that site while a copy of the same key is on its way is overwritten. Said once, at
-     * start, by writing the probe key again "only if absent".
+     * start, by writing the probe key (there now) again "only if absent".
      */
     private void checkConditionalWrites(SiteBucket bucket) {
-        String key = probeKey + "-conditional";
         try {
-            bucket.put(key, Map.of("lifeboat-purpose", "warm-up"), "application/octet-stream", null,
-                    0, java.io.InputStream.nullInputStream());
-            bucket.put(key, Map.of("lifeboat-purpose", "warm-up"), "application/octet-stream", null,
-                    0, java.io.InputStream.nullInputStream(), WriteCondition.absent());
+            bucket.put(probeKey, Map.of("lifeboat-purpose", "warm-up"), "application/octet-stream", null, 0,
+                    java.io.InputStream.nullInputStream(), WriteCondition.absent());
             LOG.warnf("the store of %s ignores conditional writes (If-None-Match): a file written there while a"
                     + " mirror copy of the same key is on its way can be overwritten by the copy. AWS S3, MinIO and"
                     + " Ceph take them", bucket);
@@ -133,8 +130,6 @@ public class Warmup implements HealthCheck {
             if (!refused.targetChanged()) {
                 LOG.debugf("conditional writes at %s not checked: %s", bucket, refused.getMessage());
             }
-        } finally {
-            bucket.delete(key);
         }
     }
 

@@ -154,16 +154,16 @@ public class SiteWarden {
                     leaseFrom = System.nanoTime();
                     waited = "Kafka took no renewal within " + FIRST_RENEWAL_ALLOWANCE.toSeconds() + " s, "
                             + tries + " tries (last: " + why + ")";
-                    break;
-                }
-                startingFor = "starting: Kafka has not taken the first renewal yet (" + tries + " tries, last: "
-                        + why + ")";
-                if (tries == 1) {
-                    LOG.warnf("site warden of %s: %s; its lease counts once one is taken, or %d s after the start",
-                            site, startingFor, FIRST_RENEWAL_ALLOWANCE.toSeconds());
-                }
-                if (!backoff.pause()) {
-                    return;
+                } else {
+                    startingFor = "starting: Kafka has not taken the first renewal yet (" + tries + " tries, last: "
+                            + why + ")";
+                    if (tries == 1) {
+                        LOG.warnf("site warden of %s: %s; its lease counts once one is taken, or %d s after the"
+                                + " start", site, startingFor, FIRST_RENEWAL_ALLOWANCE.toSeconds());
+                    }
+                    if (!backoff.pause()) {
+                        return;
+                    }
                 }
             }
         }
