@@ -114,22 +114,46 @@ public class Warmup implements HealthCheck {
         }
     }
 
+    /** What a store does with a conditional write, as the warm-up found it. */
+    enum ConditionalWrites {
+        /** It refused a write whose condition failed: mirror copies cannot overwrite what they did not see. */
+        TAKEN,
+        /** It wrote although the condition failed: a copy can overwrite a file written there after its look. */
+        IGNORED,
+        /** It failed otherwise (away, denied): nothing known. */
+        UNKNOWN
+    }
+
     /**
      * Every copy is written on a condition ({@link WriteCondition}): a store that ignores them leaves a window in
      * which a file written at that site while a copy of the same key is on its way is overwritten. Said once, at
      * start, by writing the probe key (there now) again "only if absent".
      */
     private void checkConditionalWrites(SiteBucket bucket) {
-        try {
-            bucket.put(probeKey, Map.of("lifeboat-purpose", "warm-up"), "application/octet-stream", null, 0,
-                    java.io.InputStream.nullInputStream(), WriteCondition.absent());
-            LOG.warnf("the store of %s ignores conditional writes (If-None-Match): a file written there while a"
-                    + " mirror copy of the same key is on its way can be overwritten by the copy. AWS S3, MinIO and"
-                    + " Ceph take them", bucket);
-        } catch (S3Failure refused) {
-            if (!refused.targetChanged()) {
-                LOG.debugf("conditional writes at %s not checked: %s", bucket, refused.getMessage());
+        switch (conditionalWrites(bucket, probeKey)) {
+            case IGNORED -> LOG.warnf("the store of %s ignores conditional writes (If-None-Match): a file written"
+                    + " there while a mirror copy of the same key is on its way can be overwritten by the copy. AWS S3,"
+                    + " MinIO and Ceph take them", bucket);
+            case UNKNOWN, TAKEN -> {
             }
+        }
+    }
+
+    /** @param presentKey a key that exists at {@code bucket} now (rewritten, empty, when the store ignores the check) */
+    static ConditionalWrites conditionalWrites(SiteBucket bucket, String presentKey) {
+        try {
+            bucket.put(presentKey, Map.of("lifeboat-purpose", "warm-up"), "application/octet-stream", null, 0,
+                    java.io.InputStream.nullInputStream(), WriteCondition.absent());
+            return ConditionalWrites.IGNORED;
+        } catch (S3Failure refused) {
+            if (refused.targetChanged()) {
+                return ConditionalWrites.TAKEN;
+            }
+            LOG.debugf("conditional writes at %s not checked: %s", bucket, refused.getMessage());
+            return ConditionalWrites.UNKNOWN;
+        } catch (RuntimeException away) {
+            LOG.debugf("conditional writes at %s not checked: %s", bucket, away.getMessage());
+            return ConditionalWrites.UNKNOWN;
         }
     }
 
