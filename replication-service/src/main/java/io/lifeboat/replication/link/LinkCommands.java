@@ -4,6 +4,7 @@ import io.lifeboat.events.LinkState;
 import io.lifeboat.events.PromotionResult;
 import io.lifeboat.replication.apply.ApplierStatus;
 import io.lifeboat.replication.apply.Drained;
+import io.lifeboat.replication.source.ChangeSource;
 import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.db.PgEndpoint;
 import io.lifeboat.replication.db.ComparisonSessions;
@@ -91,7 +92,10 @@ public final class LinkCommands {
                 }
             }
             sourceNote = catchUpWithSource();
-            link.stopCapture();
+            if (!link.stopCapture()) {
+                sourceNote += "; the capture did not stop within " + ChangeSource.STOP_BOUND.toSeconds()
+                        + " s (waiting on the source) and was sealed: Kafka holds nothing it read after the stop";
+            }
             done = link.applier.drain().get(link.definition.drainTimeout().toMillis() + 30_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             if (again) {

@@ -42,6 +42,8 @@ final class LinkListeners {
             // stopCapture() lets go of the live capture before closing it: a stop it asked for, or the end of a
             // capture that was never the link's (a stranded read), is no reason to restart.
             if (link.closed || failed == null || link.source != failed) {
+                ReplicationLink.LOG.infof("link %s: a capture stopped earlier has ended (%s)", link.id(),
+                        error == null ? message : error.getMessage());
                 return;
             }
             link.capturing = false;

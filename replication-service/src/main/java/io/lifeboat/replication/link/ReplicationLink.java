@@ -271,13 +271,13 @@ public final class ReplicationLink implements AutoCloseable {
         return events.own.get();
     }
 
-    void stopCapture() {
+    /** @return false when the engine did not stop in time and was sealed off instead ({@link ChangeSource#stop()}) */
+    boolean stopCapture() {
         ChangeSource running = source;
         source = null;
-        if (running != null) {
-            running.close();
-        }
+        boolean stopped = running == null || running.stop();
         capturing = false;
+        return stopped;
     }
 
     /** Compares the columns of every replicated table on both sides; alerts when that changes. */

@@ -33,6 +33,8 @@ public final class ChangeSource implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ChangeSource.class);
     private static final String HEARTBEAT_TOPIC_PREFIX = "__debezium-heartbeat";
     private static final String TRANSACTION_TOPIC_SUFFIX = ".transaction";
+    /** How long a stop waits for the engine: a healthy one stops in well under a second. */
+    public static final java.time.Duration STOP_BOUND = java.time.Duration.ofSeconds(5);
 
     private final String linkId;
     private final Properties debezium;
@@ -40,6 +42,9 @@ public final class ChangeSource implements Runnable, AutoCloseable {
     private final ChangeSink sink;
     private final Predicate<Change> keep;
     private volatile DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    /** Held while a batch is written to the sink: a stop seals the sink between two batches, never in one. */
+    private final Object writing = new Object();
+    private boolean sealed; // guarded by writing
 
     // The engine thread's: the open transaction's key and the last change's LSN and ordinal in it.
     private long txKey = -1;
@@ -106,13 +111,21 @@ public final class ChangeSource implements Runnable, AutoCloseable {
             }
         }
         if (!out.isEmpty()) {
-            try {
-                sink.write(out);
-            } catch (InterruptedException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                // Offsets stay where they were: the engine stops, the link restarts it, and the batch is sent again.
-                throw new IllegalStateException("link " + linkId + ": changes not stored: " + e.getMessage(), e);
+            synchronized (writing) {
+                if (sealed) {
+                    // Read after the stop (by an engine that outlived it): the next capture reads it again.
+                    throw new IllegalStateException("link " + linkId + ": capture stopped; " + out.size()
+                            + " changes read after the stop are not stored");
+                }
+                try {
+                    sink.write(out);
+                } catch (InterruptedException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    // Offsets stay where they were: the engine stops, the link restarts it, and the batch is sent
+                    // again.
+                    throw new IllegalStateException("link " + linkId + ": changes not stored: " + e.getMessage(), e);
+                }
             }
         }
         for (RecordChangeEvent<SourceRecord> change : batch) {
@@ -192,18 +205,51 @@ public final class ChangeSource implements Runnable, AutoCloseable {
                 source.getInt64("ts_ms"));
     }
 
-    /** Stops the engine (it commits the offsets of what the sink has made durable) and the sink. */
+    /** Stops the engine and the sink; see {@link #stop()}. */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * Stops the engine (it commits the offsets of what the sink has made durable), waiting for it at most {@link
+     * #STOP_BOUND}, then seals and closes the sink: once this returns, nothing more reaches the sink, so what it holds
+     * is final (a drain's end, a stranded read's count). An engine reading a source that does not answer (a cut
+     * network: its JDBC query waits on a dead socket, and Debezium's task stop waits behind it for 40 s) is left to
+     * end in the background; whatever it reads after the stop is refused and read again by the next capture.
+     *
+     * @return whether the engine stopped within the bound
+     */
+    public boolean stop() {
         DebeziumEngine<?> running = engine;
+        boolean stopped = true;
         if (running != null) {
+            Thread closing = new Thread(() -> {
+                try {
+                    running.close();
+                } catch (Exception e) {
+                    LOG.warnf("link %s: closing the capture engine: %s", linkId, e.getMessage());
+                }
+            }, "lifeboat-capture-stop-" + linkId);
+            closing.setDaemon(true);
+            closing.start();
             try {
-                running.close();
-            } catch (Exception e) {
-                LOG.warnf("link %s: closing the capture engine: %s", linkId, e.getMessage());
+                closing.join(STOP_BOUND.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            stopped = !closing.isAlive();
+        }
+        synchronized (writing) {
+            sealed = true;
+        }
+        if (!stopped) {
+            LOG.warnf("link %s: the capture engine did not stop within %d s (its source does not answer?): sealed,"
+                    + " nothing it reads from now on is stored; it ends in the background", linkId,
+                    STOP_BOUND.toSeconds());
         }
         sink.close();
+        return stopped;
     }
 
     public static final class Builder {

@@ -74,23 +74,6 @@ class PassedPositionTest {
     }
 
     private static DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer() {
-        return new DebeziumEngine.RecordCommitter<>() {
-            @Override
-            public void markProcessed(RecordChangeEvent<SourceRecord> record) {
-            }
-
-            @Override
-            public void markBatchFinished() {
-            }
-
-            @Override
-            public void markProcessed(RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets offsets) {
-            }
-
-            @Override
-            public DebeziumEngine.Offsets buildOffsets() {
-                return null;
-            }
-        };
+        return Committers.counting(new java.util.concurrent.atomic.AtomicInteger());
     }
 }
