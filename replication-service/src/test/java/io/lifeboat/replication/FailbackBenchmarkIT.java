@@ -36,6 +36,8 @@ import static org.awaitility.Awaitility.await;
 class FailbackBenchmarkIT {
 
     private static final int ROWS = Integer.getInteger("tests.bench.failback-rows", 5_000_000);
+    /** Where the disaster's new rows' ids begin: above every table's loaded ids, whatever the size. */
+    private static final long NEW_IDS = Math.max(10_000_000L, 2L * ROWS);
     private static final int DISASTER_SECONDS = Integer.getInteger("tests.bench.disaster-seconds", 60);
     private static final int TABLES = 4;
     private static final List<String> LINKS = List.of("bydiff", "bycopy");
@@ -76,7 +78,7 @@ class FailbackBenchmarkIT {
                 service.kill();
                 long stranded = 0;
                 for (String link : LINKS) {
-                    stranded = write(home, link, Duration.ofSeconds(5), 10_000_000);
+                    stranded = write(home, link, Duration.ofSeconds(5), NEW_IDS);
                 }
                 home.kill();
                 service.start();
@@ -87,7 +89,7 @@ class FailbackBenchmarkIT {
                 }
                 long disasterWrites = 0;
                 for (String link : LINKS) { // the promoted site writes for the disaster's length (half per link)
-                    disasterWrites = write(offsite, link, Duration.ofSeconds(DISASTER_SECONDS / 2), 20_000_000);
+                    disasterWrites = write(offsite, link, Duration.ofSeconds(DISASTER_SECONDS / 2), 2 * NEW_IDS);
                 }
                 home.start();
 
