@@ -110,8 +110,9 @@ public class SiteWarden {
     static final Duration FIRST_RENEWAL_ALLOWANCE = Duration.ofSeconds(30);
 
     /**
-     * The lease starts once the service has started and Kafka has acknowledged the warden's first renewal (counted
-     * from that renewal's sending), or {@link #FIRST_RENEWAL_ALLOWANCE} after the start at the latest: a slow boot,
+     * The lease starts once the service has started and Kafka has acknowledged a renewal within half the lease
+     * ({@link WardenRules#startsOn}; counted from that renewal's sending), or {@link #FIRST_RENEWAL_ALLOWANCE} after
+     * the start at the latest; the periodic renewals begin at once: a slow boot,
      * a slow first TLS and SASL handshake with the lease partition's leader, or a Write ACL the platform's user
      * operator has not applied yet must not fence a healthy site, and a warden that starts cut off still fences.
      * (Kafka's answer to a metadata request is not enough: the renewal goes over another connection, to the
@@ -142,8 +143,16 @@ public class SiteWarden {
             tries++;
             try {
                 producer.send(lease("STARTING")).get();
-                leaseFrom = sent;
-                waited = "Kafka took its first renewal" + (tries > 1 ? " at try " + tries : "");
+                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
+                if (WardenRules.startsOn(sent, System.nanoTime(), settings.leaseTimeout())
+                        || System.nanoTime() > deadline) {
+                    leaseFrom = sent;
+                    waited = "Kafka took a renewal in " + took + " ms" + (tries > 1 ? ", at try " + tries : "");
+                } else {
+                    startingFor = "starting: Kafka took a renewal only " + took + " ms after it was sent, too late"
+                            + " to start a lease of " + settings.leaseTimeout().toMillis() + " ms on; renewing again";
+                    LOG.infof("site warden of %s: %s", site, startingFor);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -173,8 +182,7 @@ public class SiteWarden {
         LOG.infof("site warden of %s: guarding from now on (%s)", site, waited);
         state = WardenState.start(leaseFrom);
         ticks.scheduleWithFixedDelay(this::tick, 0, WardenSettings.TICK.toMillis(), TimeUnit.MILLISECONDS);
-        ticks.scheduleWithFixedDelay(this::renew, settings.renewEvery().toMillis(), settings.renewEvery().toMillis(),
-                TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(this::renew, 0, settings.renewEvery().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public Status status() {
