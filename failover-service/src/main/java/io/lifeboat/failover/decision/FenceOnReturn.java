@@ -13,6 +13,7 @@ import io.lifeboat.failover.state.DrState;
 import io.lifeboat.failover.state.Outgoing;
 import io.lifeboat.failover.state.Run;
 import io.lifeboat.failover.state.RunKind;
+import io.lifeboat.failover.state.StepKind;
 import io.lifeboat.failover.state.UnfencedLoss;
 
 import java.time.Duration;
@@ -24,7 +25,8 @@ import java.util.function.Function;
  * <p>While the DR state holds an {@link UnfencedLoss}, a FENCE to that site is always under way or about to be: one
  * at a time; after a failed one, the next goes out at once when its verdict turns UP or DEGRADED (it answers again),
  * and otherwise {@code fence-timeout} after the last, since a site can answer replication-service before its
- * observers say so. One left unanswered is sent again after {@value #UNANSWERED_AFTER} fence timeouts. The control loop
+ * observers say so; but until the run that lost the site has promoted, only when it answers (a FENCE sent blind would
+ * hold the run's PROMOTE up). One left unanswered is sent again after {@value #UNANSWERED_AFTER} fence timeouts. The control loop
  * asks this rule first in every cycle, before the decision rules and the runbook engine, and a failback is refused
  * until the site is fenced. A DONE answer clears the record, goes into the history and raises
  * {@value #FENCED_ALERT}, which says how long the site was unfenced.
@@ -96,13 +98,19 @@ public final class FenceOnReturn {
         String answers = underWay ? null : answering(obs, loss);
         boolean due = sinceAttempt == null || !underWay && !sinceAttempt.minus(timeout).isNegative()
                 || !sinceAttempt.minus(timeout.multipliedBy(UNANSWERED_AFTER)).isNegative();
-        if (answers != null || due) {
+        // Until the run that lost the site has promoted, a FENCE goes out only when the site answers: one sent blind
+        // (the run's own FENCE has just failed) waits behind the DRAIN and then holds the PROMOTE up by a connect
+        // timeout (5 s in the sandbox's split-brain drill). The site's warden fences it meanwhile.
+        boolean promotionPending = beingLost && run.steps().stream()
+                .anyMatch(step -> step.kind() == StepKind.PROMOTE && !step.status().finished());
+        if (answers != null || due && !promotionPending) {
             String why = (answers != null ? site + " answers again (" + answers + ")"
                     : site + " still not fenced, trying again every " + Words.duration(cx.policy().fenceTimeout()))
                     + "; unfenced for " + Words.duration(unfencedFor);
             return send(b, cx, why, answers).build();
         }
-        String waiting = "waiting for " + site + " to answer (or " + loss.commandId() + "); unfenced for "
+        String waiting = "waiting for " + site + " to answer (or " + (loss.commandId() != null ? loss.commandId()
+                : promotionPending ? "the promotion" : "the next attempt") + "); unfenced for "
                 + Words.duration(unfencedFor);
         return loss.commandId() == null && b.build().changed() ? b.build() : Transition.quiet(s, waiting);
     }

@@ -183,6 +183,46 @@ class FenceOnReturnPropertiesTest {
         }
     }
 
+    /**
+     * Lost unfenced and still not answering while the failover drains: no FENCE is sent blind before the promotion
+     * (replication-service would run it between the DRAIN and the PROMOTE, a connect timeout in the way); one goes the
+     * moment the site answers, and the attempts on the timer resume once the run has promoted.
+     */
+    @net.jqwik.api.Example
+    void noBlindFenceHoldsUpThePromotionOneGoesWhenTheSiteAnswers() {
+        Driver driver = new Driver();
+        Observations homeDown = healthy(T0).with(down("home", T0.minusSeconds(6)));
+        DrState deciding = FailoverRules.onVerdict(initial(), homeDown, down("home", T0.minusSeconds(6)), at(T0))
+                .next();
+        driver.answer = c -> c.command() == CommandName.FENCE ? CommandOutcome.FAILED
+                : c.command() == CommandName.DRAIN ? null : CommandOutcome.DONE;
+        DrState waiting = driver.run(deciding, homeDown, at(T0));
+        DrState draining = driver.run(waiting, homeDown, at(T0.plus(POLICY.fenceTimeout())));
+        assertThat(draining.unfenced()).as("the run's FENCE failed").isNotNull();
+        assertThat(draining.activeSite()).as("not promoted yet").isEqualTo("home");
+
+        for (int seconds = 0; seconds <= 30; seconds += 5) {
+            Transition blind = FenceOnReturn.onTick(draining, homeDown, id -> null,
+                    at(T0.plus(POLICY.fenceTimeout()).plusSeconds(seconds)));
+            assertThat(blind.out()).as(blind.reason()).noneMatch(o -> o.payload() instanceof CommandIssued);
+        }
+        Instant answersAt = T0.plusSeconds(40);
+        Transition answers = FenceOnReturn.onTick(draining, homeDown.with(verdict("home", Verdict.UP, answersAt,
+                quorum(answersAt))), id -> null, at(answersAt));
+        assertThat(answers.out()).extracting(o -> o.payload()).filteredOn(p -> p instanceof CommandIssued)
+                .singleElement().satisfies(p -> assertThat(((CommandIssued) p).target()).isEqualTo("home"));
+
+        driver.answer = c -> c.command() == CommandName.FENCE ? null : CommandOutcome.DONE;
+        CommandIssued drain = driver.issued.stream().filter(c -> c.command() == CommandName.DRAIN).findFirst()
+                .orElseThrow();
+        driver.replies.put(drain.commandId(), new CommandFinished(drain.commandId(), drain.command(), drain.epoch(),
+                drain.target(), CommandOutcome.DONE, "drained by the test", "test", Map.of(), T0.plusSeconds(41)));
+        DrState promoted = driver.run(draining, homeDown, at(T0.plusSeconds(41)));
+        assertThat(promoted.activeSite()).isEqualTo("offsite");
+        Transition after = FenceOnReturn.onTick(promoted, homeDown, id -> null, at(T0.plusSeconds(42)));
+        assertThat(after.out()).as(after.reason()).anyMatch(o -> o.payload() instanceof CommandIssued);
+    }
+
     /** Lost unfenced while the failover is still under way (before its promotion the roles have not moved). */
     @net.jqwik.api.Example
     void aSiteLostEarlyInTheRunIsFencedNotForgottenWhileItIsStillActive() {
@@ -197,7 +237,10 @@ class FenceOnReturnPropertiesTest {
         assertThat(draining.activeSite()).isEqualTo("home");
         assertThat(draining.unfenced()).isNotNull();
 
-        Transition t = FenceOnReturn.onTick(draining, healthy, id -> null, at(T0.plus(POLICY.fenceTimeout())));
+        // Not forgotten: the moment home answers (a verdict after the run's FENCE), a FENCE goes to it.
+        Instant answersAt = T0.plus(POLICY.fenceTimeout()).plusSeconds(1);
+        Transition t = FenceOnReturn.onTick(draining, healthy.with(verdict("home", Verdict.UP, answersAt,
+                quorum(answersAt))), id -> null, at(answersAt));
         assertThat(t.next().unfenced()).isNotNull();
         assertThat(t.out()).extracting(o -> o.payload()).filteredOn(p -> p instanceof CommandIssued)
                 .singleElement().satisfies(p -> assertThat(((CommandIssued) p).target()).isEqualTo("home"));
