@@ -62,13 +62,7 @@ class CutOffSourceIT {
         workDir = WorkDir.create("cutoff-it-");
         home = SharedServers.postgres("home");
         offsite = SharedServers.postgres("offsite");
-        home.createDatabase(DATABASE);
-        offsite.createDatabase(DATABASE);
-        try (Connection h = home.connect(DATABASE); Connection o = offsite.connect(DATABASE)) {
-            DemoSchema.create(h);
-            DemoSchema.create(o);
-            DemoSchema.insertRows(h, 1, 200);
-        }
+        DemoSchema.createAtBoth(home, offsite, DATABASE, 200);
         cut = new NetworkCut("cutoff");
         service = new ServiceProcess("replication-service", Path.of(System.getProperty("lifeboat.service.jar")),
                 FreePorts.next(), LinkEnvironment.of("cutoff", SharedServers.kafka().bootstrapServers(), home,

@@ -1,5 +1,7 @@
 package io.lifeboat.replication;
 
+import io.lifeboat.loopback.PostgresServer;
+
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,6 +16,18 @@ public final class DemoSchema {
     public static final List<String> TABLES = List.of("demo.customers", "demo.arrays", "demo.measurements");
 
     private DemoSchema() {
+    }
+
+    /** A database of this schema at both sites, {@code homeRows} rows in each table at home: a link's world. */
+    public static void createAtBoth(PostgresServer home, PostgresServer offsite, String database, int homeRows)
+            throws SQLException {
+        home.createDatabase(database);
+        offsite.createDatabase(database);
+        try (Connection h = home.connect(database); Connection o = offsite.connect(database)) {
+            create(h);
+            create(o);
+            insertRows(h, 1, homeRows);
+        }
     }
 
     public static void create(Connection c) throws SQLException {

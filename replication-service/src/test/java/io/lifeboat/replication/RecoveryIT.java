@@ -62,14 +62,8 @@ class RecoveryIT {
         kafka = new KafkaBroker(workDir.resolve("kafka"));
         offsite = new PostgresServer("offsite", workDir.resolve("offsite"));
         StartTogether.run(Map.of("kafka", kafka::start, "offsite", offsite::start));
-        offsite.createDatabase(DATABASE);
         PostgresServer home = SharedServers.postgres("home");
-        home.createDatabase(DATABASE);
-        try (Connection h = home.connect(DATABASE); Connection o = offsite.connect(DATABASE)) {
-            DemoSchema.create(h);
-            DemoSchema.create(o);
-            DemoSchema.insertRows(h, 1, 500);
-        }
+        DemoSchema.createAtBoth(home, offsite, DATABASE, 500);
         Map<String, String> env = LinkEnvironment.of("main", kafka.bootstrapServers(), home, DATABASE, offsite,
                 DATABASE, "demo");
         service = new ServiceProcess("replication-service", Path.of(System.getProperty("lifeboat.service.jar")),

@@ -79,13 +79,7 @@ class SecuredIT {
             kafka.createTopic(topic, 1, false);
         }
         for (String database : List.of(DATABASE, WRONG_CA_DATABASE)) {
-            home.createDatabase(database);
-            offsite.createDatabase(database);
-            try (Connection h = home.connect(database); Connection o = offsite.connect(database)) {
-                DemoSchema.create(h);
-                DemoSchema.create(o);
-                DemoSchema.insertRows(h, 1, 50);
-            }
+            DemoSchema.createAtBoth(home, offsite, database, 50);
         }
         Map<String, String> env = new HashMap<>(LinkEnvironment.of("main", kafka.bootstrapServers(), home, DATABASE,
                 offsite, DATABASE, "demo"));

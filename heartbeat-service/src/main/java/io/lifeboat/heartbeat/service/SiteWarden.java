@@ -143,9 +143,9 @@ public class SiteWarden {
             tries++;
             try {
                 producer.send(lease("STARTING")).get();
-                long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
-                if (WardenRules.startsOn(sent, System.nanoTime(), settings.leaseTimeout())
-                        || System.nanoTime() > deadline) {
+                long acknowledged = System.nanoTime();
+                long took = TimeUnit.NANOSECONDS.toMillis(acknowledged - sent);
+                if (WardenRules.startsOn(sent, acknowledged, settings.leaseTimeout()) || acknowledged > deadline) {
                     leaseFrom = sent;
                     waited = "Kafka took a renewal in " + took + " ms" + (tries > 1 ? ", at try " + tries : "");
                 } else {
