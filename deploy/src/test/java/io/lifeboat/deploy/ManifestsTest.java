@@ -1,15 +1,11 @@
 package io.lifeboat.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.lifeboat.deploy.ManifestDocs.Doc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,10 +16,26 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import static io.lifeboat.deploy.ManifestChecks.bytes;
+import static io.lifeboat.deploy.ManifestChecks.check;
+import static io.lifeboat.deploy.ManifestChecks.hasHttpPort;
+import static io.lifeboat.deploy.ManifestChecks.probe;
+import static io.lifeboat.deploy.ManifestChecks.subset;
+import static io.lifeboat.deploy.ManifestDocs.K8S;
+import static io.lifeboat.deploy.ManifestDocs.YAML;
+import static io.lifeboat.deploy.ManifestDocs.containers;
+import static io.lifeboat.deploy.ManifestDocs.deployments;
+import static io.lifeboat.deploy.ManifestDocs.generatorFiles;
+import static io.lifeboat.deploy.ManifestDocs.generatorSources;
+import static io.lifeboat.deploy.ManifestDocs.has;
+import static io.lifeboat.deploy.ManifestDocs.isKustomization;
+import static io.lifeboat.deploy.ManifestDocs.load;
+import static io.lifeboat.deploy.ManifestDocs.overlayChain;
+import static io.lifeboat.deploy.ManifestDocs.overlayConfig;
+import static io.lifeboat.deploy.ManifestDocs.texts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -32,48 +44,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ManifestsTest {
 
-    private static final Path K8S = Path.of("k8s");
     private static final Path README = Path.of("README.md");
     private static final long MAX_MEMORY_LIMIT = 256L * 1024 * 1024;
     /** Pods allowed a higher limit than {@link #MAX_MEMORY_LIMIT}: none since filesync-service fits in 256Mi. */
     private static final Map<String, Long> MEMORY_LIMIT_EXCEPTIONS = Map.of();
     private static final Pattern SENSITIVE = Pattern.compile("PASSWORD|SECRET|TOKEN|ACCESS_KEY|CREDENTIAL", Pattern.CASE_INSENSITIVE);
     private static final Pattern SITE_ID = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     /** Every object of every YAML file under k8s, kustomizations included, with the file it came from. */
     private static final List<Doc> DOCS = new ArrayList<>();
 
-    record Doc(Path file, JsonNode node) {
-        String kind() {
-            return node.path("kind").asText();
-        }
-
-        String name() {
-            return node.path("metadata").path("name").asText();
-        }
-
-        @Override
-        public String toString() {
-            return K8S.relativize(file) + " " + kind() + "/" + name();
-        }
-    }
-
     @BeforeAll
     static void readAll() throws IOException {
         assertThat(K8S).as("run from the deploy module").isDirectory();
-        try (Stream<Path> files = Files.walk(K8S)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList()) {
-                try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(Files.readString(file))) {
-                    while (it.hasNext()) {
-                        JsonNode node = it.next();
-                        if (node != null && !node.isNull() && !node.isMissingNode()) {
-                            DOCS.add(new Doc(file, node));
-                        }
-                    }
-                }
-            }
-        }
+        DOCS.addAll(ManifestDocs.readAll(K8S));
         assertThat(DOCS).as("manifests under " + K8S.toAbsolutePath()).isNotEmpty();
     }
 
@@ -88,14 +72,14 @@ class ManifestsTest {
             }
         }
         assertThat(problems).isEmpty();
-        assertThat(deployments()).extracting(Doc::name)
+        assertThat(deployments(DOCS)).extracting(Doc::name)
                 .containsExactlyInAnyOrder("heartbeat-service", "replication-service", "filesync-service", "failover-service");
     }
 
     @Test
     void deploymentsAreProbedLimitedAndLockedDown() {
         List<String> problems = new ArrayList<>();
-        for (Doc d : deployments()) {
+        for (Doc d : deployments(DOCS)) {
             JsonNode meta = d.node().path("metadata");
             JsonNode spec = d.node().path("spec");
             JsonNode template = spec.path("template");
@@ -117,7 +101,7 @@ class ManifestsTest {
             check(problems, d, "RuntimeDefault".equals(pod.path("securityContext").path("seccompProfile").path("type").asText()),
                     "seccomp profile is not RuntimeDefault");
             check(problems, d, d.name().equals(pod.path("serviceAccountName").asText())
-                    && has("ServiceAccount", d.name()), "no ServiceAccount of its own");
+                    && has(DOCS, "ServiceAccount", d.name()), "no ServiceAccount of its own");
 
             Map<String, JsonNode> volumes = new LinkedHashMap<>();
             pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
@@ -213,7 +197,7 @@ class ManifestsTest {
             }
         }
         // Settings files mounted into the services: sensitive values only as ${ENV} expressions.
-        for (Path file : generatorFiles()) {
+        for (Path file : generatorFiles(DOCS)) {
             Properties props = load(file);
             for (String key : props.stringPropertyNames()) {
                 String value = props.getProperty(key).trim();
@@ -228,7 +212,7 @@ class ManifestsTest {
     @Test
     void kustomizationsReferOnlyToWhatExists() {
         List<String> problems = new ArrayList<>();
-        List<Doc> kustomizations = DOCS.stream().filter(ManifestsTest::isKustomization).toList();
+        List<Doc> kustomizations = DOCS.stream().filter(ManifestDocs::isKustomization).toList();
         assertThat(kustomizations).hasSizeGreaterThanOrEqualTo(3);
         for (Doc k : kustomizations) {
             check(problems, k, k.file().getFileName().toString().equals("kustomization.yaml"), "a Kustomization not named kustomization.yaml");
@@ -276,7 +260,7 @@ class ManifestsTest {
         assertThat(dirs).extracting(p -> p.getFileName().toString()).contains("home", "offsite", "observer");
         Map<String, String> sites = new LinkedHashMap<>();
         for (Path dir : dirs) {
-            List<Doc> chain = overlayChain(dir);
+            List<Doc> chain = overlayChain(DOCS, dir);
             if (chain.isEmpty()) {
                 problems.add(dir + ": no kustomization.yaml");
                 continue;
@@ -317,7 +301,7 @@ class ManifestsTest {
         assertThat(placed.get("home")).doesNotContain("replication-service", "filesync-service", "failover-service");
         assertThat(placed.get("observer")).containsExactly("heartbeat-service");
 
-        Doc failover = deployments().stream().filter(d -> d.name().equals("failover-service")).findFirst().orElseThrow();
+        Doc failover = deployments(DOCS).stream().filter(d -> d.name().equals("failover-service")).findFirst().orElseThrow();
         assertThat(failover.node().path("spec").path("replicas").asInt()).as("failover-service replicas").isEqualTo(2);
         assertThat(DOCS.stream().filter(d -> "PodDisruptionBudget".equals(d.kind()))
                 .anyMatch(p -> subset(p.node().path("spec").path("selector").path("matchLabels"),
@@ -327,7 +311,7 @@ class ManifestsTest {
         Doc version = DOCS.stream().filter(d -> d.file().equals(K8S.resolve("components/version/kustomization.yaml"))).findFirst().orElseThrow();
         Map<String, String> tags = new LinkedHashMap<>();
         version.node().path("images").forEach(i -> tags.put(i.path("name").asText(), i.path("newTag").asText()));
-        for (Doc d : deployments()) {
+        for (Doc d : deployments(DOCS)) {
             for (JsonNode c : containers(d)) {
                 String image = c.path("image").asText();
                 assertThat(tags).as("version component pins " + image).containsKey(image.substring(0, image.lastIndexOf(':')));
@@ -339,7 +323,7 @@ class ManifestsTest {
     @Test
     void everyDeploymentHasAServiceAndANetworkPolicyOpenOnlyOn8080() {
         List<String> problems = new ArrayList<>();
-        for (Doc d : deployments()) {
+        for (Doc d : deployments(DOCS)) {
             JsonNode podLabels = d.node().path("spec").path("template").path("metadata").path("labels");
             boolean service = DOCS.stream().filter(s -> "Service".equals(s.kind()) && s.name().equals(d.name())).anyMatch(s ->
                     subset(s.node().path("spec").path("selector"), podLabels)
@@ -365,165 +349,5 @@ class ManifestsTest {
             }
         }
         assertThat(problems).isEmpty();
-    }
-
-    // ---- helpers
-
-    /** The Deployments themselves, not the strategic merge patches that change one (examples/). */
-    private static List<Doc> deployments() {
-        return DOCS.stream().filter(d -> "Deployment".equals(d.kind()) && !isPatch(d)).toList();
-    }
-
-    private static boolean isPatch(Doc doc) {
-        return DOCS.stream().filter(ManifestsTest::isKustomization).anyMatch(k -> texts(k.node().path("patches"), "path")
-                .stream().anyMatch(path -> k.file().getParent().resolve(path).normalize().equals(doc.file().normalize())));
-    }
-
-    private static boolean isKustomization(Doc doc) {
-        return doc.node().path("apiVersion").asText().startsWith("kustomize.config.k8s.io/");
-    }
-
-    private static boolean has(String kind, String name) {
-        return DOCS.stream().anyMatch(d -> kind.equals(d.kind()) && name.equals(d.name()));
-    }
-
-    private static List<JsonNode> containers(Doc doc) {
-        List<JsonNode> all = new ArrayList<>();
-        JsonNode pod = doc.node().path("spec").path("template").path("spec");
-        pod.path("containers").forEach(all::add);
-        pod.path("initContainers").forEach(all::add);
-        return all;
-    }
-
-    private static void check(List<String> problems, Doc doc, boolean ok, String problem) {
-        if (!ok) {
-            problems.add(doc + ": " + problem);
-        }
-    }
-
-    private static boolean hasHttpPort(JsonNode container) {
-        for (JsonNode p : container.path("ports")) {
-            if ("http".equals(p.path("name").asText()) && p.path("containerPort").asInt() == 8080) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean probe(JsonNode container, String which, String path) {
-        JsonNode get = container.path(which).path("httpGet");
-        String port = get.path("port").asText();
-        return path.equals(get.path("path").asText()) && ("http".equals(port) || "8080".equals(port));
-    }
-
-    /** True when every label of {@code selector} is in {@code labels} with the same value (and there is one). */
-    private static boolean subset(JsonNode selector, JsonNode labels) {
-        if (!selector.isObject() || selector.isEmpty()) {
-            return false;
-        }
-        for (Map.Entry<String, JsonNode> e : selector.properties()) {
-            if (!e.getValue().asText().equals(labels.path(e.getKey()).asText(null))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static List<String> texts(JsonNode array, String... path) {
-        List<String> out = new ArrayList<>();
-        for (JsonNode n : array) {
-            JsonNode v = n;
-            for (String p : path) {
-                v = v.path(p);
-            }
-            if (!v.isMissingNode() && !v.isNull()) {
-                out.add(v.asText());
-            }
-        }
-        return out;
-    }
-
-    /** A Kubernetes memory quantity in bytes: 256Mi, 1Gi, 500M, 268435456. */
-    static long bytes(String quantity) {
-        Matcher m = Pattern.compile("(\\d+)([KMGT]i?)?").matcher(quantity.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a memory quantity: " + quantity);
-        }
-        long n = Long.parseLong(m.group(1));
-        String unit = m.group(2) == null ? "" : m.group(2);
-        int power = unit.isEmpty() ? 0 : "KMGT".indexOf(unit.charAt(0)) + 1;
-        long base = unit.endsWith("i") ? 1024 : 1000;
-        for (int i = 0; i < power; i++) {
-            n *= base;
-        }
-        return n;
-    }
-
-    /** The files a configMapGenerator reads ({@code files} may be {@code key=path}). */
-    private static List<String> generatorSources(JsonNode gen) {
-        List<String> out = new ArrayList<>();
-        texts(gen.path("files")).forEach(f -> out.add(f.contains("=") ? f.substring(f.indexOf('=') + 1) : f));
-        out.addAll(texts(gen.path("envs")));
-        if (gen.has("env")) {
-            out.add(gen.path("env").asText());
-        }
-        return out;
-    }
-
-    private static List<Path> generatorFiles() {
-        List<Path> out = new ArrayList<>();
-        DOCS.stream().filter(ManifestsTest::isKustomization).forEach(k -> k.node().path("configMapGenerator")
-                .forEach(gen -> generatorSources(gen).forEach(f -> out.add(k.file().getParent().resolve(f).normalize()))));
-        return out;
-    }
-
-    /** An overlay's kustomization, then those of the overlays it builds on ({@code resources: [../observer]}). */
-    private static List<Doc> overlayChain(Path dir) {
-        List<Doc> chain = new ArrayList<>();
-        Path overlays = K8S.resolve("overlays").normalize();
-        Path current = dir.normalize();
-        while (current != null && chain.size() < 10) {
-            Path file = current.resolve("kustomization.yaml");
-            Doc k = DOCS.stream().filter(d -> d.file().normalize().equals(file)).findFirst().orElse(null);
-            if (k == null) {
-                break;
-            }
-            chain.add(k);
-            Path base = current;
-            current = texts(k.node().path("resources")).stream().map(r -> base.resolve(r).normalize())
-                    .filter(r -> overlays.equals(r.getParent())).findFirst().orElse(null);
-        }
-        return chain;
-    }
-
-    /** What one kustomization merges into lifeboat-config: its literals and env files. */
-    private static Map<String, String> overlayConfig(Doc k) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (JsonNode gen : k.node().path("configMapGenerator")) {
-            if (!"lifeboat-config".equals(gen.path("name").asText())) {
-                continue;
-            }
-            for (String literal : texts(gen.path("literals"))) {
-                int eq = literal.indexOf('=');
-                if (eq > 0) {
-                    out.put(literal.substring(0, eq).trim(), literal.substring(eq + 1).trim());
-                }
-            }
-            for (String env : generatorSources(gen)) {
-                Properties props = load(k.file().getParent().resolve(env));
-                props.stringPropertyNames().forEach(n -> out.put(n, props.getProperty(n)));
-            }
-        }
-        return out;
-    }
-
-    private static Properties load(Path file) {
-        Properties props = new Properties();
-        try {
-            props.load(new StringReader(Files.readString(file)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return props;
     }
 }

@@ -81,7 +81,7 @@ record PodRecipe(String deployment, String workingDir, Map<String, String> env, 
         List<String> jvm = env.containsKey("JAVA_OPTS_APPEND")
                 ? Arrays.asList(env.get("JAVA_OPTS_APPEND").trim().split("\\s+")) : List.of();
         return new PodRecipe(name, container.path("workingDir").asText("/deployments"), env, mounts, emptyDirs,
-                List.copyOf(jvm), ManifestsTest.bytes(container.path("resources").path("limits").path("memory").asText()));
+                List.copyOf(jvm), ManifestChecks.bytes(container.path("resources").path("limits").path("memory").asText()));
     }
 
     private static Map<String, String> configMap(List<ObjectNode> rendered, String deployment, String name) {

@@ -2,7 +2,7 @@ package io.lifeboat.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.loopback.testing.OnFailure;
-import io.lifeboat.loopback.OrphanReaper;
+import io.lifeboat.sandbox.SandboxProbes.CliRun;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -13,13 +13,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.FileReader;
-import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -27,19 +24,23 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 
+import static io.lifeboat.sandbox.SandboxProbes.HTTP;
+import static io.lifeboat.sandbox.SandboxProbes.cli;
+import static io.lifeboat.sandbox.SandboxProbes.exportKeys;
+import static io.lifeboat.sandbox.SandboxProbes.get;
+import static io.lifeboat.sandbox.SandboxProbes.ours;
+import static io.lifeboat.sandbox.SandboxProbes.post;
+import static io.lifeboat.sandbox.SandboxProbes.reachable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The README's first command, minus the build: the whole world comes up, answers, and leaves nothing behind. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxTest {
-
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
     static Path workDir;
@@ -197,29 +198,13 @@ class SandboxTest {
         // The CLI as people install it: the one executable the build makes, with the address and token from the
         // environment; a refused token is exit 4 with the reason on stderr.
         Path cli = Path.of("..", "lifeboat-cli", "target", "lifeboat").toAbsolutePath().normalize();
-        CliRun ok = cli(cli, endpoints.getProperty("LIFEBOAT_API_VIEWER_TOKEN"), "status", "-o", "json");
+        CliRun ok = cli(cli, failover, endpoints.getProperty("LIFEBOAT_API_VIEWER_TOKEN"), "status", "-o", "json");
         assertThat(ok.exit()).as(ok.err()).isZero();
         assertThat(ok.out()).contains("\"activeSite\":\"home\"").contains("\"phase\":\"NORMAL\"");
-        CliRun refused = cli(cli, "not-a-token-of-this-sandbox", "status");
+        CliRun refused = cli(cli, failover, "not-a-token-of-this-sandbox", "status");
         assertThat(refused.exit()).isEqualTo(4);
         assertThat(refused.out()).isEmpty();
         assertThat(refused.err()).isNotBlank().doesNotContain("not-a-token-of-this-sandbox");
-    }
-
-    private record CliRun(int exit, String out, String err) {
-    }
-
-    private static CliRun cli(Path executable, String token, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of(executable.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("LIFEBOAT_FAILOVER_URL", endpoints.getProperty("LIFEBOAT_FAILOVER_URL"));
-        builder.environment().put("LIFEBOAT_API_TOKEN", token);
-        Path out = java.nio.file.Files.createTempFile("lifeboat-cli", ".out");
-        Path err = java.nio.file.Files.createTempFile("lifeboat-cli", ".err");
-        Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the CLI ends").isTrue();
-        return new CliRun(p.exitValue(), java.nio.file.Files.readString(out), java.nio.file.Files.readString(err));
     }
 
     /**
@@ -379,20 +364,6 @@ class SandboxTest {
         new SplitBrainDrill(sandbox, endpoints, workDir).cutHomeAtFailover();
     }
 
-    /** This JVM's live child processes, but for the orphan reaper that outlives every server on purpose. */
-    private static List<String> ours() {
-        Optional<ProcessHandle> reaper = OrphanReaper.watcher();
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(p -> reaper.map(r -> !r.equals(p)).orElse(true))
-                .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList();
-    }
-
-    /** The keys in bucket {@code exports}, but for Lifeboat's own (conflicts, scratch, warm-up). */
-    private static List<String> exportKeys(S3Client s3) {
-        return s3.listObjectsV2Paginator(b -> b.bucket("exports")).contents().stream().map(S3Object::key)
-                .filter(key -> !key.startsWith(".lifeboat-")).toList();
-    }
-
     private static long count(String site, String table) throws Exception {
         return new Drill(endpoints).count(site, "SELECT count(*) FROM " + table);
     }
@@ -403,24 +374,5 @@ class SandboxTest {
         } catch (Exception e) {
             return false;
         }
-    }
-
-    private static boolean reachable(String url) {
-        try {
-            get(url);
-            return true;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
-    }
-
-    static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    static HttpResponse<String> post(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

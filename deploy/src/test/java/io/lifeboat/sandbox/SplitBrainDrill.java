@@ -41,7 +41,7 @@ final class SplitBrainDrill {
         String control = endpoints.getProperty("LIFEBOAT_SANDBOX_CONTROL_URL");
         String warden = endpoints.getProperty("LIFEBOAT_SERVICE_HEARTBEAT_HOME_URL") + "/warden";
         await().atMost(Duration.ofSeconds(120)).until(() -> drill.phaseAndActiveSite().equals("NORMAL home")
-                && SandboxTest.get(warden).body().contains("\"standing\":\"HOLDING\"") && drill.verdictOf("home").startsWith("UP"));
+                && SandboxProbes.get(warden).body().contains("\"standing\":\"HOLDING\"") && drill.verdictOf("home").startsWith("UP"));
         PostgresServer home = sandbox.world().postgres("home");
         CommitLedger jobLedger = new CommitLedger(workDir.resolve("home-job/committed.log"));
         try (DemoWriter job = new DemoWriter(() -> Optional.of("home"), Map.of("home", new DemoWriter.SiteAccess("home",
@@ -51,8 +51,8 @@ final class SplitBrainDrill {
             await().atMost(Duration.ofSeconds(30)).until(() -> job.rows() >= 50);
             Instant cutAt = Instant.now();
 
-            assertThat(SandboxTest.post(control + "/sites/home/lose?cut").body()).contains("cut off");
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(SandboxTest.get(warden).body())
+            assertThat(SandboxProbes.post(control + "/sites/home/lose?cut").body()).contains("cut off");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(SandboxProbes.get(warden).body())
                     .contains("\"standing\":\"FENCED\"").contains("lease of home not renewed"));
             long refusedAtFence = job.failures();
             // The disaster cycle failed over minutes ago, within the cooldown: failover-service asks a person, and
@@ -73,7 +73,7 @@ final class SplitBrainDrill {
             // The cut heals while the job keeps trying: home is fenced first, and takes nothing.
             long refusedBeforeReturn = job.failures();
             assertThat(refusedBeforeReturn).as("the job kept trying while cut off").isGreaterThan(refusedAtFence);
-            assertThat(SandboxTest.post(control + "/sites/home/restore").body()).contains("reconnected");
+            assertThat(SandboxProbes.post(control + "/sites/home/restore").body()).contains("reconnected");
             Instant restoredAt = Instant.now();
             await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                 JsonNode state = drill.state();

@@ -1,10 +1,17 @@
 package io.lifeboat.filesync;
 
+import static io.lifeboat.filesync.BenchmarkReport.MB;
+import static io.lifeboat.filesync.BenchmarkReport.fps;
+import static io.lifeboat.filesync.BenchmarkReport.load;
+import static io.lifeboat.filesync.BenchmarkReport.mbps;
+import static io.lifeboat.filesync.BenchmarkReport.pct;
+import static io.lifeboat.filesync.BenchmarkReport.report;
+import static io.lifeboat.filesync.BenchmarkReport.timed;
+import static io.lifeboat.filesync.BenchmarkReport.totalMemoryGb;
 import static io.lifeboat.filesync.testing.Stores.BUCKET;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,34 +23,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lifeboat.events.EventTypes;
-import io.lifeboat.events.FileMirrored;
-import io.lifeboat.events.kafka.EventReader;
-import io.lifeboat.events.kafka.UnreadableEvent;
-import io.lifeboat.filesync.testing.GeneratedContent;
-import io.lifeboat.filesync.testing.ProcessCpu;
 import io.lifeboat.filesync.testing.ServiceUnderTest;
 import io.lifeboat.filesync.testing.Stores;
 import io.lifeboat.loopback.KafkaBroker;
 import io.lifeboat.loopback.ObjectStore;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -72,7 +61,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FilesyncBenchmarkIT {
 
-    static final long MB = 1024 * 1024;
     static final int LATENCY_SECONDS = Integer.getInteger("tests.bench.latency.seconds", 60);
     static final int RATE = Integer.getInteger("tests.bench.rate", 20);
     static final int WARMUP_SECONDS = Integer.getInteger("tests.bench.warmup.seconds", 15);
@@ -84,7 +72,6 @@ class FilesyncBenchmarkIT {
     static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-XX:+UseSerialGC", "-Xss512k", "-XX:MaxMetaspaceSize=128m",
             "-XX:ReservedCodeCacheSize=64m", "-XX:MaxDirectMemorySize=32m", "-XX:TrimNativeHeapInterval=5000",
             "-Djdk.nio.maxCachedBufferSize=262144");
-    static final List<String> REPORT = Collections.synchronizedList(new ArrayList<>());
 
     @TempDir
     static Path workDir;
@@ -135,10 +122,7 @@ class FilesyncBenchmarkIT {
                 System.err.println("could not stop " + c + ": " + e);
             }
         }
-        Path out = Path.of("target", "benchmark-filesync.txt");
-        Files.createDirectories(out.getParent());
-        Files.write(out, REPORT);
-        System.out.println("\n==== filesync-service benchmark ====\n" + String.join("\n", REPORT) + "\n(" + out + ")");
+        BenchmarkReport.save(Path.of("target", "benchmark-filesync.txt"));
     }
 
     static void startService(Map<String, String> extra) throws Exception {
@@ -207,7 +191,7 @@ class FilesyncBenchmarkIT {
         report("latency via %s, 1 MB at %d files/s for %d s (%d files): p50 %d ms, p95 %d ms, p99 %d ms, max %d ms"
                 + " (load %s)", path, RATE, LATENCY_SECONDS, latencies.size(), pct(latencies, 50), pct(latencies, 95),
                 pct(latencies, 99), latencies.get(latencies.size() - 1), load());
-        long loop = plainGetThenPutMs(prefix + "0.csv");
+        long loop = BenchmarkStores.plainGetThenPutMs(homeS3, offsiteS3, prefix + "0.csv");
         report("  reference: one plain GET-then-PUT of a 1 MB file between the stores: %d ms", loop);
     }
 
@@ -218,8 +202,9 @@ class FilesyncBenchmarkIT {
         byte[] content = new byte[(int) MB];
         new Random(1).nextBytes(content);
         int total = seconds * RATE;
-        try (KafkaConsumer<String, byte[]> files = consumer()) {
-            Thread watcher = new Thread(() -> watchMirrored(files, prefix, mirrored, total), "bench-watcher");
+        try (KafkaConsumer<String, byte[]> files = BenchmarkKafka.consumer(kafka)) {
+            Thread watcher = new Thread(() -> BenchmarkKafka.watchMirrored(files, prefix, mirrored, total,
+                    LATENCY_SECONDS), "bench-watcher");
             watcher.start();
             ScheduledExecutorService pacer = Executors.newScheduledThreadPool(4);
             AtomicLong sent = new AtomicLong();
@@ -240,26 +225,6 @@ class FilesyncBenchmarkIT {
         mirrored.forEach((key, at) -> latencies.add(at - putDone.getOrDefault(key, at)));
         Collections.sort(latencies);
         return latencies;
-    }
-
-    private static void watchMirrored(KafkaConsumer<String, byte[]> files, String prefix, Map<String, Long> mirrored,
-            int total) {
-        EventReader reader = new EventReader(EventReader.DEFAULT_MAX_PAYLOAD_BYTES);
-        long deadline = System.currentTimeMillis() + (LATENCY_SECONDS + 180) * 1000L;
-        while (mirrored.size() < total && System.currentTimeMillis() < deadline) {
-            for (ConsumerRecord<String, byte[]> r : files.poll(Duration.ofMillis(100))) {
-                try {
-                    var event = reader.read(r.headers(), r.value());
-                    if (event.type() == EventTypes.FILE_MIRRORED
-                            && ((FileMirrored) event.payload()).key().startsWith(prefix)) {
-                        FileMirrored m = (FileMirrored) event.payload();
-                        mirrored.putIfAbsent(m.key(), m.mirroredAt().toEpochMilli());
-                    }
-                } catch (UnreadableEvent ignored) {
-                    // not ours
-                }
-            }
-        }
     }
 
     @Test
@@ -299,17 +264,17 @@ class FilesyncBenchmarkIT {
         if (service == null) {
             startService(Map.of());
         }
-        awaitCaughtUp();
+        BenchmarkKafka.awaitCaughtUp(kafka);
         // Unmeasured: the same data set once (other keys), so that the warm figure is that of a service that has done
         // this work before, as one that runs for days has. The service of this run may be seconds old (the runs
         // before end by starting a fresh one), and its JIT compilers then took a fifth of its CPU in the timed run.
         String warmupPrefix = base + "-warmup/";
-        try (MirroredCounter counter = new MirroredCounter(warmupPrefix)) {
-            upload(warmupPrefix, sizes);
+        try (MirroredCounter counter = new MirroredCounter(kafka, warmupPrefix)) {
+            BenchmarkStores.upload(homeS3, warmupPrefix, sizes);
             await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> counter.keys() == sizes.size());
         }
-        awaitCaughtUp();
+        BenchmarkKafka.awaitCaughtUp(kafka);
 
         // Warm: the running service is frozen (SIGSTOP) while the data set is uploaded, so its notifications wait in
         // Kafka, then released: timed from its release until it has reported every file mirrored, as rclone is timed
@@ -323,19 +288,19 @@ class FilesyncBenchmarkIT {
         String rcloneCpu;
         String warmCpu;
         Map<String, Integer> warmCopies;
-        try (MirroredCounter counter = new MirroredCounter(warmPrefix)) {
+        try (MirroredCounter counter = new MirroredCounter(kafka, warmPrefix)) {
             service.freeze();
             long frozenAt = System.nanoTime();
             try {
-                upload(warmPrefix, sizes);
+                BenchmarkStores.upload(homeS3, warmPrefix, sizes);
                 // rclone right before filesync, on the same files, while the service is frozen (no CPU of its own):
                 // the other load on the machine varies from one minute to the next, so the two are timed together.
-                CpuSnapshot beforeRclone = CpuSnapshot.take();
-                rcloneMs = rclone(warmPrefix, "rclone/" + warmPrefix);
-                rcloneCpu = CpuSnapshot.take().since(beforeRclone, sizes.size());
+                CpuSnapshot beforeRclone = CpuSnapshot.take(service, home, offsite, kafka);
+                rcloneMs = BenchmarkStores.rclone(workDir, home, offsite, warmPrefix, "rclone/" + warmPrefix);
+                rcloneCpu = CpuSnapshot.take(service, home, offsite, kafka).since(beforeRclone, sizes.size());
             } finally {
                 frozenMs = (System.nanoTime() - frozenAt) / 1_000_000;
-                CpuSnapshot beforeWarm = CpuSnapshot.take();
+                CpuSnapshot beforeWarm = CpuSnapshot.take(service, home, offsite, kafka);
                 long released = System.nanoTime();
                 service.resume();
                 // Done when the service has reported every file mirrored (it does so once the copy is verified at
@@ -344,16 +309,16 @@ class FilesyncBenchmarkIT {
                 await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(20))
                         .until(() -> counter.keys() == sizes.size());
                 warmMs = (System.nanoTime() - released) / 1_000_000;
-                CpuSnapshot afterWarm = CpuSnapshot.take();
+                CpuSnapshot afterWarm = CpuSnapshot.take(service, home, offsite, kafka);
                 warmCpuMs = afterWarm.processes().get("service") - beforeWarm.processes().get("service");
                 warmCpu = afterWarm.since(beforeWarm, sizes.size());
             }
             warmCopies = counter.copiesPerKey();
         }
         long duplicates = warmCopies.values().stream().filter(n -> n > 1).count();
-        if (warmCopies.size() != sizes.size() || count(offsiteS3, warmPrefix) != sizes.size()) {
+        if (warmCopies.size() != sizes.size() || BenchmarkStores.count(offsiteS3, warmPrefix) != sizes.size()) {
             throw new AssertionError("warm run: " + warmCopies.size() + " of " + sizes.size() + " files reported "
-                    + "mirrored, " + count(offsiteS3, warmPrefix) + " offsite");
+                    + "mirrored, " + BenchmarkStores.count(offsiteS3, warmPrefix) + " offsite");
         }
 
         long loopMs = timed(() -> {
@@ -367,10 +332,10 @@ class FilesyncBenchmarkIT {
         // Its consumers start with the JVM, before it reports ready (which waits for its warm-up): the honest figure
         // runs from the process's start; the one from readiness is shown as well.
         stopService();
-        upload(coldPrefix, sizes);
+        BenchmarkStores.upload(homeS3, coldPrefix, sizes);
         long coldMs;
         long withStartMs;
-        try (MirroredCounter counter = new MirroredCounter(coldPrefix)) {
+        try (MirroredCounter counter = new MirroredCounter(kafka, coldPrefix)) {
             long begin = System.nanoTime();
             startService(Map.of());
             long ready = System.nanoTime();
@@ -379,8 +344,9 @@ class FilesyncBenchmarkIT {
             coldMs = (System.nanoTime() - ready) / 1_000_000;
             withStartMs = (System.nanoTime() - begin) / 1_000_000;
         }
-        if (count(offsiteS3, coldPrefix) != sizes.size()) {
-            throw new AssertionError("cold run: " + count(offsiteS3, coldPrefix) + " of " + sizes.size() + " offsite");
+        if (BenchmarkStores.count(offsiteS3, coldPrefix) != sizes.size()) {
+            throw new AssertionError("cold run: " + BenchmarkStores.count(offsiteS3, coldPrefix) + " of " + sizes.size()
+                    + " offsite");
         }
         long coldCpuMs = service.cpuMillis();
         report("throughput, %s, %d MB (load %s):", dataset, bytes / MB, load());
@@ -398,235 +364,6 @@ class FilesyncBenchmarkIT {
                 mbps(bytes, loopMs), fps(sizes.size(), loopMs));
         report("  CPU of every process, rclone's run:   %s", rcloneCpu);
         report("  CPU of every process, filesync warm:  %s", warmCpu);
-    }
-
-    /**
-     * CPU used so far by every process of a run, in ms (rclone's as that of the children this JVM has waited for),
-     * and the service's per thread: what a copy costs the machine, and where, for filesync and rclone alike.
-     */
-    private record CpuSnapshot(Map<String, Long> processes, long serviceKernel, Map<String, Long> serviceThreads) {
-
-        static CpuSnapshot take() {
-            Map<String, Long> processes = new java.util.LinkedHashMap<>();
-            processes.put("service", service.cpuMillis());
-            processes.put("rclone", ProcessCpu.reapedChildrenMillis());
-            processes.put("home store", ProcessCpu.millis(home.pid().orElseThrow()));
-            processes.put("offsite store", ProcessCpu.millis(offsite.pid().orElseThrow()));
-            processes.put("broker", ProcessCpu.millis(kafka.pid().orElseThrow()));
-            return new CpuSnapshot(processes, service.kernelCpuMillis(), service.cpuMillisByThread());
-        }
-
-        /** "total 9.58 s, 4.79 ms per file, service 5.55 s, ... (service: in the kernel 0.60 s; threads, s: ...)". */
-        String since(CpuSnapshot before, int files) {
-            StringBuilder parts = new StringBuilder();
-            long total = 0;
-            for (Map.Entry<String, Long> p : processes.entrySet()) {
-                long used = p.getValue() - before.processes.get(p.getKey());
-                total += used;
-                parts.append(String.format(", %s %.2f s", p.getKey(), used / 1000.0));
-            }
-            List<String> threads = serviceThreads.entrySet().stream()
-                    .map(t -> Map.entry(t.getKey(), t.getValue() - before.serviceThreads.getOrDefault(t.getKey(), 0L)))
-                    .filter(t -> t.getValue() >= 50)
-                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                    .map(t -> String.format("%s %.2f", t.getKey(), t.getValue() / 1000.0)).toList();
-            return String.format("total %.2f s, %.2f ms per file%s%s", total / 1000.0, total / (double) files, parts,
-                    threads.isEmpty() ? "" : " (service: in the kernel " + String.format("%.2f s", (serviceKernel
-                            - before.serviceKernel) / 1000.0) + "; threads, s: " + String.join(", ", threads) + ")");
-        }
-    }
-
-    private static void upload(String prefix, List<Long> sizes) throws Exception {
-        ExecutorService uploaders = Executors.newFixedThreadPool(8);
-        try {
-            List<Future<?>> uploads = new ArrayList<>();
-            for (int i = 0; i < sizes.size(); i++) {
-                String key = prefix + "f" + i + ".bin";
-                long size = sizes.get(i);
-                long seed = i;
-                uploads.add(uploaders.submit(() -> GeneratedContent.put(homeS3, key, size, seed)));
-            }
-            for (Future<?> f : uploads) {
-                f.get();
-            }
-        } finally {
-            uploaders.shutdown();
-        }
-    }
-
-    /** Counts the file.mirrored events of the keys under a prefix, per key, from the moment it is made. */
-    private static final class MirroredCounter implements AutoCloseable {
-        private final Map<String, Integer> copies = new ConcurrentHashMap<>();
-        private final KafkaConsumer<String, byte[]> files = consumer();
-        private volatile boolean running = true;
-        private final Thread thread;
-
-        MirroredCounter(String prefix) {
-            thread = new Thread(() -> {
-                EventReader reader = new EventReader(EventReader.DEFAULT_MAX_PAYLOAD_BYTES);
-                while (running) {
-                    for (ConsumerRecord<String, byte[]> r : files.poll(Duration.ofMillis(100))) {
-                        if (!EventTypes.FILE_MIRRORED.name().equals(io.lifeboat.events.kafka.CloudEventHeaders.text(
-                                r.headers(), io.lifeboat.events.kafka.CloudEventHeaders.TYPE))) {
-                            continue; // the benchmark's own CPU competes with the service's: only what it counts
-                        }
-                        try {
-                            var event = reader.read(r.headers(), r.value());
-                            if (event.type() == EventTypes.FILE_MIRRORED
-                                    && ((FileMirrored) event.payload()).key().startsWith(prefix)) {
-                                copies.merge(((FileMirrored) event.payload()).key(), 1, Integer::sum);
-                            }
-                        } catch (UnreadableEvent ignored) {
-                            // not ours
-                        }
-                    }
-                }
-                files.close();
-            }, "bench-mirrored-counter");
-            thread.start();
-        }
-
-        int keys() {
-            return copies.size();
-        }
-
-        Map<String, Integer> copiesPerKey() {
-            return Map.copyOf(copies);
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running = false;
-            thread.join(10_000);
-        }
-    }
-
-    private long rclone(String from, String to) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder("rclone", "copy", "--s3-no-check-bucket",
-                "home:" + BUCKET + "/" + from, "offsite:" + BUCKET + "/" + to).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("rclone.log").toFile());
-        Map<String, String> env = builder.environment();
-        env.remove("AWS_CA_BUNDLE"); // rclone fails against a plain-HTTP S3Proxy with it set
-        for (ObjectStore store : List.of(home, offsite)) {
-            String remote = "RCLONE_CONFIG_" + store.name().toUpperCase() + "_";
-            env.put(remote + "TYPE", "s3");
-            env.put(remote + "PROVIDER", "Other");
-            env.put(remote + "ENDPOINT", store.endpoint().toString());
-            env.put(remote + "ACCESS_KEY_ID", store.accessKey());
-            env.put(remote + "SECRET_ACCESS_KEY", store.secretKey());
-            env.put(remote + "REGION", store.region());
-            env.put(remote + "FORCE_PATH_STYLE", "true");
-        }
-        long begin = System.nanoTime();
-        Process process = builder.start();
-        if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException("rclone failed: " + Files.readString(workDir.resolve("rclone.log")));
-        }
-        return (System.nanoTime() - begin) / 1_000_000;
-    }
-
-    private static long plainGetThenPutMs(String key) {
-        for (int i = 0; i < 5; i++) { // warm-up
-            copyOnce(key);
-        }
-        List<Long> times = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            times.add(timed(() -> copyOnce(key)));
-        }
-        Collections.sort(times);
-        return times.get(times.size() / 2);
-    }
-
-    private static void copyOnce(String key) {
-        byte[] body = homeS3.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
-        offsiteS3.putObject(b -> b.bucket(BUCKET).key("loop/" + key), RequestBody.fromBytes(body));
-    }
-
-    /** Until filesync's consumer groups have handled and committed everything waiting in their topics. */
-    private static void awaitCaughtUp() {
-        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers()))) {
-            await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    lag(admin, "filesync-service-notifications") == 0 && lag(admin, "filesync-service") == 0);
-        }
-    }
-
-    private static long lag(Admin admin, String group) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get();
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
-        committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end = admin.listOffsets(latest).all().get();
-        long lag = 0;
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : committed.entrySet()) {
-            lag += end.get(e.getKey()).offset() - (e.getValue() == null ? 0 : e.getValue().offset());
-        }
-        return lag;
-    }
-
-    private static KafkaConsumer<String, byte[]> consumer() {
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"), new StringDeserializer(),
-                new ByteArrayDeserializer());
-        consumer.subscribe(List.of("lifeboat.files"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> {
-            consumer.poll(Duration.ofMillis(100));
-            return !consumer.assignment().isEmpty();
-        });
-        return consumer;
-    }
-
-    private static long count(S3Client s3, String prefix) {
-        try {
-            return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream().count();
-        } catch (RuntimeException e) {
-            return -1; // S3Proxy's filesystem backend can fail a listing while files are being written: ask again
-        }
-    }
-
-    private static long timed(Runnable run) {
-        long begin = System.nanoTime();
-        run.run();
-        return (System.nanoTime() - begin) / 1_000_000;
-    }
-
-    private static long pct(List<Long> sorted, int p) {
-        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
-    }
-
-    private static double mbps(long bytes, long ms) {
-        return bytes / (double) MB / (ms / 1000.0);
-    }
-
-    private static double fps(int files, long ms) {
-        return files / (ms / 1000.0);
-    }
-
-    /** The machine's load averages (1, 5, 15 min) as the kernel reports them: the figures depend on it. */
-    static String load() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static long totalMemoryGb() {
-        try {
-            String line = Files.readAllLines(Path.of("/proc/meminfo")).get(0);
-            return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024 / 1024;
-        } catch (IOException e) {
-            return -1;
-        }
-    }
-
-    private static void report(String format, Object... args) {
-        String line = String.format(format, args);
-        REPORT.add(line);
-        System.out.println(line);
     }
 
     static Instant now() {
