@@ -195,6 +195,7 @@ class FailbackIT {
                 .isEqualTo("shop.notes");
         assertThat(Long.parseLong(reversed.details().get("keysRepaired"))).isEqualTo(200);
         assertThat(strandedInQuarantine(offsite, "shop.history")).isEqualTo(200);
+        assertThat(reversed.details()).as("stranded changes are read by the engine").doesNotContainKey("strandedRead");
         awaitConsistent();
         assertSiteHoldsWhatWasWritten(home, 105);
 
@@ -217,6 +218,9 @@ class FailbackIT {
         assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
         assertThat(reversed.details().get("failback")).startsWith("by difference");
         assertThat(reversed.details().get("keysRepaired")).isEqualTo("0");
+        // Offsite was drained before home's promotion: its slot is peeked, no engine is started for nothing.
+        assertThat(reversed.details().get("strandedRead")).as(reversed.details().toString())
+                .contains("peeked, no engine started");
         sql(home, "UPDATE shop.history SET note = 'home again' WHERE id = 1");
         expected.put(1L, "home again");
         await().atMost(SOON).pollInterval(Duration.ofMillis(250)).until(() -> note(offsite, 1).equals("home again"));

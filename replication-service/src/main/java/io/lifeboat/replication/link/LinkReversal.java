@@ -6,6 +6,7 @@ import io.lifeboat.replication.db.SourcePosition;
 import io.lifeboat.replication.copy.CopyStore;
 import io.lifeboat.replication.db.LifeboatSchema;
 import io.lifeboat.replication.db.SiteGuard;
+import io.lifeboat.replication.db.SlotPeek;
 import io.lifeboat.replication.db.SourceSetup;
 import io.lifeboat.replication.db.TableCatalog;
 import io.lifeboat.replication.db.TableShape;
@@ -39,6 +40,9 @@ import java.util.stream.Collectors;
 final class LinkReversal {
 
     private static final Logger LOG = Logger.getLogger(LinkReversal.class);
+
+    /** The most messages a peek reads: beyond, the engine reads (a planned switchover leaves a few heartbeats). */
+    private static final int PEEK_LIMIT = 10_000;
 
     private final ReplicationLink link;
 
@@ -184,6 +188,15 @@ final class LinkReversal {
             return refuseOrForce(force, details, old.source().site() + " cannot be reached ("
                     + unreachable.getMessage().lines().findFirst().orElse("") + ")", Map.of());
         }
+        SlotPeek.Finding peeked = peek(old, appliedAt);
+        if (peeked != null && peeked.nothingStranded()) {
+            details.put("strandedChanges", "0");
+            details.put("strandedRead", "slot " + old.slot() + " peeked, no engine started: " + peeked.reason());
+            details.put("quarantine", QuarantineStore.TABLE + " at " + old.target().site());
+            LOG.infof("link %s: nothing stranded at %s: slot %s peeked: %s", link.id(), old.source().site(),
+                    old.slot(), peeked.reason());
+            return Map.of();
+        }
         QuarantineSink sink = new QuarantineSink(link.id(), QuarantineStore.Reason.STRANDED, epoch,
                 old.source().site(), old.target());
         link.producedLsn = -1;
@@ -205,6 +218,24 @@ final class LinkReversal {
                     counts);
         }
         return counts;
+    }
+
+    /**
+     * The old source's slot peeked ({@link SlotPeek}); null when it cannot be (nothing applied yet, the slot still
+     * held by a walsender that has not ended, an old server): the engine reads it then.
+     */
+    private SlotPeek.Finding peek(LinkDefinition old, SourcePosition appliedAt) {
+        if (appliedAt == null || appliedAt.txId() == 0) {
+            return null;
+        }
+        try (Connection c = old.source().connect("lifeboat-peek-" + link.id())) {
+            return SlotPeek.peek(c, old.slot(), old.publication(), appliedAt.txId(), LifeboatSchema::owns,
+                    PEEK_LIMIT);
+        } catch (SQLException e) {
+            LOG.infof("link %s: slot %s at %s not peeked (%s): the engine reads it", link.id(), old.slot(),
+                    old.source().site(), e.getMessage().lines().findFirst().orElse(""));
+            return null;
+        }
     }
 
     private static Map<String, Long> refuseOrForce(boolean force, Map<String, String> details, String why,
