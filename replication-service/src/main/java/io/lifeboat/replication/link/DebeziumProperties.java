@@ -57,9 +57,7 @@ public final class DebeziumProperties {
         // applier sees "caught up" as a recent heartbeat with nothing pending. FENCE leaves the replication user
         // read-write (a role-in-database setting), so heartbeats carry a fenced source's last changes out.
         p.setProperty("heartbeat.interval.ms", Long.toString(link.heartbeatInterval().toMillis()));
-        p.setProperty("heartbeat.action.query", "INSERT INTO " + LifeboatSchema.HEARTBEAT_TABLE
-                + " (link_id, beat_at) VALUES ('" + link.id() + "', clock_timestamp())"
-                + " ON CONFLICT (link_id) DO UPDATE SET beat_at = EXCLUDED.beat_at");
+        p.setProperty("heartbeat.action.query", heartbeat(link));
 
         // Values the applier can turn back into exactly what the column held: no lossy doubles, no placeholders
         // it cannot recognise.
@@ -89,5 +87,11 @@ public final class DebeziumProperties {
         p.setProperty("max.queue.size", "2048");
         p.setProperty("poll.interval.ms", "10"); // the longest a change waits for its batch to fill
         return p;
+    }
+
+    /** The heartbeat row's upsert, the engine's action query: also written once when a capture starts. */
+    static String heartbeat(LinkDefinition link) {
+        return "INSERT INTO " + LifeboatSchema.HEARTBEAT_TABLE + " (link_id, beat_at) VALUES ('" + link.id() + "',"
+                + " clock_timestamp()) ON CONFLICT (link_id) DO UPDATE SET beat_at = EXCLUDED.beat_at";
     }
 }

@@ -257,9 +257,10 @@ public final class ReplicationLink implements AutoCloseable {
             return;
         }
         capturing = true;
-        source = newSource(connectorName, new KafkaChangeSink(id(), topic, env.kafka(), env.producerCompression()),
-                c -> true);
-        threads.execute(source);
+        ChangeSource capture = newSource(connectorName, new KafkaChangeSink(id(), topic, env.kafka(),
+                env.producerCompression()), c -> true);
+        source = capture;
+        threads.execute(SourcePreparation.beatThen(definition, capture)); // an idle source streams at once
     }
 
     ChangeSource newSource(String name, ChangeSink sink, Predicate<Change> keep) {

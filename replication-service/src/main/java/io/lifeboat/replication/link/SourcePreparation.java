@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,23 @@ final class SourcePreparation {
             }
             return what;
         }
+    }
+
+    /**
+     * The capture, after one heartbeat row written at the source: an idle source's first change is
+     * then in the slot as soon as the engine streams (STREAMING, then caught up), not one heartbeat interval later.
+     * Not written (a source that does not answer): the engine's own heartbeats come later, or it fails and says why.
+     */
+    static Runnable beatThen(LinkDefinition link, Runnable capture) {
+        return () -> {
+            try (Connection c = link.source().connect("lifeboat-beat-" + link.id());
+                 Statement s = c.createStatement()) {
+                s.execute(DebeziumProperties.heartbeat(link));
+            } catch (SQLException e) {
+                LOG.debugf("link %s: no heartbeat written at the capture's start (%s)", link.id(), e.getMessage());
+            }
+            capture.run();
+        };
     }
 
     static long endOffset(Admin admin, String topic) {
