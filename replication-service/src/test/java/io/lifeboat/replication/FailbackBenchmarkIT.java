@@ -68,7 +68,7 @@ class FailbackBenchmarkIT {
             env.putAll(LinkEnvironment.of("bycopy", kafka.bootstrapServers(), home, "bycopy", offsite, "bycopy",
                     "bench"));
             try (ServiceProcess service = new ServiceProcess("replication-service",
-                    Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env, List.of("-Xmx256m"),
+                    Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env, ReplicationBenchmarkIT.serviceJvm(),
                     work)) {
                 service.start();
                 service.awaitReady(Duration.ofSeconds(120));

@@ -264,14 +264,19 @@ class ReplicationBenchmarkIT {
         System.out.println(line);
     }
 
-    /** {@code -Dtests.bench.service-jvm-options="..."} adds options, e.g. a flight recording for profiling. */
-    private static List<String> serviceJvm() {
+    /**
+     * The service's JVM as deployed, for every benchmark of this module; {@code
+     * -Dtests.bench.service-jvm-options="..."} adds options, e.g. a flight recording for profiling.
+     */
+    static List<String> serviceJvm() {
         List<String> options = new java.util.ArrayList<>(SERVICE_JVM);
-        String extra = System.getProperty("tests.bench.service-jvm-options", "").trim();
-        if (!extra.isEmpty()) {
-            options.addAll(List.of(extra.split("\\s+")));
-        }
+        options.addAll(extraServiceJvm());
         return options;
+    }
+
+    private static List<String> extraServiceJvm() {
+        String extra = System.getProperty("tests.bench.service-jvm-options", "").trim();
+        return extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
     }
 
     private static final StringBuilder WINDOWS = new StringBuilder();
