@@ -32,15 +32,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Instant;
 
+import static io.lifeboat.replication.LinkCounters.appliedChanges;
+import static io.lifeboat.replication.LinkCounters.producedChanges;
+import static io.lifeboat.replication.ShopQueries.count;
+import static io.lifeboat.replication.ShopQueries.orders;
+import static io.lifeboat.replication.ShopWriterRecord.assertCommittedPrefix;
+import static io.lifeboat.replication.ShopWriterRecord.awaitCaughtUp;
+import static io.lifeboat.replication.ShopWriterRecord.awaitTransactions;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -126,73 +129,6 @@ class ConsistencyIT {
         return offsite.connect(DATABASE);
     }
 
-    /** Reads the standby in snapshots until stopped; every broken invariant is kept. */
-    private static final class Checker extends Thread {
-        final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicInteger snapshots = new AtomicInteger();
-        final List<String> violations = new CopyOnWriteArrayList<>();
-
-        Checker() {
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            while (running.get()) {
-                try (Connection o = offsite()) {
-                    while (running.get()) {
-                        violations.addAll(StandbyChecker.violations(o));
-                        snapshots.incrementAndGet();
-                    }
-                } catch (SQLException e) {
-                    // the standby briefly unreachable: read again
-                }
-            }
-        }
-
-        List<String> finish() throws InterruptedException {
-            running.set(false);
-            join(30_000);
-            return violations;
-        }
-    }
-
-    private static TreeSet<Long> orders(Connection c) throws SQLException {
-        TreeSet<Long> ids = new TreeSet<>();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT id FROM shop.orders")) {
-            while (r.next()) {
-                ids.add(r.getLong(1));
-            }
-        }
-        return ids;
-    }
-
-    /** The standby holds exactly a prefix of what the writer committed (plus, at most, the order in doubt). */
-    private static void assertCommittedPrefix(ShopWriter writer, TreeSet<Long> standby, long before) {
-        List<Long> expected = new ArrayList<>();
-        for (long id : writer.committed) {
-            if (id >= before && (standby.isEmpty() || id <= standby.last())) {
-                expected.add(id);
-            }
-        }
-        TreeSet<Long> ours = new TreeSet<>(standby.tailSet(before));
-        if (writer.inDoubt >= 0) {
-            ours.remove(writer.inDoubt);
-        }
-        assertThat(ours).as("the standby's orders are exactly the writer's committed ones up to its newest")
-                .containsExactlyElementsOf(expected);
-    }
-
-    /** Until the standby holds every order the writer committed from {@code from} on. */
-    private static void awaitCaughtUp(ShopWriter writer, long from) {
-        List<Long> expected = writer.committed.stream().filter(id -> id >= from).toList();
-        await().atMost(SOON).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            try (Connection o = offsite()) {
-                assertThat(orders(o)).containsAll(expected);
-            }
-        });
-    }
-
     private static CommandFinished command(CommandName name, CommandParameters parameters) throws Exception {
         return new Commands(kafka.bootstrapServers(), "shop").run(name, ++epoch, parameters, Duration.ofSeconds(180));
     }
@@ -235,16 +171,6 @@ class ConsistencyIT {
         }
     }
 
-    private static long producedChanges() {
-        return given().baseUri(service.url()).get("/links/shop").then().statusCode(200).extract()
-                .jsonPath().getLong("producedChanges");
-    }
-
-    private static long appliedChanges() {
-        return given().baseUri(service.url()).get("/links/shop").then().statusCode(200).extract()
-                .jsonPath().getLong("appliedChanges");
-    }
-
     /**
      * Under a steady multi-table load with a multi-table TRUNCATE and a 100,000-row transaction: the service
      * SIGKILLed while it applies that transaction, then the broker SIGKILLed. The standby never shows a state the
@@ -254,26 +180,24 @@ class ConsistencyIT {
     @Order(3)
     void wholeTransactionsThroughASigkillOfTheServiceInALargeTransactionAndOfTheBroker() throws Exception {
         ShopWriter writer = new ShopWriter(ConsistencyIT::home, nextOrder, 150);
-        Checker checker = new Checker();
+        StandbyWatcher checker = StandbyWatcher.of(offsite, DATABASE);
         writer.start();
         checker.start();
         long afterTruncate;
         try (Connection h = home(); Statement s = h.createStatement()) {
-            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
-                    .until(() -> writer.transactions.get() > 300);
+            awaitTransactions(writer, 300, SOON);
             // One statement for both tables (lines reference orders): replayed as one.
             afterTruncate = writer.exclusively(() -> {
                 s.execute("TRUNCATE shop.order_lines, shop.orders");
                 return writer.committed.isEmpty() ? 0 : writer.committed.get(writer.committed.size() - 1) + 1;
             });
-            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
-                    .until(() -> writer.transactions.get() > 600);
+            awaitTransactions(writer, 600, SOON);
 
-            long producedBefore = producedChanges();
+            long producedBefore = producedChanges(service, "shop");
             long big = writer.largeOrder(h, 100_000);
             // SIGKILL while the service is in the middle of that transaction: part of it captured, none committed.
             await().atMost(SOON).pollInterval(Duration.ofMillis(20))
-                    .until(() -> producedChanges() > producedBefore + 20_000);
+                    .until(() -> producedChanges(service, "shop") > producedBefore + 20_000);
             service.kill();
             try (Connection o = offsite()) {
                 assertThat(orders(o)).as("the large transaction is not visible in part").doesNotContain(big);
@@ -281,17 +205,15 @@ class ConsistencyIT {
             service.start();
             service.awaitReady(Duration.ofSeconds(60));
             long atKill = writer.transactions.get();
-            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
-                    .until(() -> writer.transactions.get() > atKill + 200);
+            awaitTransactions(writer, atKill + 200, SOON);
             kafka.kill();
             long brokerDown = writer.transactions.get();
-            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
-                    .until(() -> writer.transactions.get() > brokerDown + 200);
+            awaitTransactions(writer, brokerDown + 200, SOON);
             kafka.start();
         } finally {
             writer.finish();
         }
-        awaitCaughtUp(writer, afterTruncate);
+        awaitCaughtUp(writer, afterTruncate, offsite, DATABASE, SOON);
         List<String> violations = checker.finish();
         assertThat(violations).as("every snapshot of the standby is a state the source had").isEmpty();
         assertThat(checker.snapshots.get()).isGreaterThan(100);
@@ -313,20 +235,19 @@ class ConsistencyIT {
     @Order(4)
     void aPowerCutDuringALargeTransactionLeavesItInTheQuarantineNeverInThePromotedStandby() throws Exception {
         ShopWriter writer = new ShopWriter(ConsistencyIT::home, nextOrder, 150);
-        Checker checker = new Checker();
+        StandbyWatcher checker = StandbyWatcher.of(offsite, DATABASE);
         writer.start();
         checker.start();
         long big;
         try (Connection h = home()) {
-            await().atMost(SOON).failFast("the shop writer stopped", () -> writer.stoppedBy != null)
-                    .until(() -> writer.transactions.get() > 200);
-            long producedBefore = producedChanges();
+            awaitTransactions(writer, 200, SOON);
+            long producedBefore = producedChanges(service, "shop");
             big = writer.largeOrder(h, 100_000);
             lostOrder = big; // for the next test, whatever this one finds
             // 15,000 produced for "more than 10,000 of it in Kafka": the count also holds the small writer's changes
             // and the batches still in flight when the service is killed (with 10,000, a CI run found 9,497).
             await().atMost(SOON).pollInterval(Duration.ofMillis(20))
-                    .until(() -> producedChanges() > producedBefore + 15_000);
+                    .until(() -> producedChanges(service, "shop") > producedBefore + 15_000);
             service.kill();
             home.kill();
         }
@@ -336,7 +257,7 @@ class ConsistencyIT {
         // Everything whole that reached Kafka is applied; the partial transaction waits.
         java.util.concurrent.atomic.AtomicLong applied = new java.util.concurrent.atomic.AtomicLong(-1);
         await().atMost(SOON).pollInterval(Duration.ofSeconds(2)).until(() -> {
-            long now = appliedChanges();
+            long now = appliedChanges(service, "shop");
             return given().baseUri(service.url()).get("/links/shop").then().extract().jsonPath()
                     .getLong("pendingEvents") > 0 && now == applied.getAndSet(now);
         });
@@ -431,13 +352,6 @@ class ConsistencyIT {
         await().atMost(SOON).pollInterval(Duration.ofMillis(250)).until(() -> count(home(), "shop.reviews") == 510);
         given().baseUri(service.url()).auth().oauth2(LinkEnvironment.OPERATOR).post("/links/shop/drift/check").then().statusCode(200)
                 .body("find { it.table == 'shop.only_here' }.target", org.hamcrest.Matchers.equalTo("missing"));
-    }
-
-    private static long count(Connection c, String table) throws SQLException {
-        try (c; Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT count(*) FROM " + table)) {
-            r.next();
-            return r.getLong(1);
-        }
     }
 
     /**

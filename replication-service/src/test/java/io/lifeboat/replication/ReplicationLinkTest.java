@@ -3,18 +3,15 @@ package io.lifeboat.replication;
 import io.lifeboat.events.AlertRaised;
 import io.lifeboat.events.AlertResolved;
 import io.lifeboat.events.CommandFinished;
-import io.lifeboat.events.CommandIssued;
 import io.lifeboat.events.CommandName;
 import io.lifeboat.events.CommandParameters;
 import io.lifeboat.events.CommandOutcome;
-import io.lifeboat.events.Event;
 import io.lifeboat.events.EventTypes;
 import io.lifeboat.events.ReplicationLag;
 import io.lifeboat.events.kafka.DeadLetters;
 import io.lifeboat.events.kafka.EventPublisher;
 import io.lifeboat.events.epoch.CommandAdmission;
 import io.lifeboat.events.testing.ApiAuthContract;
-import io.lifeboat.events.testing.FailoverStates;
 import io.lifeboat.events.testing.TopicReader;
 import io.lifeboat.loopback.PostgresServer;
 import io.lifeboat.loopback.testing.KafkaResource;
@@ -23,10 +20,6 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -39,9 +32,20 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
+import static io.lifeboat.replication.LinkApi.compared;
+import static io.lifeboat.replication.LinkApi.operator;
+import static io.lifeboat.replication.LinkDatabases.SOON;
+import static io.lifeboat.replication.LinkDatabases.awaitEqual;
+import static io.lifeboat.replication.LinkDatabases.count;
+import static io.lifeboat.replication.LinkDatabases.exec;
+import static io.lifeboat.replication.LinkDatabases.home;
+import static io.lifeboat.replication.LinkDatabases.offsite;
+import static io.lifeboat.replication.LinkTopics.awaitAlert;
+import static io.lifeboat.replication.LinkTopics.awaitDeadLetter;
+import static io.lifeboat.replication.LinkTopics.awaitLag;
+import static io.lifeboat.replication.LinkTopics.sendRaw;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,38 +65,13 @@ import static org.hamcrest.Matchers.greaterThan;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicationLinkTest {
 
-    private static final Duration SOON = Duration.ofSeconds(60);
-
     @Inject
     EventPublisher publisher;
 
     // Read, not injected: Quarkus would check an injected key in every test class's application.
     private final String bootstrap = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     private final String database = ConfigProvider.getConfig().getValue("test.home.database", String.class);
-
-    private Connection home() throws SQLException {
-        return SharedServers.postgres("home").connect(database);
-    }
-
-    private Connection offsite() throws SQLException {
-        return SharedServers.postgres("offsite").connect(database);
-    }
-
-    private void awaitEqual() {
-        await().atMost(SOON).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            try (Connection h = home(); Connection o = offsite()) {
-                assertThat(DemoSchema.checksums(o)).isEqualTo(DemoSchema.checksums(h));
-            }
-        });
-    }
-
-    private void exec(Connection c, String... sql) throws SQLException {
-        try (c; Statement s = c.createStatement()) {
-            for (String statement : sql) {
-                s.execute(statement);
-            }
-        }
-    }
+    private final PublishedCommands commands = PublishedCommands.through(() -> publisher, bootstrap);
 
     @Test
     @Order(1)
@@ -119,11 +98,8 @@ class ReplicationLinkTest {
                 "DELETE FROM demo.measurements WHERE array_id = 4",
                 "UPDATE demo.measurements SET latency_ms = 9.999 WHERE array_id = 2");
         awaitEqual();
-        try (Connection o = offsite(); Statement s = o.createStatement();
-             var r = s.executeQuery("SELECT count(*) FROM demo.customers WHERE notes LIKE '%__debezium_unavailable_value%'")) {
-            r.next();
-            assertThat(r.getInt(1)).as("no placeholder is ever written").isZero();
-        }
+        assertThat(count(offsite(), "SELECT count(*) FROM demo.customers WHERE notes LIKE '%__debezium_unavailable_value%'"))
+                .as("no placeholder is ever written").isZero();
         exec(home(), "TRUNCATE demo.measurements");
         awaitEqual();
         try (Connection h = home()) {
@@ -131,14 +107,7 @@ class ReplicationLinkTest {
         }
         awaitEqual();
         // The product's own proof agrees: every column type the applier handles, compared by hashes.
-        String started = given().auth().oauth2(LinkEnvironment.OPERATOR).post("/links/it/compare").then()
-                .statusCode(202).extract().jsonPath().getString("startedAt");
-        await().atMost(SOON).pollInterval(Duration.ofMillis(200)).until(() -> {
-            var p = given().get("/links/it/compare").then().statusCode(200).extract().jsonPath();
-            return started.equals(p.getString("comparisons[0].startedAt"))
-                    && !"RUNNING".equals(p.getString("comparisons[0].outcome"));
-        });
-        var result = given().get("/links/it/compare").then().extract().jsonPath().setRootPath("comparisons[0]");
+        var result = compared();
         assertThat(result.getString("outcome")).as(result.prettify()).isEqualTo("EQUAL");
         try (Connection o = offsite()) {
             assertThat(result.getInt("tablesCompared")).isEqualTo(DemoSchema.checksums(o).size());
@@ -150,16 +119,11 @@ class ReplicationLinkTest {
     void publishesLagEveryLinkEverySecondAndOnTheStatusApi() {
         try (TopicReader lag = new TopicReader(bootstrap, "lifeboat.replication.lag")) {
             Instant since = Instant.now();
-            Event<?> first = lag.awaitEvent(e -> e.type() == EventTypes.REPLICATION_LAG
-                    && ((ReplicationLag) e.payload()).linkId().equals("it")
-                    && ((ReplicationLag) e.payload()).measuredAt().isAfter(since), Duration.ofSeconds(10));
-            ReplicationLag payload = (ReplicationLag) first.payload();
+            ReplicationLag payload = awaitLag(lag, since, Duration.ofSeconds(10));
             assertThat(payload.sourceSite()).isEqualTo("home");
             assertThat(payload.targetSite()).isEqualTo("offsite");
             assertThat(payload.appliedPosition()).contains("/");
-            lag.awaitEvent(e -> e.type() == EventTypes.REPLICATION_LAG && ((ReplicationLag) e.payload()).linkId().equals("it")
-                    && ((ReplicationLag) e.payload()).measuredAt().isAfter(payload.measuredAt().plusMillis(500)),
-                    Duration.ofSeconds(5));
+            awaitLag(lag, payload.measuredAt().plusMillis(500), Duration.ofSeconds(5));
         }
         await().atMost(SOON).untilAsserted(() -> given().get("/links/it").then().statusCode(200)
                 .body("state", equalTo("STREAMING")).body("lagMs", equalTo(0)).body("pendingEvents", equalTo(0)));
@@ -204,9 +168,7 @@ class ReplicationLinkTest {
             exec(home(), "BEGIN", "INSERT INTO demo.arrays (id, serial_no) VALUES (100001, 'too big')",
                     "INSERT INTO demo.customers (name) VALUES ('same transaction as the bad one')", "COMMIT",
                     "INSERT INTO demo.customers (name) VALUES ('after the bad one')");
-            Event<?> alert = alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
-                    && ((AlertRaised) e.payload()).kind().equals("APPLY_STOPPED"), SOON);
-            AlertRaised raised = (AlertRaised) alert.payload();
+            AlertRaised raised = awaitAlert(alerts, "APPLY_STOPPED");
             assertThat(raised.labels()).containsEntry("table", "demo.arrays").containsEntry("topic", "lifeboat.cdc.it")
                     .containsKey("offset").containsKey("partition");
             assertThat(raised.reason()).contains("small_ids").contains("100001");
@@ -215,12 +177,9 @@ class ReplicationLinkTest {
                 .body("stoppedTables[0].table", equalTo("demo.arrays"))
                 .body("consistency.state", equalTo("TABLE_STOPPED"));
         // A transaction is applied whole or not at all, and nothing after it overtakes it.
-        try (Connection o = offsite(); Statement s = o.createStatement();
-             var r = s.executeQuery("SELECT count(*) FROM demo.customers WHERE name IN ('same transaction as the"
-                     + " bad one', 'after the bad one')")) {
-            r.next();
-            assertThat(r.getInt(1)).as("neither the bad row's transaction nor a later one is applied").isZero();
-        }
+        assertThat(count(offsite(), "SELECT count(*) FROM demo.customers WHERE name IN ('same transaction as the"
+                + " bad one', 'after the bad one')")).as("neither the bad row's transaction nor a later one is applied")
+                .isZero();
         operator().post("/links/it/tables/demo.customers/resume").then().statusCode(409);
         exec(offsite(), "ALTER TABLE demo.arrays DROP CONSTRAINT small_ids");
         operator().post("/links/it/tables/demo.arrays/resume").then().statusCode(200);
@@ -236,59 +195,20 @@ class ReplicationLinkTest {
         try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
             operator().post("/links/it/drift/check").then().statusCode(200)
                     .body("[0].column", equalTo("only_here")).body("[0].source", equalTo("missing"));
-            alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
-                    && ((AlertRaised) e.payload()).kind().equals("SCHEMA_DRIFT")
-                    && ((AlertRaised) e.payload()).reason().contains("only_here"), SOON);
+            awaitAlert(alerts, a -> a.kind().equals("SCHEMA_DRIFT") && a.reason().contains("only_here"));
         }
         given().get("/links/it").then().body("drift[0].table", equalTo("demo.customers"));
         exec(offsite(), "ALTER TABLE demo.customers DROP COLUMN only_here");
         operator().post("/links/it/drift/check").then().statusCode(200).body("size()", equalTo(0));
     }
 
-    /** Failback's switchover: the active site fenced, then a planned PROMOTE, done with nothing lost. */
-    private void fenceThenPromotePlanned(long epoch, String activeSite) {
-        CommandFinished fenced = command(CommandName.FENCE, epoch, activeSite, CommandParameters.none());
-        assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
-        CommandFinished promoted = command(CommandName.PROMOTE, epoch, "it", CommandParameters.plannedPromote(null));
-        assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
-        assertThat(promoted.details()).containsEntry("dataLossWindowMs", "0").doesNotContainKey("sourceLostAt");
-        assertThat(promoted.promotion().planned()).isTrue();
-        assertThat(promoted.promotion().dataLossWindowMs()).isZero();
-        assertThat(promoted.promotion().sourceLostAt()).isNull();
-    }
-
-    private static io.restassured.specification.RequestSpecification operator() {
-        return given().auth().oauth2(LinkEnvironment.OPERATOR);
-    }
-
-    /** A command at {@code epoch}, which failover-service's leader (a stand-in here) holds first. */
-    private CommandFinished command(CommandName name, long epoch, String target, CommandParameters parameters) {
-        FailoverStates.raiseTo(bootstrap, epoch);
-        return issue(name, epoch, target, parameters);
-    }
-
-    /** A command as it is sent, whether or not any leader holds its epoch. */
-    private CommandFinished issue(CommandName name, long epoch, String target, CommandParameters parameters) {
-        String id = UUID.randomUUID().toString();
-        try (TopicReader events = new TopicReader(bootstrap, "lifeboat.events")) {
-            publisher.publishAndAwait(EventTypes.COMMAND_ISSUED, new CommandIssued(id, name, epoch, target, "test",
-                    "test of " + name, parameters, Instant.now()));
-            return (CommandFinished) events.awaitEvent(e -> e.type() == EventTypes.COMMAND_FINISHED
-                    && ((CommandFinished) e.payload()).commandId().equals(id), Duration.ofSeconds(120)).payload();
-        }
-    }
-
     @Test
     @Order(7)
     void aMalformedChangeEventGoesToTheDlqWithItsReasonAndTheTableGoesOn() throws Exception {
         String marker = "{\"id\":\"malformed-" + UUID.randomUUID() + "\"}";
-        try (TopicReader dlq = new TopicReader(bootstrap, "lifeboat.dlq");
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                     new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("lifeboat.cdc.it", marker,
-                    "{\"op\":\"x\", \"not\": \"an envelope\"}".getBytes(StandardCharsets.UTF_8))).get();
-            var dead = dlq.awaitRecord(r -> marker.equals(r.key()) && r.headers().lastHeader(DeadLetters.REASON) != null,
-                    SOON);
+        try (TopicReader dlq = new TopicReader(bootstrap, "lifeboat.dlq")) {
+            sendRaw(bootstrap, "lifeboat.cdc.it", marker, "{\"op\":\"x\", \"not\": \"an envelope\"}");
+            var dead = awaitDeadLetter(dlq, marker);
             String reason = new String(dead.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
             assertThat(reason).contains("not an appliable Debezium change event").contains("lifeboat-kind");
             assertThat(new String(dead.headers().lastHeader(DeadLetters.TOPIC).value(), StandardCharsets.UTF_8))
@@ -297,11 +217,8 @@ class ReplicationLinkTest {
         // The stream (same topic, after the bad record, which was between transactions) goes on.
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('after the malformed one')");
         awaitEqual();
-        try (Connection o = offsite(); Statement s = o.createStatement();
-             var r = s.executeQuery("SELECT count(*) FROM demo.customers WHERE name = 'after the malformed one'")) {
-            r.next();
-            assertThat(r.getInt(1)).isEqualTo(1);
-        }
+        assertThat(count(offsite(), "SELECT count(*) FROM demo.customers WHERE name = 'after the malformed one'"))
+                .isEqualTo(1);
         given().get("/links/it").then().body("state", equalTo("STREAMING")).body("stoppedTables.size()", equalTo(0));
     }
 
@@ -321,8 +238,7 @@ class ReplicationLinkTest {
                 exec(home(), "SELECT pg_log_standby_snapshot()");
                 exec(home(), "INSERT INTO public.filler SELECT g, repeat(md5(g::text), 30)"
                         + " FROM generate_series(1, 42000) g");
-                AlertRaised raised = (AlertRaised) alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
-                        && ((AlertRaised) e.payload()).kind().equals("SLOT_RETENTION"), SOON).payload();
+                AlertRaised raised = awaitAlert(alerts, "SLOT_RETENTION");
                 assertThat(raised.labels()).containsEntry("link", "it").containsEntry("slot", "lifeboat_it");
                 assertThat(raised.reason()).contains("over the bound of " + TwoSiteLinkResource.RETAINED_WAL_BOUND);
                 given().get("/links/it").then().body("retainedWalBytes",
@@ -344,45 +260,41 @@ class ReplicationLinkTest {
     @Test
     @Order(9)
     void pausesAndResumesAndRefusesOlderEpochsAndDeadLettersMalformedCommands() throws Exception {
-        assertThat(command(CommandName.PAUSE, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(commands.run(CommandName.PAUSE, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
         given().get("/links/it").then().body("state", equalTo("PAUSED"));
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('while paused')");
         await().atMost(SOON).untilAsserted(() -> given().get("/links/it").then().body("pendingEvents", greaterThan(0)));
-        CommandFinished refused = command(CommandName.RESUME, 3, "it", CommandParameters.none());
+        CommandFinished refused = commands.run(CommandName.RESUME, 3, "it", CommandParameters.none());
         assertThat(refused.outcome()).isEqualTo(CommandOutcome.REFUSED);
         assertThat(refused.reason()).isEqualTo("refused RESUME: epoch 3 is older than 4");
-        assertThat(command(CommandName.RESUME, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(commands.run(CommandName.RESUME, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
         awaitEqual();
 
         // A command from nowhere: an epoch no leader published. Refused, alerted, and not kept: a real command at
         // the epoch failover-service holds still runs after it (the old fence stored the huge epoch and refused it).
         try (TopicReader alerts = new TopicReader(bootstrap, "lifeboat.alerts")) {
-            CommandFinished forged = issue(CommandName.PAUSE, 1_000_000_000L, "it", CommandParameters.none());
+            CommandFinished forged = commands.issue(CommandName.PAUSE, 1_000_000_000L, "it", CommandParameters.none());
             assertThat(forged.outcome()).isEqualTo(CommandOutcome.REFUSED);
             assertThat(forged.reason()).isEqualTo("refused PAUSE: epoch 1000000000 is newer than any failover-service"
                     + " published (it holds 4): not issued by its leader");
-            AlertRaised alert = (AlertRaised) alerts.awaitEvent(e -> e.type() == EventTypes.ALERT_RAISED
-                    && ((AlertRaised) e.payload()).kind().equals(CommandAdmission.ALERT_KIND), SOON).payload();
+            AlertRaised alert = awaitAlert(alerts, CommandAdmission.ALERT_KIND);
             assertThat(alert.labels()).containsEntry("epoch", "1000000000").containsEntry("target", "it");
         }
         given().get("/links/it").then().body("state", equalTo("STREAMING"));
-        assertThat(command(CommandName.PAUSE, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
-        assertThat(command(CommandName.RESUME, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(commands.run(CommandName.PAUSE, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
+        assertThat(commands.run(CommandName.RESUME, 4, "it", CommandParameters.none()).outcome()).isEqualTo(CommandOutcome.DONE);
 
-        try (TopicReader dlq = new TopicReader(bootstrap, "lifeboat.dlq");
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                     new StringSerializer(), new ByteArraySerializer())) {
+        try (TopicReader dlq = new TopicReader(bootstrap, "lifeboat.dlq")) {
             String marker = "garbage-" + UUID.randomUUID();
-            producer.send(new ProducerRecord<>("lifeboat.commands", marker, "{not a command".getBytes(StandardCharsets.UTF_8))).get();
-            dlq.awaitRecord(r -> marker.equals(r.key()) && r.headers().lastHeader(DeadLetters.REASON) != null, SOON);
+            sendRaw(bootstrap, "lifeboat.commands", marker, "{not a command");
+            awaitDeadLetter(dlq, marker);
         }
     }
 
     @Test
     @Order(10)
     void drainFencePromoteThenReverseWithStrandedChangesQuarantined() throws Exception {
-        CommandFinished drained = command(CommandName.DRAIN, 5, "it", CommandParameters.none());
-        assertThat(drained.outcome()).as(drained.reason()).isEqualTo(CommandOutcome.DONE);
+        CommandFinished drained = commands.done(CommandName.DRAIN, 5, "it", CommandParameters.none());
         assertThat(drained.details()).containsKey("appliedPosition");
         awaitEqual();
         given().get("/links/it").then().body("state", equalTo("DRAINED"));
@@ -391,8 +303,7 @@ class ReplicationLinkTest {
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('stranded 1'), ('stranded 2')",
                 "UPDATE demo.arrays SET capacity_gb = 1 WHERE id = 1");
 
-        CommandFinished fenced = command(CommandName.FENCE, 5, "home", CommandParameters.none());
-        assertThat(fenced.outcome()).as(fenced.reason()).isEqualTo(CommandOutcome.DONE);
+        commands.done(CommandName.FENCE, 5, "home", CommandParameters.none());
         assertThatThrownBy(() -> exec(home(), "INSERT INTO demo.arrays (id) VALUES (424242)"))
                 .hasMessageContaining("refuses writes");
 
@@ -400,7 +311,7 @@ class ReplicationLinkTest {
         CommandFinished promoted;
         try (Connection report = ReportSession.holdingReadLock(SharedServers.postgres("offsite"), database, "demo",
                 "demo.customers")) {
-            promoted = command(CommandName.PROMOTE, 5, "it", CommandParameters.promote(null, Instant.now()));
+            promoted = commands.run(CommandName.PROMOTE, 5, "it", CommandParameters.promote(null, Instant.now()));
             assertThat(ReportSession.alive(report)).as("the report holding a guarded table").isFalse();
         }
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
@@ -415,17 +326,12 @@ class ReplicationLinkTest {
         // The promoted site takes writes, and a serial id from its sequence does not collide with replicated rows.
         exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('first write at offsite')");
 
-        CommandFinished reversed = command(CommandName.REVERSE, 6, "it", CommandParameters.none());
-        assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
+        CommandFinished reversed = commands.done(CommandName.REVERSE, 6, "it", CommandParameters.none());
         assertThat(reversed.details()).containsEntry("strandedChanges", "3")
                 .containsEntry("stranded.demo.customers", "2").containsEntry("stranded.demo.arrays", "1");
         // Kept where it survives: the quarantine of the database that became active, never replicated.
-        try (Connection o = offsite(); Statement s = o.createStatement();
-             var r = s.executeQuery("SELECT count(*) FROM lifeboat_replication.quarantine WHERE link_id = 'it'"
-                     + " AND reason = 'STRANDED' AND change::text LIKE '%stranded 2%'")) {
-            r.next();
-            assertThat(r.getInt(1)).isEqualTo(1);
-        }
+        assertThat(count(offsite(), "SELECT count(*) FROM lifeboat_replication.quarantine WHERE link_id = 'it'"
+                + " AND reason = 'STRANDED' AND change::text LIKE '%stranded 2%'")).isEqualTo(1);
         // home is now the copy of offsite, guarded, and streaming goes offsite → home.
         awaitEqual();
         exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('written at offsite after reversal')");
@@ -440,7 +346,7 @@ class ReplicationLinkTest {
     @Order(11)
     void aPlannedPromotionAfterTheActiveSiteIsFencedLosesNothing() throws Exception {
         exec(offsite(), "INSERT INTO demo.customers (name) VALUES ('last write at offsite before the switchover')");
-        fenceThenPromotePlanned(7, "offsite");
+        commands.fenceThenPromotePlanned(7, "offsite");
         awaitEqual();
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('first write at home after the switchover')");
         given().get("/links/it").then().body("state", equalTo("PROMOTED")).body("targetSite", equalTo("home"));
@@ -454,8 +360,7 @@ class ReplicationLinkTest {
     @Test
     @Order(12)
     void aRefusedPlannedPromotionSucceedsWhenRetriedOnceTheSourceAnswersAgain() throws Exception {
-        CommandFinished reversed = command(CommandName.REVERSE, 8, "it", CommandParameters.none());
-        assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
+        commands.done(CommandName.REVERSE, 8, "it", CommandParameters.none());
         awaitEqual();
         await().atMost(SOON).untilAsserted(() -> given().get("/links/it").then().body("sourceSite", equalTo("home"))
                 .body("state", equalTo("STREAMING")));
@@ -464,7 +369,7 @@ class ReplicationLinkTest {
         PostgresServer homeServer = SharedServers.postgres("home");
         homeServer.stop();
         try {
-            CommandFinished refused = command(CommandName.PROMOTE, 8, "it", CommandParameters.plannedPromote(null));
+            CommandFinished refused = commands.run(CommandName.PROMOTE, 8, "it", CommandParameters.plannedPromote(null));
             assertThat(refused.outcome()).as(refused.reason()).isEqualTo(CommandOutcome.REFUSED);
             assertThat(refused.reason()).contains("planned promotion refused").contains("source unreachable");
             given().get("/links/it").then().body("state", equalTo("DRAINED"))
@@ -472,7 +377,7 @@ class ReplicationLinkTest {
 
             // Retried while home is still down: refused again with the reason, without waiting out drain-timeout.
             Instant retried = Instant.now();
-            CommandFinished again = command(CommandName.PROMOTE, 8, "it", CommandParameters.plannedPromote(null));
+            CommandFinished again = commands.run(CommandName.PROMOTE, 8, "it", CommandParameters.plannedPromote(null));
             assertThat(again.outcome()).as(again.reason()).isEqualTo(CommandOutcome.REFUSED);
             assertThat(again.reason()).contains("source unreachable");
             assertThat(Duration.between(retried, Instant.now())).isLessThan(Duration.ofSeconds(60));
@@ -482,7 +387,7 @@ class ReplicationLinkTest {
 
         // Written after the refused drain stopped capture: only a drain run again can bring it to offsite.
         exec(home(), "INSERT INTO demo.customers (name) VALUES ('written at home after it came back')");
-        fenceThenPromotePlanned(8, "home");
+        commands.fenceThenPromotePlanned(8, "home");
         try (Connection h = home(); Connection o = offsite()) {
             assertThat(DemoSchema.checksums(o)).as("every row of home at offsite").isEqualTo(DemoSchema.checksums(h));
         }
