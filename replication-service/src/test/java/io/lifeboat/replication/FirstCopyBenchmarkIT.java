@@ -85,7 +85,7 @@ class FirstCopyBenchmarkIT {
         double lifeboatSeconds;
         double copySeconds;
         try (ServiceProcess service = new ServiceProcess("replication-service",
-                Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env, List.of("-Xmx256m"), logs)) {
+                Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env, ReplicationBenchmarkIT.serviceJvm(), logs)) {
             Instant start = Instant.now();
             service.start();
             service.awaitReady(Duration.ofSeconds(120));

@@ -41,6 +41,7 @@ import java.util.stream.Collectors;
 public final class TableCopier {
 
     private static final Logger LOG = Logger.getLogger(TableCopier.class);
+    private static final int WRITE_BATCH = 64 * 1024;
 
     private final String linkId;
     private final PgEndpoint source;
@@ -142,10 +143,23 @@ public final class TableCopier {
                     + ") FROM STDIN");
             long tableBytes = 0;
             long lines = 0;
+            // Rows come one per message; they go on in 64 KB messages: one lock, one message header and one
+            // server-side read per 64 KB instead of per row.
+            byte[] batch = new byte[WRITE_BATCH];
+            int filled = 0;
             try {
                 byte[] chunk;
                 while ((chunk = out.readFromCopy()) != null) {
-                    in.writeToCopy(chunk, 0, chunk.length);
+                    if (filled + chunk.length > batch.length) {
+                        in.writeToCopy(batch, 0, filled);
+                        filled = 0;
+                    }
+                    if (chunk.length >= batch.length) {
+                        in.writeToCopy(chunk, 0, chunk.length);
+                    } else {
+                        System.arraycopy(chunk, 0, batch, filled, chunk.length);
+                        filled += chunk.length;
+                    }
                     tableBytes += chunk.length;
                     bytes.addAndGet(chunk.length);
                     lines++; // readFromCopy returns one row at a time
@@ -153,6 +167,9 @@ public final class TableCopier {
                         rows.addAndGet(0x4000);
                         report.run();
                     }
+                }
+                if (filled > 0) {
+                    in.writeToCopy(batch, 0, filled);
                 }
                 long copied = in.endCopy();
                 rows.addAndGet(copied - (lines & ~0x3FFFL));
