@@ -213,6 +213,12 @@ class FailbackIT {
     void theWayHomeAgainProtectsTheOtherSiteWithoutASecondCopy() throws Exception {
         CommandFinished promoted = command(CommandName.PROMOTE, CommandParameters.plannedPromote(null));
         assertThat(promoted.outcome()).as(promoted.reason()).isEqualTo(CommandOutcome.DONE);
+        // Sent again (its answer lost, as a failover run may retry): the same promotion, answered, nothing redone.
+        CommandFinished again = command(CommandName.PROMOTE, CommandParameters.plannedPromote(null));
+        assertThat(again.outcome()).as(again.reason()).isEqualTo(CommandOutcome.DONE);
+        assertThat(again.promotion().repeated()).as(again.details().toString()).isTrue();
+        assertThat(promoted.promotion().repeated()).isFalse();
+        assertThat(again.promotion().appliedPosition()).isEqualTo(promoted.promotion().appliedPosition());
         long before = rowsWritten(offsite, "shop.history");
         CommandFinished reversed = command(CommandName.REVERSE, CommandParameters.none());
         assertThat(reversed.outcome()).as(reversed.reason()).isEqualTo(CommandOutcome.DONE);
