@@ -6,6 +6,7 @@ import io.lifeboat.replication.db.TableShape;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.PGCopyOutputStream;
 import org.postgresql.copy.CopyOut;
 
 import java.sql.Connection;
@@ -143,23 +144,13 @@ public final class TableCopier {
                     + ") FROM STDIN");
             long tableBytes = 0;
             long lines = 0;
-            // Rows come one per message; they go on in 64 KB messages: one lock, one message header and one
-            // server-side read per 64 KB instead of per row.
-            byte[] batch = new byte[WRITE_BATCH];
-            int filled = 0;
+            // Rows come one per message; pgjdbc's buffered stream sends them on in 64 KB messages: one lock, one
+            // message header and one server-side read per 64 KB instead of per row.
+            PGCopyOutputStream batched = new PGCopyOutputStream(in, WRITE_BATCH);
             try {
                 byte[] chunk;
                 while ((chunk = out.readFromCopy()) != null) {
-                    if (filled + chunk.length > batch.length) {
-                        in.writeToCopy(batch, 0, filled);
-                        filled = 0;
-                    }
-                    if (chunk.length >= batch.length) {
-                        in.writeToCopy(chunk, 0, chunk.length);
-                    } else {
-                        System.arraycopy(chunk, 0, batch, filled, chunk.length);
-                        filled += chunk.length;
-                    }
+                    write(batched, chunk);
                     tableBytes += chunk.length;
                     bytes.addAndGet(chunk.length);
                     lines++; // readFromCopy returns one row at a time
@@ -168,10 +159,7 @@ public final class TableCopier {
                         report.run();
                     }
                 }
-                if (filled > 0) {
-                    in.writeToCopy(batch, 0, filled);
-                }
-                long copied = in.endCopy();
+                long copied = batched.endCopy();
                 rows.addAndGet(copied - (lines & ~0x3FFFL));
                 CopyStore.markCopied(to, linkId, table.qualified(), snapshot, copied, tableBytes);
                 to.commit();
@@ -184,6 +172,15 @@ public final class TableCopier {
                 throw e;
             }
             from.rollback();
+        }
+    }
+
+    /** The stream's write, with the target's own error (the stream wraps it in an IOException). */
+    private static void write(PGCopyOutputStream to, byte[] row) throws SQLException {
+        try {
+            to.write(row);
+        } catch (java.io.IOException e) {
+            throw e.getCause() instanceof SQLException cause ? cause : new SQLException(e.getMessage(), e);
         }
     }
 
