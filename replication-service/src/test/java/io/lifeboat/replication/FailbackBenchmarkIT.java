@@ -31,6 +31,10 @@ import static org.awaitility.Awaitility.await;
  * copies every failback made before (forced here by dropping the promotion slot before each REVERSE), on two links of
  * the same size on the same servers in the same run. {@code -Dtests.bench.failback-rows} (5,000,000 over 4 tables),
  * {@code -Dtests.bench.disaster-seconds} (60: how long the promoted site writes before home is back).
+ *
+ * <p>Then the full copy as it was when issue 17 was filed, whose failbacks made two: every row of a database of the
+ * same size through Debezium, Kafka and the applier. Its code is gone (copies are made by COPY now), so a third link,
+ * streaming from empty tables, carries the same rows the way that copy carried them; one direction is timed.
  */
 @Tag("benchmark")
 class FailbackBenchmarkIT {
@@ -41,6 +45,8 @@ class FailbackBenchmarkIT {
     private static final int DISASTER_SECONDS = Integer.getInteger("tests.bench.disaster-seconds", 60);
     private static final int TABLES = 4;
     private static final List<String> LINKS = List.of("bydiff", "bycopy");
+    /** The link whose rows go through the pipeline, as a full copy went before COPY. */
+    private static final String PIPELINE = "bypipeline";
     private static int epoch = 1;
 
     @Test
@@ -49,7 +55,7 @@ class FailbackBenchmarkIT {
         try (KafkaBroker kafka = new KafkaBroker(work.resolve("kafka")).start();
              PostgresServer home = new PostgresServer("home", work.resolve("home")).start();
              PostgresServer offsite = new PostgresServer("offsite", work.resolve("offsite")).start()) {
-            for (String link : LINKS) {
+            for (String link : List.of("bydiff", "bycopy", PIPELINE)) {
                 for (PostgresServer pg : List.of(home, offsite)) {
                     pg.createDatabase(link);
                     sql(pg, link, "CREATE SCHEMA bench");
@@ -58,7 +64,7 @@ class FailbackBenchmarkIT {
                                 + " amount numeric(12,2), at timestamptz)");
                     }
                 }
-                for (int t = 1; t <= TABLES; t++) {
+                for (int t = 1; t <= TABLES && !link.equals(PIPELINE); t++) {
                     sql(home, link, "INSERT INTO bench.t" + t + " SELECT g, 'name ' || g, g * 1.25, now() FROM"
                             + " generate_series(1, " + (ROWS / TABLES) + ") g");
                 }
@@ -67,12 +73,14 @@ class FailbackBenchmarkIT {
                     "bydiff", "bench");
             env.putAll(LinkEnvironment.of("bycopy", kafka.bootstrapServers(), home, "bycopy", offsite, "bycopy",
                     "bench"));
+            env.putAll(LinkEnvironment.of(PIPELINE, kafka.bootstrapServers(), home, PIPELINE, offsite, PIPELINE,
+                    "bench"));
             try (ServiceProcess service = new ServiceProcess("replication-service",
                     Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env, ReplicationBenchmarkIT.serviceJvm(),
                     work)) {
                 service.start();
                 service.awaitReady(Duration.ofSeconds(120));
-                LINKS.forEach(link -> awaitConsistent(service, link));
+                List.of("bydiff", "bycopy", PIPELINE).forEach(link -> awaitConsistent(service, link));
 
                 // The disaster: the service dies, home writes on for a while unheard, then loses its power.
                 service.kill();
@@ -122,6 +130,7 @@ class FailbackBenchmarkIT {
                         proof = Duration.between(proving, Instant.now()).toMillis() / 1000.0;
                     }
                 }
+                double[] pipeline = throughThePipeline(service, home, offsite);
                 String table = String.format("""
 
                         failback benchmark (%s, %d cores): %d rows in %d tables per link; home wrote %d rows
@@ -130,14 +139,64 @@ class FailbackBenchmarkIT {
                           seconds, failback REVERSE until both directions
                           stream again (REVERSE, PROMOTE home, REVERSE)   %12.1f   %12.1f   %6.1fx
                           then the way home proven equal by hashes (not counted): %.1f s
+                        the full copy when issue 17 was filed (every row through Debezium, Kafka and the applier;
+                        a failback made two), one direction timed: %.1f s (%.0f rows/s; the rows were loaded at the
+                        source in %.1f s beforehand) = %.1fx the failback by difference
                           load average at the end: %s
                         """, Instant.now(), Runtime.getRuntime().availableProcessors(), ROWS, TABLES, stranded,
                         disasterWrites, DISASTER_SECONDS / 2, seconds[1], seconds[0], seconds[1] / seconds[0], proof,
+                        pipeline[0], ROWS / pipeline[0], pipeline[1], pipeline[0] / seconds[0],
                         Files.readString(Path.of("/proc/loadavg")).trim());
                 System.out.println(table);
                 Files.writeString(Path.of("target", "failback-benchmark.txt"), table);
             }
         }
+    }
+
+    /**
+     * The full copy as it went before COPY, one direction: the service down, the database's rows are written at home
+     * (transactions of 10,000), then timed from the service's readiness (its JVM's start not counted) until offsite
+     * holds the last one; whole transactions are applied in commit order, so it holds them all, counted once at the
+     * end. Returns the seconds of the copy and of the load.
+     */
+    private static double[] throughThePipeline(ServiceProcess service, PostgresServer home, PostgresServer offsite)
+            throws Exception {
+        service.kill();
+        Instant loading = Instant.now();
+        int perTable = ROWS / TABLES;
+        try (Connection c = home.connect(PIPELINE); Statement s = c.createStatement()) {
+            for (int t = 1; t <= TABLES; t++) {
+                for (int from = 1; from <= perTable; from += 10_000) {
+                    s.execute("INSERT INTO bench.t" + t + " SELECT g, 'name ' || g, g * 1.25, now() FROM"
+                            + " generate_series(" + from + ", " + Math.min(from + 9_999, perTable) + ") g");
+                }
+            }
+        }
+        double load = Duration.between(loading, Instant.now()).toMillis() / 1000.0;
+        service.start();
+        service.awaitReady(Duration.ofSeconds(120));
+        Instant start = Instant.now();
+        await().atMost(Duration.ofMinutes(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try (Connection c = offsite.connect(PIPELINE); Statement s = c.createStatement();
+                 var r = s.executeQuery("SELECT count(*) FROM bench.t" + TABLES + " WHERE id = " + perTable)) {
+                r.next();
+                return r.getLong(1) == 1;
+            }
+        });
+        double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+        long copied = 0;
+        try (Connection c = offsite.connect(PIPELINE); Statement s = c.createStatement()) {
+            for (int t = 1; t <= TABLES; t++) {
+                try (var r = s.executeQuery("SELECT count(*) FROM bench.t" + t)) {
+                    r.next();
+                    copied += r.getLong(1);
+                }
+            }
+        }
+        if (copied != (long) perTable * TABLES) {
+            throw new AssertionError("offsite holds " + copied + " of the " + perTable * TABLES + " rows written");
+        }
+        return new double[] {seconds, load};
     }
 
     /** Updates and inserts at {@code site} for a while, 2,000 rows/s in transactions of 100; returns the rows written. */
