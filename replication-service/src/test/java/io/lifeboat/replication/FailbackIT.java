@@ -36,6 +36,8 @@ import java.util.TreeMap;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasKey;
 
 /**
  * Failback by difference, and the way home again without a second copy (issue: reprotect in seconds). The old site
@@ -108,6 +110,11 @@ class FailbackIT {
                 assertThat(copying.progress().total()).as("the source's row estimate").isPositive();
                 assertThat(copying.progress().detail()).matches("tables \\d+/\\d+, \\d+ MB");
             }
+            // And in GET /links/{id}, with the rate and estimate the README promises there.
+            given().baseUri(service.url()).get("/links/shop").then().statusCode(200)
+                    .body("copy.tablesTotal", greaterThan(0))
+                    .body("copy", hasKey("rowsPerSecond"))
+                    .body("copy", hasKey("secondsLeft"));
             service.kill();
         } finally {
             reader.rollback();

@@ -1,10 +1,13 @@
 package io.lifeboat.replication.copy;
 
-import java.time.Duration;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.lifeboat.events.WorkProgress;
+
 import java.time.Instant;
 
 /**
- * A copy under way, as the API and the lag feed show it.
+ * A copy under way, as the API and the lag feed show it. Its rate and estimate are {@link WorkProgress}'s, the one
+ * computation every long work shares; {@code GET /links} shows them beside the copy's own figures.
  *
  * @param tablesDone     tables copied in this run
  * @param tablesTotal    tables this run copies
@@ -15,23 +18,21 @@ import java.time.Instant;
 public record CopyProgress(int tablesDone, int tablesTotal, long rows, long bytes, long estimatedRows,
         Instant startedAt, Instant at) {
 
-    public double rowsPerSecond() {
-        double seconds = Math.max(0.001, Duration.between(startedAt, at).toMillis() / 1000.0);
-        return rows / seconds;
-    }
-
     /** As the lag feed and a progress bar carry it. */
-    public io.lifeboat.events.WorkProgress asWork() {
-        return io.lifeboat.events.WorkProgress.of("rows", rows, estimatedRows > 0 ? estimatedRows : null,
+    public WorkProgress asWork() {
+        return WorkProgress.of("rows", rows, estimatedRows > 0 ? estimatedRows : null,
                 "tables " + tablesDone + "/" + tablesTotal + ", " + bytes / (1024 * 1024) + " MB", startedAt, at);
     }
 
+    /** Rows per second so far. */
+    @JsonProperty
+    public double rowsPerSecond() {
+        return asWork().perSecond();
+    }
+
     /** Seconds left at the current rate; null when not known. */
+    @JsonProperty
     public Long secondsLeft() {
-        double rate = rowsPerSecond();
-        if (rate <= 0 || estimatedRows <= 0) {
-            return null;
-        }
-        return Math.max(0, (long) ((estimatedRows - rows) / rate));
+        return asWork().secondsLeft();
     }
 }
