@@ -61,7 +61,8 @@ class ComparisonBenchmarkIT {
         Path logs = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "bench-compare-");
         StringBuilder lines = new StringBuilder();
         try (ServiceProcess service = new ServiceProcess("replication-service",
-                Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env, List.of("-Xmx256m"), logs)) {
+                Path.of(System.getProperty("lifeboat.service.jar")), FreePorts.next(), env,
+                ReplicationBenchmarkIT.serviceJvm(), logs)) {
             service.start();
             service.awaitReady(Duration.ofSeconds(120));
             await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(500)).until(() ->
