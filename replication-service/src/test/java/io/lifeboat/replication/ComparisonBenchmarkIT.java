@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
  * How fast a comparison by hashes reads each side: {@code -Dtests.bench.compare-rows} rows (2,000,000, spread over
  * 4 tables, the first copy's table shape) at both sites, compared equal, then with one value changed at the standby
  * (the narrowing down to its key). Rows/s per side: each side reads all its rows once for an equal comparison, both
- * sides at once.
+ * sides at once. The peer, in the same run: PostgreSQL alone computing the same row hashes, one query per table
+ * at each site, both sites at once: the least any comparison by row hashes reads and computes.
  */
 @Tag("benchmark")
 class ComparisonBenchmarkIT {
@@ -71,6 +72,7 @@ class ComparisonBenchmarkIT {
             try (Connection o = offsite.connect("compare_bench"); Statement s = o.createStatement()) {
                 s.execute("VACUUM ANALYZE");
             }
+            lines.append(postgresAlone(home, offsite));
             for (int run = 1; run <= RUNS; run++) {
                 lines.append(line("equal", run, compare(service), "EQUAL"));
             }
@@ -90,6 +92,37 @@ class ComparisonBenchmarkIT {
                 Files.readString(Path.of("/proc/loadavg")).trim());
         System.out.println(table);
         Files.writeString(Path.of("target", "comparison-benchmark.txt"), table);
+    }
+
+    /** The same row hash as the comparison's (TableSql), summed over each whole table, at both sites at once. */
+    private static String postgresAlone(PostgresServer home, PostgresServer offsite) throws Exception {
+        Instant start = Instant.now();
+        List<java.util.concurrent.CompletableFuture<String>> sides = List.of(home, offsite).stream()
+                .map(site -> java.util.concurrent.CompletableFuture.supplyAsync(() -> hashAll(site))).toList();
+        List<String> sums = sides.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        if (!sums.get(0).equals(sums.get(1))) {
+            throw new AssertionError("PostgreSQL alone: the sites' hashes differ: " + sums);
+        }
+        double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+        return String.format("  %-18s      %,d rows per side in %.2f s: %,.0f rows/s per side (PostgreSQL alone, the"
+                + " same row hashes, one query per table)%n", "peer", ROWS, seconds, ROWS / seconds);
+    }
+
+    private static String hashAll(PostgresServer site) {
+        StringBuilder sums = new StringBuilder();
+        try (Connection c = site.connect("compare_bench"); Statement s = c.createStatement()) {
+            // Both servers run with the same settings here, so the comparison's canonical text settings are not set.
+            for (int t = 1; t <= TABLES; t++) {
+                try (var r = s.executeQuery("SELECT count(*), sum(('x' || left(md5(ROW(id, name, amount, at, tags,"
+                        + " doc)::text), 16))::bit(64)::bigint) FROM ONLY bench.t" + t)) {
+                    r.next();
+                    sums.append(r.getLong(1)).append(':').append(r.getString(2)).append(' ');
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return sums.toString();
     }
 
     private static JsonPath compare(ServiceProcess service) {
