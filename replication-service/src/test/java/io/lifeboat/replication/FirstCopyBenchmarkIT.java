@@ -59,6 +59,7 @@ class FirstCopyBenchmarkIT {
             s.execute("CREATE PUBLICATION copy_native FOR TABLES IN SCHEMA copy");
         }
 
+        settle(home, offsite, null);
         // PostgreSQL's own: a subscription with copy_data, until every table is ready.
         Instant nativeStart = Instant.now();
         try (Connection o = offsite.connect("copy_native"); Statement s = o.createStatement()) {
@@ -78,6 +79,9 @@ class FirstCopyBenchmarkIT {
         try (Connection o = offsite.connect("copy_native"); Statement s = o.createStatement()) {
             s.execute("DROP SUBSCRIPTION copy_native");
         }
+        // Each copy starts on quiet servers: without this, the peer's aftermath (autovacuum of its 5,000,000 new rows,
+        // the checkpoint its WAL calls for) ran during Lifeboat's copy, on the same two cores.
+        settle(home, offsite, "copy_native");
 
         Map<String, String> env = LinkEnvironment.of("copy", SharedServers.kafka().bootstrapServers(), home,
                 "copy_source", offsite, "copy_lifeboat", "copy");
@@ -116,6 +120,20 @@ class FirstCopyBenchmarkIT {
         if (nativeRows != ROWS || lifeboatRows != ROWS) {
             throw new AssertionError("a copy is incomplete: PostgreSQL " + nativeRows + ", Lifeboat " + lifeboatRows
                     + " of " + ROWS);
+        }
+    }
+
+    /** A checkpoint at both servers, after a VACUUM of the copy just made there (uncounted, before a timed copy). */
+    private static void settle(PostgresServer home, PostgresServer offsite, String copied) throws SQLException {
+        if (copied != null) {
+            try (Connection c = offsite.connect(copied); Statement s = c.createStatement()) {
+                s.execute("VACUUM ANALYZE");
+            }
+        }
+        for (PostgresServer server : List.of(home, offsite)) {
+            try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("CHECKPOINT");
+            }
         }
     }
 
